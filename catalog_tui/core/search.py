@@ -1,0 +1,219 @@
+"""The search engine shared by the CLI and the TUI: a parsed query evaluated over a SearchIndex."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .index import Group, SearchIndex
+from .query import FIELDS, AllOf, AnyOf, Node, QueryError, Term, YearRange, parse
+from .text import SYLLABLE_MARK, fold, is_han, readings, strip_tones
+
+__all__ = ["FacetFilter", "QueryError", "SearchEngine", "SearchResult", "pinyin_pattern"]
+
+
+@lru_cache(maxsize=512)
+def pinyin_pattern(value: str) -> re.Pattern[str] | None:
+    """A regex over pinyin keys ("|ni|hao|su|dong|po") for a query written in pinyin, initials,
+    or a mix with hanzi: each letter either continues the current syllable or starts the next
+    one, and each hanzi stands for one whole syllable. None when the value has no Latin letter."""
+    text = strip_tones(unicodedata.normalize("NFKC", value))
+    units = [c for c in text if c.isalnum() and (c.isascii() or is_han(c))]
+    if not any(c.isascii() and c.isalpha() for c in units):
+        return None
+    mark = re.escape(SYLLABLE_MARK)
+    parts: list[str] = []
+    previous_was_letter = False
+    for unit in units:
+        if is_han(unit):
+            syllables = "|".join(re.escape(r) for r in readings(unit))
+            skip = "[a-z0-9]*" if previous_was_letter else ""
+            parts.append(f"{skip}{mark}(?:{syllables})(?=[{mark}\n]|$)")
+            previous_was_letter = False
+        elif previous_was_letter:
+            parts.append(f"(?:{re.escape(unit)}|[a-z0-9]*{mark}{re.escape(unit)})")
+        else:
+            parts.append(f"{mark}{re.escape(unit)}")
+            previous_was_letter = True
+    return re.compile("".join(parts))
+
+
+@dataclass(frozen=True, slots=True)
+class FacetFilter:
+    """A facet value the user included or excluded, applied on top of the query."""
+
+    field: str
+    value: str
+    exclude: bool = False
+
+
+@dataclass(slots=True)
+class SearchResult:
+    positions: list[int]
+    title_hits: int = 0
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+
+@dataclass(slots=True)
+class _Match:
+    every: set[int]
+    in_title: set[int]
+
+
+class SearchEngine:
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+
+    def search(
+        self,
+        query: str = "",
+        *,
+        sort: str = "title",
+        filters: Iterable[FacetFilter] = (),
+        limit: int | None = None,
+    ) -> SearchResult:
+        """Ranked matches: exact titles, then title matches, then the rest, each in `sort` order.
+        Raises QueryError for a malformed query."""
+        tree = parse(query)
+        matched, title_sets = self._evaluate_top(tree)
+        for facet in filters:
+            members = self.index.groups.get(facet.field, {}).get(facet.value)
+            chosen = members.members if members else set()
+            matched = matched - chosen if facet.exclude else matched & chosen
+        tiers = self._tiers(matched, tree, title_sets)
+        positions: list[int] = []
+        for tier in tiers:
+            positions.extend(self.index.ordered(tier, sort))
+            if limit is not None and len(positions) >= limit:
+                break
+        return SearchResult(
+            positions[:limit] if limit is not None else positions, len(tiers[0]) + len(tiers[1])
+        )
+
+    def facet_counts(self, positions: Iterable[int]) -> dict[str, list[tuple[Group, int]]]:
+        """For each facet field, its values with the number of `positions` having them, most first."""
+        chosen = positions if isinstance(positions, (set, frozenset)) else set(positions)
+        counts: dict[str, list[tuple[Group, int]]] = {}
+        for field_name in FIELDS:
+            pairs = [(g, len(g.members & chosen)) for g in self.index.groups[field_name].values()]
+            if field_name == "year":
+                pairs.sort(key=lambda pair: pair[0].value, reverse=True)
+            else:
+                pairs.sort(key=lambda pair: -pair[1])
+            counts[field_name] = [pair for pair in pairs if pair[1]]
+        return counts
+
+    def groups_matching(self, field_name: str, value: str) -> list[Group]:
+        """The facet values a (possibly partial, pinyin or English) name refers to; an exact
+        id or name wins over partial matches, so `campaign:跟着微短剧去旅行` means that one plan."""
+        folded = fold(value)
+        groups = self.index.groups[field_name].values()
+        exact = [g for g in groups if folded and folded in g.folded]
+        if exact:
+            return exact
+        pattern = pinyin_pattern(value)
+        return [
+            g
+            for g in groups
+            if (folded and any(folded in name for name in g.folded))
+            or (pattern is not None and any(pattern.search(key) for key in g.pinyin))
+        ]
+
+    # Evaluation ------------------------------------------------------------------------------
+
+    def _evaluate_top(self, tree: AllOf) -> tuple[set[int], list[set[int]]]:
+        """Like _evaluate, but also collects the title matches of top-level free-text terms."""
+        matched: set[int] = set(self.index.universe)
+        title_sets: list[set[int]] = []
+        for part in tree.parts:
+            if isinstance(part, Term) and part.field is None and not part.negated:
+                match = self._free_text(part.value)
+                if match is None:
+                    continue
+                matched &= match.every
+                title_sets.append(match.in_title)
+            else:
+                matched = self._combine(matched, part)
+        return matched, title_sets
+
+    def _combine(self, matched: set[int], node: Node) -> set[int]:
+        found = self._positive(node)
+        if found is None:  # nothing searchable in it: it constrains nothing, negated or not
+            return matched
+        return matched - found if node.negated else matched & found
+
+    def _evaluate(self, node: Node) -> set[int]:
+        found = self._positive(node)
+        if found is None:
+            return set(self.index.universe)
+        return set(self.index.universe) - found if node.negated else found
+
+    def _positive(self, node: Node) -> set[int] | None:
+        if isinstance(node, AllOf):
+            matched: set[int] = set(self.index.universe)
+            for part in node.parts:
+                matched = self._combine(matched, part)
+            return matched
+        if isinstance(node, AnyOf):
+            return set().union(*(self._evaluate(option) for option in node.options))
+        if isinstance(node, YearRange):
+            return self._years(node)
+        if node.field is None:
+            match = self._free_text(node.value)
+            return match.every if match is not None else None
+        members: set[int] = set()
+        for group in self.groups_matching(node.field, node.value):
+            members |= group.members
+        return members
+
+    def _years(self, node: YearRange) -> set[int]:
+        low = node.low if node.low is not None else -(10**9)
+        high = node.high if node.high is not None else 10**9
+        members: set[int] = set()
+        for group in self.index.groups["year"].values():
+            if low <= int(group.value) <= high:
+                members |= group.members
+        return members
+
+    def _free_text(self, value: str) -> _Match | None:
+        """Works whose text, pinyin title, campaign or channel names match; None for a value with
+        nothing searchable in it (lone punctuation), which then constrains nothing."""
+        folded = fold(value)
+        pattern = pinyin_pattern(value)
+        if not folded and pattern is None:
+            return None
+        index = self.index
+        every: set[int] = set()
+        in_title: set[int] = set()
+        if folded:
+            hay, titles, titles_en = index.hay, index.title_fold, index.title_en_fold
+            for p in index.literal_candidates(folded):
+                if folded in hay[p]:
+                    every.add(p)
+                    if folded in titles[p] or folded in titles_en[p]:
+                        in_title.add(p)
+            for field_name in ("campaign", "channel"):
+                for group in index.groups[field_name].values():
+                    if any(folded in name for name in group.folded):
+                        every |= group.members
+        if pattern is not None:
+            owner = index.pinyin_owner
+            hits = {owner(m.start()) for m in pattern.finditer(index.pinyin_blob)}
+            every |= hits
+            in_title |= hits
+        return _Match(every, in_title)
+
+    def _tiers(self, matched: set[int], tree: AllOf, title_sets: list[set[int]]) -> list[set[int]]:
+        """Three ranks: titles equal to the query's words, titles matching every word, the rest."""
+        if not title_sets:
+            return [set(), set(), matched]
+        in_title = matched.intersection(*title_sets)
+        words = [p.value for p in tree.parts if isinstance(p, Term) and p.field is None and not p.negated]
+        whole = fold("".join(words))
+        exact = {p for p in in_title if self.index.title_fold[p] == whole}
+        return [exact, in_title - exact, matched - in_title]

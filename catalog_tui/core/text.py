@@ -1,0 +1,139 @@
+"""Text folding and pinyin keys: what makes 蘇東坡, 你好,苏东坡 and `sudongpo` find 你好，苏东坡.
+
+Everything here is computed once per work at seed time and stored, so the search hot path only
+compares prepared strings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+# A pinyin key is a syllable string such as "|ni|hao|su|dong|po": "|" marks where each syllable
+# starts, so a query can match whole syllables, their initials, or a mix of both.
+SYLLABLE_MARK = "|"
+# Polyphonic characters (重 zhong/chong) get alternative keys; more than this adds noise, not recall.
+MAX_PINYIN_VARIANTS = 8
+
+_TONE_MARKS = re.compile(r"[\u0300-\u036f]")
+_TONE_NUMBER = re.compile(r"(?<=[a-z])[1-5](?=[a-z]|$)")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_WORD = re.compile(r"[^\W_]+")
+
+
+@cache
+def _converter() -> object | None:
+    """OpenCC's traditional-to-simplified converter, or None where the library is missing."""
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - a declared dependency; degrade rather than crash
+        return None
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    converter = _converter()
+    return converter.convert(text) if converter is not None else text  # type: ignore[attr-defined]
+
+
+def fold(text: str) -> str:
+    """The comparable form of a text: NFKC (full-width to half-width), simplified, case-folded,
+    and stripped of everything that is not a letter or digit (punctuation and spaces)."""
+    if not text:
+        return ""
+    folded = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
+    return "".join(_WORD.findall(folded))
+
+
+def strip_tones(text: str) -> str:
+    """`sū dōng pō`, `su1dong1po1` and `lǘ` become `sudongpo` and `lv`."""
+    text = unicodedata.normalize("NFKD", text.casefold()).replace("u\u0308", "v")
+    text = _TONE_MARKS.sub("", text)
+    return _TONE_NUMBER.sub("", text)
+
+
+def is_han(char: str) -> bool:
+    return bool(_HAN.match(char))
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text))
+
+
+@cache
+def readings(char: str) -> tuple[str, ...]:
+    """Every toneless pinyin reading of one Han character, most common first."""
+    from pypinyin import Style, pinyin  # deferred: its phrase dictionary costs ~0.3 s to import
+
+    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore", v_to_u=False)
+    values = tuple(dict.fromkeys(r.replace("ü", "v") for r in found[0])) if found else ()
+    return values or (char,)
+
+
+def syllables(text: str) -> list[tuple[str, ...]]:
+    """The text as a list of syllable slots: each Han character gives its readings, each run of
+    letters or digits gives itself, and punctuation gives nothing."""
+    slots: list[tuple[str, ...]] = []
+    folded = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
+    for word in _WORD.findall(folded):
+        run: list[str] = []
+        for char in word:
+            if is_han(char):
+                if run:
+                    slots.append(("".join(run),))
+                    run = []
+                slots.append(readings(char))
+            else:
+                run.append(char)
+        if run:
+            slots.append(("".join(run),))
+    return slots
+
+
+def pinyin_keys(text: str) -> list[str]:
+    """Syllable strings for a text: the most common reading of each character first, then keys
+    where ONE polyphonic character takes another reading (重回 zhong-hui → chong-hui), which covers
+    the usual case of a single misread character without the product of every combination."""
+    if not has_han(text):
+        return []
+    slots = syllables(text)
+    default = [slot[0] for slot in slots]
+    keys = [SYLLABLE_MARK + SYLLABLE_MARK.join(default)]
+    for position, slot in enumerate(slots):
+        for reading in slot[1:]:
+            if len(keys) >= MAX_PINYIN_VARIANTS:
+                return keys
+            variant = [*default[:position], reading, *default[position + 1 :]]
+            keys.append(SYLLABLE_MARK + SYLLABLE_MARK.join(variant))
+    return keys
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: wide (CJK) and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def sort_key(text: str) -> str:
+    """A pinyin sort key, so 阿 sorts before 宝 and Latin titles interleave by sound."""
+    return " ".join(slot[0] for slot in syllables(text)) or fold(text)
+
+
+# C0/C1 controls (ESC sequences could move the cursor or retitle the terminal), bidi overrides
+# and isolates (they reorder what follows), and zero-width characters (invisible differences).
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def safe_display(text: str, *, single_line: bool = True) -> str:
+    """Text that can be drawn as it is: controls become visible `\\xNN`-style placeholders,
+    bidi and zero-width characters are shown as `�`, and (by default) newlines and tabs become
+    spaces so a value never breaks a row."""
+
+    def visible(match: re.Match[str]) -> str:
+        char = match.group()
+        return f"\\x{ord(char):02x}" if ord(char) < 0xA0 else "\ufffd"
+
+    cleaned = _UNSAFE.sub(visible, text)
+    if single_line:
+        cleaned = cleaned.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    return cleaned
