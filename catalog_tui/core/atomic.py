@@ -1,0 +1,98 @@
+"""Atomic file writes and a TinyDB storage built on them.
+
+TinyDB's JSONStorage rewrites its file in place, so a crash or a full disk mid-write leaves a
+truncated store. Here every write goes to a temporary file in the same folder, is flushed to disk,
+and only then replaces the target: readers see the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+try:  # orjson is several times faster on large stores; plain json is the fallback
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a declared dependency
+    orjson = None  # type: ignore[assignment]
+
+
+def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Write `payload` to `path` all at once or not at all; the folder must exist."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            # Keep the permissions a user gave the existing file.
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def dumps_json(data: Any, *, indent: bool = False) -> bytes:
+    """UTF-8 JSON with Chinese written as itself, never as \\uXXXX escapes."""
+    if orjson is not None:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 if indent else 0)
+    return json.dumps(data, ensure_ascii=False, indent=2 if indent else None).encode("utf-8")
+
+
+def loads_json(payload: bytes) -> Any:
+    if orjson is not None:
+        return orjson.loads(payload)
+    return json.loads(payload.decode("utf-8"))
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that reads the whole file and replaces it atomically on every write."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        super().__init__()
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            payload = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        if not payload.strip():
+            return None
+        data = loads_json(payload)
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise ValueError(f"{self.path} is JSON but not a TinyDB database")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        atomic_write_bytes(self.path, dumps_json(data))
+
+    def close(self) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An advisory lock on `path`, so two catalog-tui processes take turns to read-modify-write
+    the store. Where the platform has no fcntl, atomic replace alone still prevents corruption."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

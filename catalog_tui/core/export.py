@@ -1,0 +1,144 @@
+"""Exporting chosen works: YAML that is itself a valid catalogue, JSON of the same shape, or CSV.
+
+Files are written atomically: a failure (disk full, permission, interruption) leaves no partial
+file at the target and raises ExportError with a message that says what happened and where.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .atomic import atomic_write_bytes, dumps_json
+from .model import Catalog, Work
+
+FORMATS = ("yaml", "json", "csv")
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CSV_COLUMNS = ("id", "title", "title_en", "type", "type_label", "year", "campaigns", "channels",
+               "themes", "facts", "summary", "sources")  # fmt: skip
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes repeated values out in full: the loader refuses aliases (they enable alias bombs)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+class ExportError(Exception):
+    """An export that did not happen; nothing was written at the target."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path
+    count: int
+    format: str
+
+
+def format_for(path: str | os.PathLike[str], explicit: str | None = None) -> str:
+    """The format asked for, else the one the file name's suffix implies, else YAML."""
+    if explicit:
+        if explicit not in FORMATS:
+            raise ExportError(f"unknown format '{explicit}' (choose one of {', '.join(FORMATS)})")
+        return explicit
+    return _SUFFIXES.get(Path(path).suffix.lower(), "yaml")
+
+
+def subset(catalog: Catalog, works: Sequence[Work]) -> dict[str, Any]:
+    """A catalogue holding `works` and exactly the campaigns, channels and documents they cite."""
+    campaign_ids = {c for w in works for c in w.campaigns}
+    channel_ids = {c for w in works for c in w.channels}
+    doc_names = {s.doc for w in works for s in w.sources}
+    data: dict[str, Any] = {}
+    documents = [d.to_dict() for d in catalog.documents if d.file in doc_names]
+    if documents:
+        data["documents"] = documents
+    data["works"] = [w.to_dict() for w in works]
+    data["campaigns"] = [c.to_dict() for c in catalog.campaigns if c.id in campaign_ids]
+    data["channels"] = [c.to_dict() for c in catalog.channels if c.id in channel_ids]
+    return data
+
+
+def _one_line(text: str) -> str:
+    return _CONTROL.sub(" ", text)
+
+
+def render(
+    catalog: Catalog, works: Sequence[Work], fmt: str, *, query: str = "", now: datetime | None = None
+) -> bytes:
+    stamp = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
+    if fmt == "yaml":
+        header = (
+            "# catalog-tui export: a catalogue of its own (catalog-tui validate accepts it)\n"
+            f"# query: {_one_line(query) or '(none)'}\n# works: {len(works)}\n# date: {stamp}\n"
+        )
+        body = dump_yaml(subset(catalog, works))
+        return (header + body).encode("utf-8")
+    if fmt == "json":
+        meta = {"query": query, "count": len(works), "date": stamp}
+        return dumps_json({"export": meta, **subset(catalog, works)}, indent=True) + b"\n"
+    if fmt == "csv":
+        return _csv(catalog, works)
+    raise ExportError(f"unknown format '{fmt}' (choose one of {', '.join(FORMATS)})")
+
+
+def _csv(catalog: Catalog, works: Sequence[Work]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for work in works:
+        campaigns = [c.name for i in work.campaigns if (c := catalog.campaign(i))]
+        channels = [c.name for i in work.channels if (c := catalog.channel(i))]
+        writer.writerow([
+            work.id, work.title, work.title_en, work.type, work.type_label, work.year or "",
+            "; ".join(campaigns), "; ".join(channels), "; ".join(work.themes), "; ".join(work.facts),
+            work.summary, " | ".join(f"{s.doc}: {s.quote}" for s in work.sources),
+        ])  # fmt: skip
+    # A byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_works(
+    catalog: Catalog,
+    works: Sequence[Work],
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    *,
+    query: str = "",
+    overwrite: bool = False,
+) -> ExportResult:
+    """Write `works` to `path` (`~` expanded); refuses to replace an existing file unless asked."""
+    target = Path(path).expanduser()
+    chosen = format_for(target, fmt)
+    if target.is_dir():
+        raise ExportError(f"{target} is a folder; give a file name")
+    if target.exists() and not overwrite:
+        raise ExportError(f"{target} already exists; choose another name or overwrite it (--force)")
+    if not target.parent.is_dir():
+        raise ExportError(f"the folder {target.parent} does not exist")
+    payload = render(catalog, works, chosen, query=query)
+    try:
+        atomic_write_bytes(target, payload)
+    except PermissionError:
+        raise ExportError(f"no permission to write in {target.parent}") from None
+    except OSError as error:
+        if error.errno == errno.ENOSPC:
+            raise ExportError(f"the disk is full: {target} was not written") from None
+        raise ExportError(f"could not write {target}: {error.strerror or error}") from None
+    return ExportResult(target, len(works), chosen)

@@ -1,0 +1,59 @@
+"""One object for everything a front end needs: the store, the catalogue, its index and engine."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .index import SearchIndex
+from .model import Catalog, Work
+from .search import SearchEngine
+from .store import Progress, SeedReport, Store, bundled_catalog_path, resolve_db_path
+
+
+@dataclass(slots=True)
+class Library:
+    store: Store
+    catalog: Catalog
+    index: SearchIndex
+    engine: SearchEngine
+    report: SeedReport
+
+    @classmethod
+    def open(
+        cls,
+        catalog_path: str | os.PathLike[str] | None = None,
+        db_path: str | os.PathLike[str] | None = None,
+        *,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> Library:
+        """Open (and seed when needed) the store; raises CatalogError for a bad catalogue."""
+        store = Store(resolve_db_path(db_path))
+        try:
+            loaded = store.open_catalog(
+                Path(catalog_path or bundled_catalog_path()), force=force, progress=progress
+            )
+        except BaseException:
+            store.close()
+            raise
+        if progress is not None:
+            progress("indexing", 0, 1)
+        index = SearchIndex(loaded.catalog, loaded.derived)
+        if progress is not None:
+            progress("indexing", 1, 1)
+        return cls(store, loaded.catalog, index, SearchEngine(index), loaded.report)
+
+    def works_at(self, positions: Iterable[int]) -> list[Work]:
+        works = self.index.works
+        return [works[p] for p in positions]
+
+    def selected_positions(self) -> list[int]:
+        """The persistent selection, in catalogue order; ids no longer in the catalogue are skipped."""
+        by_id = self.index.position_by_id
+        return sorted(by_id[i] for i in self.store.selected_ids() if i in by_id)
+
+    def close(self) -> None:
+        self.store.close()
