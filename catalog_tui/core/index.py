@@ -44,11 +44,17 @@ class Group:
     pinyin: tuple[str, ...] = ()
     members: set[int] = field(default_factory=set)
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The folded Chinese and English names, without the id (free text matches names only)."""
+        return self.folded[1:]
+
 
 def _group(field_name: str, value: str, label: str, label_en: str = "") -> Group:
-    names = (value, label, label_en)
+    # folded[0] is always the id, then the names: Group.names relies on that order.
     keys = tuple(key for name in (label, label_en) for key in pinyin_keys(name))
-    return Group(field_name, value, label, label_en, tuple(fold(n) for n in names if n), keys)
+    folded = (fold(value), *(fold(name) for name in (label, label_en) if name))
+    return Group(field_name, value, label, label_en, folded, keys)
 
 
 class SearchIndex:
@@ -134,7 +140,7 @@ class SearchIndex:
             if work.year is not None:
                 key = str(work.year)
                 if key not in years:
-                    years[key] = Group("year", key, key, key, (key,))
+                    years[key] = Group("year", key, key, "", (key,))
                 years[key].members.add(position)
 
     def group_names(self, field_name: str, value: str) -> str:

@@ -49,6 +49,13 @@ class FacetFilter:
     value: str
     exclude: bool = False
 
+    def to_dict(self) -> dict[str, object]:
+        return {"field": self.field, "value": self.value, "exclude": self.exclude}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> FacetFilter:
+        return cls(str(data["field"]), str(data["value"]), bool(data.get("exclude", False)))
+
 
 @dataclass(slots=True)
 class SearchResult:
@@ -199,7 +206,7 @@ class SearchEngine:
                         in_title.add(p)
             for field_name in ("campaign", "channel"):
                 for group in index.groups[field_name].values():
-                    if any(folded in name for name in group.folded):
+                    if any(folded in name for name in group.names):
                         every |= group.members
         if pattern is not None:
             owner = index.pinyin_owner

@@ -96,7 +96,12 @@ class Store:
         return TinyDB(self.path, storage=AtomicJSONStorage)
 
     def _back_up(self, path: Path) -> Path:
-        backup = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+        """Move an unreadable file aside under a name no earlier backup has."""
+        stem = f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}"
+        backup, n = path.with_name(stem), 1
+        while backup.exists():
+            n += 1
+            backup = path.with_name(f"{stem}-{n}")
         os.replace(path, backup)
         return backup
 

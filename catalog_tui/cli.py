@@ -1,0 +1,230 @@
+"""The `catalog-tui` command: the TUI by default, and validate / search / export / seed for scripts.
+
+Every failure ends in one clear message on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .core.export import FORMATS, ExportError, dump_yaml, export_works, subset
+from .core.loader import CatalogError, load_catalog
+from .core.model import Work
+from .core.query import QueryError
+from .core.search import FacetFilter
+from .core.store import bundled_catalog_path
+from .core.text import display_width
+
+EXIT_ERROR = 1
+EXIT_INVALID = 2
+
+
+def _common(parser: argparse.ArgumentParser, *, subcommand: bool = True) -> None:
+    # In a subcommand the default is SUPPRESS, so a value given before the subcommand survives.
+    default = argparse.SUPPRESS if subcommand else None
+    parser.add_argument("--catalog", metavar="FILE", default=default,
+                        help="catalogue YAML (default: the bundled one)")  # fmt: skip
+    parser.add_argument("--db", metavar="FILE", default=default,
+                        help="store file (default: $CATALOG_TUI_DB or the user data folder)")  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="catalog-tui",
+        description="Browse China's featured online audiovisual works, campaigns and channels.",
+        epilog="Without a command, opens the terminal browser.",
+    )
+    parser.add_argument("--version", action="version", version=f"catalog-tui {__version__}")
+    _common(parser, subcommand=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check a catalogue file and print its counts")
+    validate.add_argument("file", nargs="?", help="catalogue YAML (default: --catalog or the bundled one)")
+    _common(validate)
+
+    search = commands.add_parser("search", help="print the works matching a query (or @saved-search)")
+    search.add_argument("query", help="e.g. sudongpo, 'campaign:旅行 -type:documentary', 'year:2023..2025'")
+    search.add_argument("--format", choices=("text", "json", "yaml", "csv"), default="text")
+    search.add_argument("--limit", type=_positive_int, metavar="N", help="at most N works")
+    search.add_argument("--sort", choices=("title", "year", "type"), default="title")
+    _common(search)
+
+    export = commands.add_parser("export", help="write the works matching a query to a file")
+    export.add_argument("query", help="the query ('' for every work)")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="target file")
+    export.add_argument("--format", choices=FORMATS, help="default: from the file's suffix, else yaml")
+    export.add_argument("--force", action="store_true", help="overwrite an existing file")
+    _common(export)
+
+    seed = commands.add_parser("seed", help="(re)build the store from the catalogue")
+    seed.add_argument("--force", action="store_true", help="reseed even if the catalogue is unchanged")
+    _common(seed)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_tui(args)
+        return {"validate": _validate, "search": _search, "export": _export, "seed": _seed}[args.command](
+            args
+        )
+    except CatalogError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        untouched = "" if args.command == "validate" else "; the store was left as it was"
+        print(f"catalog-tui: {len(error.problems)} problem(s){untouched}", file=sys.stderr)
+        return EXIT_INVALID
+    except QueryError as error:
+        print(
+            f"catalog-tui: query error: {error.message}\n{_indent(error.pointer(args.query))}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    except ExportError as error:
+        print(f"catalog-tui: export failed: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"catalog-tui: {error.strerror or error}{where}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def _catalog_path(args: argparse.Namespace) -> Path:
+    return Path(args.catalog).expanduser() if args.catalog else bundled_catalog_path()
+
+
+def _open_library(args: argparse.Namespace, force: bool = False):  # -> Library
+    from .core.library import Library
+
+    progress = _progress_bar() if sys.stderr.isatty() else None
+    return Library.open(_catalog_path(args), args.db, force=force, progress=progress)
+
+
+def _progress_bar():  # -> Progress
+    def show(stage: str, done: int, total: int) -> None:
+        filled = int(30 * done / total) if total else 30
+        end = "\n" if done >= total and stage == "indexing" else ""
+        print(f"\r{stage:<22} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end=end, file=sys.stderr)
+
+    return show
+
+
+def _validate(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser() if args.file else _catalog_path(args)
+    catalog = load_catalog(path)
+    counts = ", ".join(f"{n} {section}" for section, n in catalog.counts().items())
+    print(f"{path}: valid: {counts}")
+    return 0
+
+
+def _matches(library, args: argparse.Namespace) -> tuple[str, list[Work]]:
+    """The works a query (or `@name` of a saved search, with its filters) finds."""
+    query, filters = args.query, []
+    if query.startswith("@"):
+        name = query[1:]
+        saved = next((s for s in library.store.saved_searches() if s["name"] == name), None)
+        if saved is None:
+            raise QueryError(f"no saved search named '{name}'", 0)
+        query = saved["query"]
+        filters = [FacetFilter.from_dict(f) for f in saved.get("filters") or ()]
+    sort, limit = getattr(args, "sort", "title"), getattr(args, "limit", None)
+    result = library.engine.search(query, sort=sort, filters=filters, limit=limit)
+    return query, library.works_at(result.positions)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _search(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    try:
+        _query, works = _matches(library, args)
+        sys.stdout.write(_format_works(library, works, args.format))
+    finally:
+        library.close()
+    if args.format == "text":
+        print(f"{len(works)} work(s)", file=sys.stderr)
+    return 0
+
+
+def _format_works(library, works: list[Work], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([w.to_dict() for w in works], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "yaml":
+        return dump_yaml(subset(library.catalog, works))
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(("id", "title", "type", "year", "campaigns", "channels"))
+        for w in works:
+            writer.writerow(
+                (w.id, w.title, w.type, w.year or "", ";".join(w.campaigns), ";".join(w.channels))
+            )
+        return buffer.getvalue()
+    rows = [(_clean(w.title), w.type_label, str(w.year or ""), _clean(w.id)) for w in works]
+    widths = [max((display_width(row[i]) for row in rows), default=0) for i in range(3)]
+    return "".join(
+        "  ".join(_pad(cell, widths[i]) if i < 3 else cell for i, cell in enumerate(row)).rstrip() + "\n"
+        for row in rows
+    )
+
+
+def _clean(text: str) -> str:
+    """Catalogue text with control characters made visible, so no title can drive the terminal."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def _export(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    try:
+        query, works = _matches(library, args)
+        result = export_works(
+            library.catalog, works, args.output, args.format, query=query, overwrite=args.force
+        )
+    finally:
+        library.close()
+    print(f"wrote {result.count} work(s) to {result.path} ({result.format})")
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    library = _open_library(args, force=args.force)
+    library.close()
+    print(library.report.summary())
+    for backup in library.report.backups:
+        print(f"an unreadable store file was kept as {backup}")
+    return 0
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    from .app import CatalogApp
+
+    CatalogApp(catalog_path=_catalog_path(args), db_path=args.db).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,369 @@
+"""The `catalog-tui` command line, called in-process (plus one real subprocess for --version)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from conftest import MARKUP_TITLE, SU_DONG_PO, TRAVEL, XING_SHI, YONG_LE, catalog_data, line_of
+
+import catalog_tui
+from catalog_tui.cli import build_parser, main
+from catalog_tui.core.index import SearchIndex
+from catalog_tui.core.loader import parse_catalog_text
+from catalog_tui.core.model import Catalog
+from catalog_tui.core.search import SearchEngine
+from catalog_tui.core.store import Store
+
+PROJECT = Path(__file__).resolve().parent.parent
+N_WORKS = len(catalog_data()["works"])
+
+
+@pytest.fixture
+def run(catalog_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]):
+    """Run the CLI with --catalog/--db after the subcommand; returns (exit code, stdout, stderr)."""
+
+    def invoke(*argv: str, store: bool = True) -> tuple[int, str, str]:
+        args = list(argv)
+        if store:
+            args += ["--catalog", str(catalog_file), "--db", str(db_path)]
+        code = main(args)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        return code, out, err
+
+    return invoke
+
+
+def expected_ids(query: str, **options) -> list[str]:
+    """What the engine itself returns for `query` over the fixture catalogue."""
+    engine = SearchEngine(SearchIndex(Catalog.from_dict(catalog_data())))
+    return [engine.index.works[p].id for p in engine.search(query, **options).positions]
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# validate ------------------------------------------------------------------------------------------
+
+
+def test_validate_ok(run, catalog_file: Path) -> None:
+    code, out, err = run("validate", str(catalog_file), store=False)
+    assert code == 0
+    assert err == ""
+    lines = out.splitlines()
+    assert len(lines) == 1
+    line = lines[0]
+    assert line.startswith(f"{catalog_file}: valid")
+    assert f"{N_WORKS} works" in line
+    assert "2 campaigns" in line
+    assert "2 channels" in line
+
+
+def test_validate_takes_the_catalog_option(run, catalog_file: Path) -> None:
+    code, out, _ = run("validate", "--catalog", str(catalog_file), store=False)
+    assert code == 0
+    assert out.startswith(f"{catalog_file}: valid")
+
+
+def test_validate_a_bad_file(run, bad_catalog_file: Path) -> None:
+    code, out, err = run("validate", str(bad_catalog_file), store=False)
+    assert code == 2
+    assert out == ""
+    text = bad_catalog_file.read_text(encoding="utf-8")
+    lines = err.splitlines()
+    located = [line for line in lines if re.match(rf"{re.escape(str(bad_catalog_file))}:\d+", line)]
+    assert len(located) >= 2, err
+    numbers = {int(re.match(rf"{re.escape(str(bad_catalog_file))}:(\d+)", line).group(1)) for line in located}
+    assert line_of(text, "no-such-type") in numbers
+    assert line_of(text, "no-such-campaign") in numbers
+    assert re.search(r"\d+ problem\(s\)", lines[-1])
+
+
+def test_validate_a_file_that_is_not_yaml(run, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("works:\n  - id: a\n    title: [unclosed\n", encoding="utf-8")
+    code, out, err = run("validate", str(broken), store=False)
+    assert code == 2
+    assert out == ""
+    assert re.search(rf"{re.escape(str(broken))}:\d+", err)
+
+
+def test_validate_a_missing_file(run, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.yaml"
+    code, out, err = run("validate", str(missing), store=False)
+    assert code in (1, 2)
+    assert out == ""
+    assert "missing.yaml" in err
+
+
+# search -------------------------------------------------------------------------------------------
+
+
+def test_search_text(run) -> None:
+    code, out, err = run("search", "sudongpo")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("你好，苏东坡")
+    assert "微短剧" in lines[0]
+    assert "2024" in lines[0]
+    assert lines[0].endswith(SU_DONG_PO)
+    assert err.strip().endswith("1 work(s)")
+
+
+def test_search_text_columns_line_up_in_display_width(run) -> None:
+    code, out, _ = run("search", "")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == N_WORKS
+    ids = expected_ids("")
+    # The id is the last column; every id starts at the same display column.
+    starts = {display_width(line[: line.rindex(work_id)]) for line, work_id in zip(lines, ids, strict=True)}
+    assert len(starts) == 1
+    assert any(line.startswith(MARKUP_TITLE) for line in lines)
+
+
+def test_search_json(run) -> None:
+    code, out, _ = run("search", "campaign:旅行 | 醒狮", "--format", "json")
+    assert code == 0
+    works = json.loads(out)
+    assert [w["id"] for w in works] == expected_ids("campaign:旅行 | 醒狮")
+    assert {w["id"] for w in works} == {SU_DONG_PO, YONG_LE, XING_SHI}
+    assert works[0]["title"] in out  # Chinese written directly, not escaped
+    assert "\\u" not in out
+
+
+def test_search_yaml_is_a_catalogue(run) -> None:
+    code, out, _ = run("search", "campaign:旅行", "--format", "yaml")
+    assert code == 0
+    loaded = parse_catalog_text(out, "<stdout>")
+    assert [w.id for w in loaded.works] == expected_ids("campaign:旅行")
+    assert [c.id for c in loaded.campaigns] == [TRAVEL]
+    assert "你好，苏东坡" in out
+
+
+def test_search_csv(run) -> None:
+    code, out, _ = run("search", "channel:红果", "--format", "csv")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["id", "title", "type", "year", "campaigns", "channels"]
+    assert [r[0] for r in rows[1:]] == expected_ids("channel:红果")
+    assert all(r[5] == "hong-guo" for r in rows[1:])
+
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_search_limit(run, limit: int) -> None:
+    code, out, _ = run("search", "", "--format", "json", "--limit", str(limit))
+    assert code == 0
+    assert [w["id"] for w in json.loads(out)] == expected_ids("")[:limit]
+
+
+def test_search_sort(run) -> None:
+    code, out, _ = run("search", "", "--format", "json", "--sort", "year")
+    assert code == 0
+    assert [w["id"] for w in json.loads(out)] == expected_ids("", sort="year")
+    assert expected_ids("", sort="year") != expected_ids("")
+
+
+def test_search_malformed_query_points_at_the_column(run) -> None:
+    code, out, err = run("search", 'abc "def')
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert "query error" in lines[0]
+    query_line = next(i for i, line in enumerate(lines) if line.endswith('abc "def'))
+    caret_line = lines[query_line + 1]
+    assert caret_line.strip() == "^"
+    assert caret_line.index("^") == lines[query_line].index('"')
+
+
+def test_search_saved_search_by_name(run, db_path: Path) -> None:
+    store = Store(db_path)
+    store.save_search("旅行作品", "campaign:旅行")
+    store.close()
+    code, out, _ = run("search", "@旅行作品", "--format", "json")
+    assert code == 0
+    assert [w["id"] for w in json.loads(out)] == expected_ids("campaign:旅行")
+
+
+def test_search_unknown_saved_search(run) -> None:
+    code, out, err = run("search", "@没有这个")
+    assert code == 2
+    assert out == ""
+    assert "没有这个" in err
+
+
+def test_search_with_a_missing_catalogue(run, tmp_path: Path, db_path: Path) -> None:
+    code, out, err = run(
+        "search", "x", "--catalog", str(tmp_path / "nope.yaml"), "--db", str(db_path), store=False
+    )
+    assert code in (1, 2)
+    assert out == ""
+    assert "nope.yaml" in err
+
+
+def test_search_with_a_bad_catalogue(run, bad_catalog_file: Path, db_path: Path) -> None:
+    code, out, err = run("search", "x", "--catalog", str(bad_catalog_file), "--db", str(db_path), store=False)
+    assert code == 2
+    assert out == ""
+    assert "the store was left as it was" in err
+
+
+# export ----------------------------------------------------------------------------------------------
+
+
+def test_export_writes_a_file_validate_accepts(run, tmp_path: Path) -> None:
+    target = tmp_path / "旅行.yaml"
+    code, out, _ = run("export", "campaign:旅行", "-o", str(target))
+    assert code == 0
+    assert out.strip() == f"wrote 2 work(s) to {target} (yaml)"
+    code, out, _ = run("validate", str(target), store=False)
+    assert code == 0
+    assert "2 works" in out
+    assert "1 campaigns" in out
+
+
+def test_export_format_from_suffix_and_option(run, tmp_path: Path) -> None:
+    code, out, _ = run("export", "醒狮", "-o", str(tmp_path / "out.csv"))
+    assert code == 0
+    assert out.strip().endswith("(csv)")
+    assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    code, out, _ = run("export", "醒狮", "-o", str(tmp_path / "out.txt"), "--format", "json")
+    assert code == 0
+    assert json.loads((tmp_path / "out.txt").read_text(encoding="utf-8"))["export"]["query"] == "醒狮"
+
+
+def test_export_refuses_to_overwrite_without_force(run, tmp_path: Path) -> None:
+    target = tmp_path / "out.yaml"
+    target.write_text("keep me", encoding="utf-8")
+    code, out, err = run("export", "", "-o", str(target))
+    assert code == 1
+    assert out == ""
+    assert "export failed" in err
+    assert "already exists" in err
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+    code, out, _ = run("export", "", "-o", str(target), "--force")
+    assert code == 0
+    assert f"wrote {N_WORKS} work(s)" in out
+    assert run("validate", str(target), store=False)[0] == 0
+
+
+def test_export_of_a_saved_search_records_its_query(run, tmp_path: Path, db_path: Path) -> None:
+    store = Store(db_path)
+    store.save_search("红果", "channel:红果")
+    store.close()
+    target = tmp_path / "out.yaml"
+    code, _, _ = run("export", "@红果", "-o", str(target))
+    assert code == 0
+    assert "# query: channel:红果" in target.read_text(encoding="utf-8")
+
+
+def test_export_to_a_missing_folder(run, tmp_path: Path) -> None:
+    code, _, err = run("export", "", "-o", str(tmp_path / "nowhere" / "out.yaml"))
+    assert code == 1
+    assert "does not exist" in err
+
+
+def test_export_with_a_malformed_query(run, tmp_path: Path) -> None:
+    code, _, err = run("export", "a |", "-o", str(tmp_path / "out.yaml"))
+    assert code == 2
+    assert "query error" in err
+    assert not (tmp_path / "out.yaml").exists()
+
+
+# seed ------------------------------------------------------------------------------------------------
+
+
+def test_seed_messages(run, catalog_file: Path, db_path: Path) -> None:
+    code, out, _ = run("seed")
+    assert code == 0
+    assert "seeded" in out and "(first run)" in out
+    assert str(db_path) in out and str(catalog_file) in out
+    assert f"{N_WORKS} works" in out
+
+    code, out, _ = run("seed")
+    assert code == 0
+    assert "already up to date" in out and "(content unchanged)" in out
+
+    code, out, _ = run("seed", "--force")
+    assert code == 0
+    assert "seeded" in out and "(forced)" in out
+
+
+def test_seed_reports_a_backed_up_store(run, db_path: Path) -> None:
+    assert run("seed")[0] == 0
+    db_path.write_text("not json", encoding="utf-8")
+    code, out, _ = run("seed")
+    assert code == 0
+    assert "an unreadable store file was kept as" in out
+    assert list(db_path.parent.glob("store.json.broken-*"))
+
+
+def test_seed_uses_catalog_tui_db_without_db(
+    catalog_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "env-store" / "store.json"
+    monkeypatch.setenv("CATALOG_TUI_DB", str(target))
+    assert main(["seed", "--catalog", str(catalog_file)]) == 0
+    assert str(target) in capsys.readouterr().out
+    assert target.is_file()
+
+
+# options ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["validate"], ["search", "q"], ["export", "q", "-o", "x"], ["seed"]])
+def test_catalog_and_db_are_accepted_after_the_subcommand(command: list[str]) -> None:
+    args = build_parser().parse_args([*command, "--catalog", "C.yaml", "--db", "D.json"])
+    assert (args.catalog, args.db) == ("C.yaml", "D.json")
+
+
+@pytest.mark.parametrize("command", [["validate"], ["search", "q"], ["seed"]])
+def test_catalog_and_db_are_accepted_before_the_subcommand(command: list[str]) -> None:
+    args = build_parser().parse_args(["--catalog", "C.yaml", "--db", "D.json", *command])
+    assert (args.catalog, args.db) == ("C.yaml", "D.json")
+
+
+def test_version_in_a_subprocess() -> None:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "catalog_tui", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"catalog-tui {catalog_tui.__version__}"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", catalog_tui.__version__)
+
+
+def test_search_saved_search_applies_its_filters(run, db_path: Path) -> None:
+    store = Store(db_path)
+    store.save_search("红果微短剧", "", [{"field": "channel", "value": "hong-guo", "exclude": False}])
+    store.close()
+    code, out, _ = run("search", "@红果微短剧", "--format", "json")
+    assert code == 0
+    assert [w["id"] for w in json.loads(out)] == expected_ids("channel:hong-guo")
+
+
+def test_search_negative_limit_is_not_silently_empty(run) -> None:
+    try:
+        code, out, _ = run("search", "", "--format", "json", "--limit", "-1")
+    except SystemExit as exit_:
+        assert exit_.code == 2  # refused as a usage error: fine
+    else:
+        assert code == 0
+        assert [w["id"] for w in json.loads(out)] == expected_ids("")
