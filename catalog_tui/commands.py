@@ -1,0 +1,86 @@
+"""The command palette: jump to a work, campaign, channel or type by name or pinyin; run actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .core.index import Group
+from .core.query import QueryError
+from .core.search import pinyin_pattern
+from .core.text import fold, safe_display
+
+MAX_HITS = 40
+
+
+class CatalogCommands(Provider):
+    """Targets and actions of the browser; pinyin-aware (sudongpo, nhsdp, 苏dp)."""
+
+    def _groups(self) -> list[tuple[str, Group, str]]:
+        """(field, group, help) for every campaign, channel and type."""
+        library = getattr(self.app, "library", None)
+        if library is None:
+            return []
+        labels = {"campaign": "活动 Campaign", "channel": "频道 Channel", "type": "类型 Type"}
+        return [
+            (field, group, label)
+            for field, label in labels.items()
+            for group in library.index.groups[field].values()
+        ]
+
+    def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        actions: list[tuple[str, str, Callable[[], object]]] = [
+            ("导出 Export…", "Export the selection, matches or all works", partial(self.app.run_action, "screen.export")),
+            ("清空选择 Clear selection", "Unselect every work", partial(self.app.run_action, "screen.clear_selection")),
+            ("全选 Select all matches", "Select every current match", partial(self.app.run_action, "screen.select_matches")),
+            ("筛选 Toggle facet filters", "Show or hide the filter panel", partial(self.app.run_action, "screen.toggle_facets")),
+            ("明暗 Toggle dark / light", "Switch between the dark and light themes", self._toggle_dark),
+            ("帮助 Help", "Keys and query syntax", partial(self.app.run_action, "help")),
+        ]  # fmt: skip
+        return actions if hasattr(screen, "jump_to") else actions[-2:]
+
+    def _toggle_dark(self) -> None:
+        self.app.theme = "textual-light" if self.app.current_theme.dark else "textual-dark"
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._actions():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        pattern = pinyin_pattern(query)
+        folded = fold(query)
+        for name, help_text, callback in self._actions():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        jump = getattr(self.screen, "jump_to", None)
+        library = getattr(self.app, "library", None)
+        if jump is None or library is None:
+            return
+        # Groups outrank works: a name that matches a channel most likely means the channel.
+        for field, group, help_text in self._groups():
+            score = matcher.match(group.label)
+            if folded and folded in group.folded:
+                score = 1.0
+            elif folded and any(folded in name for name in group.folded):
+                score = max(score, 0.95)
+            elif pattern is not None and any(pattern.search(key) for key in group.pinyin):
+                score = max(score, 0.9)
+            if score > 0:
+                shown = Text(safe_display(group.label))
+                if group.label_en:
+                    shown.append(f"  {safe_display(group.label_en)}", style="dim")
+                yield Hit(score, shown, partial(jump, field, group.value), help=help_text)
+        try:  # works through the search engine, so pinyin and initials find them too
+            result = library.engine.search(query, limit=MAX_HITS)
+        except QueryError:
+            return
+        for rank, position in enumerate(result.positions):
+            work = library.index.works[position]
+            score = 0.85 - rank / (10 * MAX_HITS)
+            yield Hit(score, Text(safe_display(work.title)), partial(jump, "work", work.id),
+                      help=f"作品 Work · {work.type_label}")  # fmt: skip

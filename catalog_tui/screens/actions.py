@@ -1,0 +1,205 @@
+"""What the browser's keys do: focus, tabs, filters, sort, selection, export and jumps.
+
+Kept apart from MainScreen (which composes the widgets and runs the search) so each file stays
+readable; MainScreen is the only subclass.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Tabs
+
+from ..core.export import ExportError, export_works
+from ..core.search import FacetFilter
+from ..widgets.detail_pane import DetailPane
+from ..widgets.facet_panel import FacetPanel
+from ..widgets.group_list import GroupList
+from ..widgets.search_bar import SearchBar
+from ..widgets.works_table import WorksTable
+from .confirm import ConfirmScreen
+from .export_dialog import ExportDialog, ExportRequest
+
+if TYPE_CHECKING:
+    from ..core.library import Library
+
+GROUP_TABS = {"campaign": "campaigns", "type": "genres", "channel": "channels"}
+
+
+class BrowserActions(Screen[None]):
+    if TYPE_CHECKING:
+        library: Library
+        query_text: str
+        filters: tuple[FacetFilter, ...]
+        sort: str
+        matches: list[int]
+        selected: frozenset[int]
+        active_tab: str
+
+        def refresh_tab(self) -> None: ...
+        def refresh_facets(self) -> None: ...
+
+    # Focus and tabs --------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one(SearchBar).input.focus()
+
+    def action_focus_list(self) -> None:
+        self._focus_tab_content(self.active_tab)
+
+    @on(SearchBar.Submitted)
+    def _search_submitted(self) -> None:
+        self.action_focus_list()
+
+    def _focus_tab_content(self, tab: str) -> None:
+        pane = self.query_one(f"#{tab}")
+        targets = [w for w in pane.query("WorksTable, RecordTable") if w.display]
+        if targets:
+            targets[0].focus()
+
+    def _pane_ids(self) -> list[str]:
+        return [pane.id for pane in self.query_one(ContentSwitcher).query(".pane") if pane.id]
+
+    def action_show_tab(self, number: int) -> None:
+        panes = self._pane_ids()
+        if 0 <= number < len(panes):
+            self.switch_tab(panes[number])
+
+    def action_step_tab(self, step: int) -> None:
+        panes = self._pane_ids()
+        self.switch_tab(panes[(panes.index(self.active_tab) + step) % len(panes)])
+
+    def switch_tab(self, tab: str) -> None:
+        # Move focus out of the old pane first, or focus can bounce back to it.
+        self.set_focus(None)
+        self.query_one(ContentSwitcher).current = tab
+        self.query_one(Tabs).active = f"tab-{tab}"
+        self.call_after_refresh(self._focus_tab_content, tab)
+
+    # Filters and sort ------------------------------------------------------------------------
+
+    def action_toggle_facets(self) -> None:
+        panel = self.query_one(FacetPanel)
+        panel.display = not panel.display
+        if panel.display:
+            self.refresh_facets()
+            panel.focus()
+        else:
+            self.action_focus_list()
+
+    @on(FacetPanel.Toggled)
+    def _facet_toggled(self, event: FacetPanel.Toggled) -> None:
+        facet = event.facet
+        others = tuple(f for f in self.filters if (f.field, f.value) != (facet.field, facet.value))
+        self.filters = others if facet in self.filters else (*others, facet)
+
+    def action_clear_filters(self) -> None:
+        self.filters = ()
+
+    def action_cycle_sort(self) -> None:
+        from .main import SORT_LABELS, SORTS
+
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.notify(f"排序 Sorted by {SORT_LABELS[self.sort]}", timeout=2, markup=False)
+
+    # Selection -------------------------------------------------------------------------------
+
+    @on(WorksTable.ToggleRequested)
+    def _toggle_requested(self, event: WorksTable.ToggleRequested) -> None:
+        chosen = set(event.positions)
+        adding = not chosen <= self.selected
+        self._change_selection(chosen, adding)
+
+    def action_select_matches(self) -> None:
+        self._change_selection(set(self.matches), True)
+        self.notify(f"已选 Selected {len(self.selected):,} works", timeout=2, markup=False)
+
+    def action_clear_selection(self) -> None:
+        count = len(self.selected)
+        self._change_selection(set(self.selected), False)
+        self.notify(f"已清空 Cleared {count:,} selected works", timeout=2, markup=False)
+
+    def _change_selection(self, positions: set[int], adding: bool) -> None:
+        self.selected = self.selected | positions if adding else self.selected - positions
+        works = self.library.index.works
+        self._persist_selection([works[p].id for p in positions], adding)
+
+    @work(thread=True, group="persist")
+    def _persist_selection(self, work_ids: list[str], adding: bool) -> None:
+        try:
+            self.library.store.set_selected(work_ids, adding)
+        except OSError as error:
+            self.app.call_from_thread(
+                self.notify, f"选择未保存 Selection not saved: {error}", severity="error", markup=False
+            )
+
+    # Export ----------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        suggested = str(Path.cwd() / f"catalog-export-{stamp}.yaml")
+        counts = {
+            "selection": len(self.selected),
+            "matches": len(self.matches),
+            "all": len(self.library.index),
+        }
+        self.app.push_screen(ExportDialog(suggested, counts), self._export_chosen)
+
+    def _export_chosen(self, request: ExportRequest | None) -> None:
+        if request is None:
+            return
+        if request.path.expanduser().exists():
+            question = Text.assemble(
+                "文件已存在，覆盖吗？ Overwrite the existing file?\n\n", str(request.path)
+            )
+            self.app.push_screen(
+                ConfirmScreen(question), lambda yes: self._run_export(request, True) if yes else None
+            )
+        else:
+            self._run_export(request, False)
+
+    @work(thread=True, group="export")
+    def _run_export(self, request: ExportRequest, overwrite: bool) -> None:
+        positions = {"selection": sorted(self.selected), "matches": self.matches}.get(
+            request.scope, self.library.index.orders["title"]
+        )
+        works = self.library.works_at(positions)
+        query = self.query_text if request.scope == "matches" else f"({request.scope})"
+        try:
+            result = export_works(self.library.catalog, works, request.path, request.format,
+                                  query=query, overwrite=overwrite)  # fmt: skip
+        except ExportError as error:
+            self.app.call_from_thread(self.notify, str(error), title="导出失败 Export failed",
+                                      severity="error", markup=False)  # fmt: skip
+            return
+        message = f"{result.count} 部作品 works → {result.path} ({result.format})"
+        self.app.call_from_thread(self.notify, message, title="已导出 Exported", markup=False)
+
+    # Jumps -----------------------------------------------------------------------------------
+
+    @on(DetailPane.JumpRequested)
+    def _jump_requested(self, event: DetailPane.JumpRequested) -> None:
+        self.jump_to(event.field, event.value)
+
+    def jump_to(self, field: str, value: str) -> None:
+        """Show a group in its tab, or a work in the All tab, by id."""
+        if field == "work":
+            position = self.library.index.position_by_id.get(value)
+            self.switch_tab("all")
+            self.refresh_tab()
+            table = self.query_one("#works-all", WorksTable)
+            if position is None or not table.move_to(position):
+                self.notify("这部作品不在当前结果中 Not among the current matches: clear the search (/)",
+                            severity="warning", markup=False)  # fmt: skip
+            return
+        tab = GROUP_TABS[field]
+        self.switch_tab(tab)
+        self.refresh_tab()
+        if not self.query_one(f"#groups-{tab}", GroupList).choose(value):
+            self.notify("当前结果中没有这一组 No matches in that group: clear the search (/)",
+                        severity="warning", markup=False)  # fmt: skip

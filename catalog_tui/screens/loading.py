@@ -1,0 +1,60 @@
+"""The first frame: a progress bar while the store is opened (and seeded when needed) in a worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.widgets import Label, ProgressBar
+from textual.worker import get_current_worker
+
+from ..core.library import Library
+from ..core.loader import CatalogError
+
+
+class LoadingScreen(Screen[Library | None]):
+    """Dismisses with the opened Library, or None after showing why it could not open."""
+
+    def __init__(self, catalog_path: Path, db_path: str | None) -> None:
+        super().__init__()
+        self.catalog_path = catalog_path
+        self.db_path = db_path
+
+    def compose(self) -> ComposeResult:
+        with Middle(), Center():
+            yield Label("正在打开目录 Opening the catalogue…", id="loading-stage")
+        with Center():
+            yield ProgressBar(total=100, show_eta=False, id="loading-progress")
+
+    def on_mount(self) -> None:
+        self.open_library()
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        self.query_one("#loading-stage", Label).update(f"{stage} {done:,}/{total:,}")
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+
+    @work(thread=True, exit_on_error=False)
+    def open_library(self) -> None:
+        worker = get_current_worker()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._progress, stage, done, total)
+
+        try:
+            library = Library.open(self.catalog_path, self.db_path, progress=progress)
+        except CatalogError as error:
+            problems = [str(p) for p in error.problems]
+            self.app.call_from_thread(self.app.show_error, "目录有错误 The catalogue has errors", problems)
+            return
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            message = [f"{error.strerror or error}{where}"]
+            self.app.call_from_thread(
+                self.app.show_error, "无法打开 Cannot open the store or catalogue", message
+            )
+            return
+        self.app.call_from_thread(self.dismiss, library)

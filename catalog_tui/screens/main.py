@@ -1,0 +1,236 @@
+"""The browser: search bar, tabs of works by campaign, genre and channel, details, selection.
+
+The screen owns the state (query, filters, sort, matches, selection) and pushes it down into the
+widgets; the widgets post typed messages up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Tab, Tabs
+
+from ..core.library import Library
+from ..core.query import QueryError
+from ..core.search import FacetFilter
+from ..widgets.detail_pane import DetailPane
+from ..widgets.facet_panel import FacetPanel, FilterLine
+from ..widgets.group_list import GroupList
+from ..widgets.record_table import RecordTable
+from ..widgets.search_bar import SearchBar
+from ..widgets.works_table import WorksTable
+from .actions import BrowserActions
+
+DEBOUNCE_SECONDS = 0.03
+NARROW_WIDTH = 110
+# tab id -> (label, facet field of its group list or None)
+TABS: dict[str, tuple[str, str | None]] = {
+    "all": ("全部 All", None),
+    "campaigns": ("活动 Campaigns", "campaign"),
+    "genres": ("类型 Genres", "type"),
+    "channels": ("频道 Channels", "channel"),
+    "selection": ("已选 Selection", None),
+    "policies": ("政策 Policies", None),
+    "figures": ("数据 Figures", None),
+}
+SORTS = ("title", "year", "type")
+SORT_LABELS = {"title": "拼音 title", "year": "年份 year", "type": "类型 type"}
+
+
+class MainScreen(BrowserActions, Screen[None]):
+    BINDINGS = [
+        Binding("slash", "focus_search", "搜索 Search"),
+        Binding("escape", "focus_list", "列表 List", show=False),
+        Binding("left_square_bracket", "step_tab(-1)", "上一页 Prev tab"),
+        Binding("right_square_bracket", "step_tab(1)", "下一页 Next tab"),
+        *[Binding(str(n), f"show_tab({n - 1})", f"Tab {n}", show=False) for n in range(1, len(TABS) + 1)],
+        Binding("f", "toggle_facets", "筛选 Filters"),
+        Binding("F", "clear_filters", "清除筛选 Clear filters", show=False),
+        Binding("s", "cycle_sort", "排序 Sort"),
+        Binding("a", "select_matches", "全选 Select all"),
+        Binding("A", "clear_selection", "清空 Clear selection", show=False),
+        Binding("e", "export", "导出 Export"),
+    ]
+
+    query_text: var[str] = var("")
+    filters: var[tuple[FacetFilter, ...]] = var(())
+    sort: var[str] = var("title")
+    matches: var[list[int]] = var(list)
+    selected: var[frozenset[int]] = var(frozenset)
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SearchBar(id="search-bar")
+        yield FilterLine(id="filter-line")
+        # Tabs span the full width above the panes and the shared detail pane.
+        yield Tabs(*(Tab(f"{n} {label}", id=f"tab-{tab_id}") for n, (tab_id, (label, _)) in
+                     enumerate(TABS.items(), 1)), id="tabs")  # fmt: skip
+        with Horizontal(id="body"):
+            yield FacetPanel(id="facets")
+            with ContentSwitcher(initial="all", id="panes"):
+                for tab_id, (_, field) in TABS.items():
+                    with Vertical(id=tab_id, classes="pane"):
+                        if field is not None:
+                            with Horizontal(classes="grouped"):
+                                yield GroupList(field, id=f"groups-{tab_id}")
+                                yield WorksTable(id=f"works-{tab_id}")
+                        elif tab_id in ("policies", "figures"):
+                            yield RecordTable(id=f"records-{tab_id}")
+                        else:
+                            yield WorksTable(id=f"works-{tab_id}")
+            yield DetailPane(id="details")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        index = self.library.index
+        for table in self.query(WorksTable):
+            table.index = index
+            table.data_bind(selected=MainScreen.selected)
+        self.query_one(DetailPane).index = index
+        self.query_one(
+            "#works-selection", WorksTable
+        ).empty_text = "还没有选中作品 · Nothing selected yet (space)"
+        catalog = self.library.catalog
+        self.query_one("#records-policies", RecordTable).show_records([*catalog.policies, *catalog.events])
+        self.query_one("#records-figures", RecordTable).show_records(catalog.figures)
+        self.query_one(FacetPanel).display = False
+        self.selected = frozenset(self.library.selected_positions())
+        self.run_search()
+        self.query_one("#works-all", WorksTable).focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+
+    # Searching -------------------------------------------------------------------------------
+
+    @on(SearchBar.Changed)
+    def _query_changed(self, event: SearchBar.Changed) -> None:
+        self.query_text = event.query
+
+    def watch_query_text(self) -> None:
+        self.run_search()
+
+    def watch_filters(self) -> None:
+        labels = {(f.field, f.value): self.library.index.group_names(f.field, f.value) for f in self.filters}
+        self.query_one(FilterLine).show_filters(self.filters, labels)
+        self.run_search()
+
+    def watch_sort(self) -> None:
+        self.run_search()
+
+    @work(exclusive=True, group="search")
+    async def run_search(self) -> None:
+        """Debounced: the next keystroke cancels this worker while it waits."""
+        await asyncio.sleep(DEBOUNCE_SECONDS)
+        engine = self.library.engine
+        try:
+            result = await asyncio.to_thread(
+                engine.search, self.query_text, sort=self.sort, filters=self.filters
+            )
+        except QueryError as error:
+            self.query_one(SearchBar).show_error(error.message, error.position + 1)
+            return
+        self.matches = result.positions
+
+    def watch_matches(self) -> None:
+        self._show_count()
+        self.refresh_tab()
+        if self.query_one(FacetPanel).display:
+            self.refresh_facets()
+
+    def watch_selected(self) -> None:
+        self._show_count()
+        if self.active_tab == "selection":
+            self.refresh_tab()
+
+    def _show_count(self) -> None:
+        self.query_one(SearchBar).show_count(len(self.matches), len(self.library.index), len(self.selected))
+
+    def refresh_facets(self) -> None:
+        facets = self.library.engine.facet_counts(self.matches)
+        self.query_one(FacetPanel).show_facets(facets, self.filters)
+
+    # Tabs ------------------------------------------------------------------------------------
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(ContentSwitcher).current or "all"
+
+    def refresh_tab(self) -> None:
+        """Push the matches into the visible tab only; the others catch up when shown."""
+        tab = self.active_tab
+        field = TABS.get(tab, ("", None))[1]
+        if field is not None:
+            self._refresh_groups(tab, field)
+        elif tab == "all":
+            self.query_one("#works-all", WorksTable).positions = self.matches
+        elif tab == "selection":
+            chosen = self.selected
+            self.query_one("#works-selection", WorksTable).positions = [
+                p for p in self.matches if p in chosen
+            ]
+        self._show_highlighted()
+
+    def _refresh_groups(self, tab: str, field: str) -> None:
+        matched = set(self.matches)
+        groups = self.library.index.groups[field].values()
+        counted = [(g, n) for g in groups if (n := len(g.members & matched))]
+        group_list = self.query_one(f"#groups-{tab}", GroupList)
+        group_list.show_groups(counted)
+        self._show_group(tab, field, group_list.chosen)
+
+    def _show_group(self, tab: str, field: str, value: str | None) -> None:
+        members = self.library.index.groups[field][value].members if value is not None else set()
+        self.query_one(f"#works-{tab}", WorksTable).positions = [p for p in self.matches if p in members]
+
+    @on(GroupList.Chosen)
+    def _group_chosen(self, event: GroupList.Chosen) -> None:
+        tab = event.group_list.id.removeprefix("groups-") if event.group_list.id else ""
+        self._show_group(tab, event.field, event.value)
+
+    @on(Tabs.TabActivated, "#tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        tab = (event.tab.id or "tab-all").removeprefix("tab-")
+        if self.active_tab != tab:
+            self.query_one(ContentSwitcher).current = tab
+        self.refresh_tab()
+
+    def _show_highlighted(self) -> None:
+        tab = self.active_tab
+        details = self.query_one(DetailPane)
+        if tab in ("policies", "figures"):
+            record = self.query_one(f"#records-{tab}", RecordTable).current
+            details.show_record(record) if record else details.show_nothing()
+            return
+        position = self.query_one(f"#works-{tab}", WorksTable).highlighted
+        if position is None:
+            details.show_nothing("没有作品 · No work to show")
+        else:
+            details.show_work(self.library.index.works[position])
+
+    @on(WorksTable.Highlighted)
+    def _work_highlighted(self, event: WorksTable.Highlighted) -> None:
+        if event.table.id == f"works-{self.active_tab}":
+            self._show_highlighted()
+
+    @on(RecordTable.Highlighted)
+    def _record_highlighted(self, event: RecordTable.Highlighted) -> None:
+        if event.record is not None:
+            self.query_one(DetailPane).show_record(event.record)
+
+    @on(WorksTable.Activated)
+    def _work_activated(self) -> None:
+        links = self.query_one("#detail-links", OptionList)
+        if links.option_count:
+            links.highlighted = links.highlighted or 0
+            links.focus()

@@ -1,0 +1,175 @@
+"""Every field of the highlighted record, its source passages, and links to jump onwards."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..core.index import SearchIndex
+from ..core.model import (
+    CAMPAIGN_KINDS,
+    CHANNEL_KINDS,
+    EVENT_KINDS,
+    POLICY_KINDS,
+    Campaign,
+    Channel,
+    Figure,
+    Record,
+    Source,
+    Work,
+)
+from ..core.text import safe_display
+
+RELATED_LIMIT = 12
+_KIND_LABELS = {"campaigns": CAMPAIGN_KINDS, "channels": CHANNEL_KINDS, "policies": POLICY_KINDS,
+                "events": EVENT_KINDS}  # fmt: skip
+
+
+def _plain(text: str) -> str:
+    return safe_display(text, single_line=False)
+
+
+class DetailPane(VerticalScroll, can_focus=False):
+    """Plain Text only: catalogue values are data, never markup."""
+
+    class JumpRequested(Message):
+        """Open a group (field "campaign", "channel" or "type") or another work (field "work")."""
+
+        def __init__(self, pane: DetailPane, field: str, value: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.field = field
+            self.value = value
+
+        @property
+        def control(self) -> DetailPane:
+            return self.pane
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.index: SearchIndex | None = None
+        self._links: list[tuple[str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-body")
+        yield OptionList(id="detail-links")
+
+    def show_nothing(self, message: str = "") -> None:
+        self.query_one("#detail-body", Static).update(Text(message, style="dim"))
+        self._set_links([])
+
+    def show_work(self, work: Work) -> None:
+        index = self.index
+        assert index is not None
+        body = Text()
+        body.append(_plain(work.title) + "\n", style="bold")
+        if work.title_en:
+            body.append(_plain(work.title_en) + "  ", style="italic")
+            body.append("(English title: ours)\n", style="dim")
+        body.append(f"\n{work.type_label} · {work.type}")
+        body.append(f" · {work.year}\n" if work.year else "\n")
+        self._field(body, "活动 Campaigns", [index.group_names("campaign", c) for c in work.campaigns])
+        self._field(body, "频道 Channels", [index.group_names("channel", c) for c in work.channels])
+        self._field(body, "主题 Themes", list(work.themes))
+        if work.facts:
+            body.append("\n数据与事实 Facts\n", style="bold")
+            for fact in work.facts:
+                body.append(f"  • {_plain(fact)}\n")
+        if work.summary:
+            body.append("\n简介 Summary\n", style="bold")
+            body.append(_plain(work.summary) + "\n")
+        self._sources(body, work.sources)
+        if work.note:
+            body.append("\n编者注 Curator's note\n", style="bold")
+            body.append(_plain(work.note) + "\n", style="italic")
+        self.query_one("#detail-body", Static).update(body)
+        links = [("campaign", c) for c in work.campaigns] + [("channel", c) for c in work.channels]
+        links.append(("type", work.type))
+        links += [("work", index.works[p].id) for p in self.related(work)]
+        self._set_links(links)
+        self.scroll_home(animate=False)
+
+    def show_record(self, record: Record) -> None:
+        """A campaign, channel, policy, event or figure."""
+        body = Text()
+        title = getattr(record, "name", "") or getattr(record, "label", "")
+        body.append(_plain(str(title)) + "\n", style="bold")
+        english = getattr(record, "name_en", "") or getattr(record, "label_en", "")
+        if english:
+            body.append(_plain(english) + "\n", style="italic")
+        kinds = _KIND_LABELS.get(record.SECTION, {})
+        kind = getattr(record, "kind", "")
+        if kind:
+            body.append(f"\n{kinds.get(kind, (kind,))[0]} · {kind}\n")
+        if isinstance(record, Figure):
+            body.append(f"\n{record.value:g} {_plain(record.unit)}", style="bold")
+            body.append(f"  {_plain(record.period)}\n" if record.period else "\n")
+        for label, name in (("发布 Issuer", "issuer"), ("日期 Date", "date"), ("地点 Place", "place")):
+            if value := getattr(record, name, ""):
+                self._field(body, label, [value])
+        if summary := getattr(record, "summary", ""):
+            body.append("\n简介 Summary\n", style="bold")
+            body.append(_plain(summary) + "\n")
+        self._sources(body, record.sources)  # type: ignore[attr-defined]
+        if note := getattr(record, "note", ""):
+            body.append("\n编者注 Curator's note\n", style="bold")
+            body.append(_plain(note) + "\n", style="italic")
+        self.query_one("#detail-body", Static).update(body)
+        field = {Campaign: "campaign", Channel: "channel"}.get(type(record))
+        self._set_links([(field, record.id)] if field else [])
+        self.scroll_home(animate=False)
+
+    def related(self, work: Work) -> list[int]:
+        """Other works sharing a campaign or channel, most shared first."""
+        index = self.index
+        assert index is not None
+        scores: dict[int, int] = {}
+        for field, values in (("campaign", work.campaigns), ("channel", work.channels)):
+            for value in values:
+                for p in index.groups[field][value].members:
+                    scores[p] = scores.get(p, 0) + 1
+        scores.pop(index.position_by_id[work.id], None)
+        ranked = sorted(scores, key=lambda p: (-scores[p], index.ranks["title"][p]))
+        return ranked[:RELATED_LIMIT]
+
+    def _field(self, body: Text, label: str, values: list[str]) -> None:
+        if values:
+            body.append(f"{label}: ", style="bold")
+            body.append("、".join(_plain(v) for v in values) + "\n")
+
+    def _sources(self, body: Text, sources: tuple[Source, ...]) -> None:
+        if not sources:
+            return
+        body.append("\n原文 Source passages\n", style="bold")
+        titles = {d.file: d.title for d in self.index.catalog.documents} if self.index else {}
+        for source in sources:
+            article = titles.get(source.doc, source.doc)
+            body.append(f"  《{_plain(article)}》 ", style="dim")
+            body.append(f"{_plain(source.doc)}\n", style="dim")
+            body.append(f"  “{_plain(source.quote)}”\n", style="italic")
+
+    def _set_links(self, links: list[tuple[str, str]]) -> None:
+        self._links = links
+        options = self.query_one("#detail-links", OptionList)
+        options.set_options(Option(self._link_prompt(field, value)) for field, value in links)
+        options.display = bool(links)
+
+    def _link_prompt(self, field: str, value: str) -> Text:
+        index = self.index
+        assert index is not None
+        if field == "work":
+            work = index.works[index.position_by_id[value]]
+            return Text.assemble(("相关 Related  ", "dim"), safe_display(work.title))
+        label = {"campaign": "活动 Campaign", "channel": "频道 Channel", "type": "类型 Genre"}[field]
+        return Text.assemble((f"→ {label}  ", "dim"), safe_display(index.group_names(field, value)))
+
+    @on(OptionList.OptionSelected, "#detail-links")
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        field, value = self._links[event.option_index]
+        self.post_message(self.JumpRequested(self, field, value))

@@ -1,0 +1,64 @@
+"""A small table of non-work records (policies, events, figures): a DataTable of plain Text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import on
+from textual.message import Message
+from textual.widgets import DataTable
+
+from ..core.model import EVENT_KINDS, POLICY_KINDS, Event, Figure, Policy, Record
+from ..core.text import safe_display
+
+
+def _cell(value: object) -> Text:
+    # Text, not str: DataTable parses string cells as markup.
+    return Text(safe_display(str(value)), no_wrap=True, overflow="ellipsis")
+
+
+class RecordTable(DataTable[Text]):
+    class Highlighted(Message):
+        def __init__(self, table: RecordTable, record: Record | None) -> None:
+            super().__init__()
+            self.table = table
+            self.record = record
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self.records: list[Record] = []
+
+    def show_records(self, records: Sequence[Record]) -> None:
+        self.clear(columns=True)
+        self.records = list(records)
+        if records and isinstance(records[0], Figure):
+            self.add_columns("数据 Figure", "数值 Value", "时期 Period")
+            rows = [(_cell(r.label), _cell(f"{r.value:g} {r.unit}"), _cell(r.period)) for r in records]  # type: ignore[attr-defined]
+        else:
+            self.add_columns("名称 Name", "类别 Kind", "发布 Issuer / 地点", "日期 Date")
+            rows = [self._row(r) for r in records]
+        self.add_rows(rows)
+
+    @staticmethod
+    def _row(record: Record) -> tuple[Text, ...]:
+        if isinstance(record, Policy):
+            kind = POLICY_KINDS.get(record.kind, (record.kind,))[0]
+            return _cell(record.name), _cell(kind), _cell(record.issuer), _cell(record.date)
+        assert isinstance(record, Event)
+        kind = EVENT_KINDS.get(record.kind, (record.kind,))[0]
+        return _cell(record.name), _cell(kind), _cell(record.place), _cell(record.date)
+
+    @property
+    def current(self) -> Record | None:
+        row = self.cursor_row
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+    @on(DataTable.RowHighlighted)
+    def _announce(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Highlighted(self, self.current))

@@ -1,0 +1,247 @@
+"""A windowed list of works: it draws only the rows on screen, so 100,000 matches cost no more
+than 40 (a DataTable would build a widget row per work)."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive, var
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..core.index import SearchIndex
+from ..core.model import Work
+from ..core.text import safe_display
+
+CHECK = "✓"
+
+
+class WorksTable(ScrollView, can_focus=True):
+    """Works by position in a SearchIndex; the screen sets `positions` and binds `selected`."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+        Binding("space", "toggle", "Select"),
+        Binding("enter", "activate", "Details"),
+    ]
+    COMPONENT_CLASSES = {
+        "works-table--header",
+        "works-table--cursor",
+        "works-table--cursor-blurred",
+        "works-table--check",
+        "works-table--muted",
+        "works-table--empty",
+    }
+
+    positions: var[list[int]] = var(list, always_update=True)
+    selected: var[frozenset[int]] = var(frozenset)
+    cursor: reactive[int] = reactive(0)
+
+    class Highlighted(Message):
+        """The highlighted work changed (None when the list is empty)."""
+
+        def __init__(self, table: WorksTable, position: int | None) -> None:
+            super().__init__()
+            self.table = table
+            self.position = position
+
+        @property
+        def control(self) -> WorksTable:
+            return self.table
+
+    class ToggleRequested(Message):
+        """The user asked to select or unselect these works."""
+
+        def __init__(self, table: WorksTable, positions: list[int]) -> None:
+            super().__init__()
+            self.table = table
+            self.positions = positions
+
+        @property
+        def control(self) -> WorksTable:
+            return self.table
+
+    class Activated(Message):
+        """Enter on a work: the screen shows its details."""
+
+        def __init__(self, table: WorksTable, position: int) -> None:
+            super().__init__()
+            self.table = table
+            self.position = position
+
+        @property
+        def control(self) -> WorksTable:
+            return self.table
+
+    def __init__(self, empty_text: str = "没有匹配的作品 · No matching works", **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.index: SearchIndex | None = None
+        self.empty_text = empty_text
+        self._last_highlight: int | None = -1
+
+    # State -----------------------------------------------------------------------------------
+
+    @property
+    def highlighted(self) -> int | None:
+        """The position (in the index) of the work under the cursor."""
+        return self.positions[self.cursor] if 0 <= self.cursor < len(self.positions) else None
+
+    def watch_positions(self, positions: list[int]) -> None:
+        self.virtual_size = Size(self.size.width, len(positions) + 1)
+        self.cursor = min(self.cursor, max(len(positions) - 1, 0))
+        self._announce()
+        self.refresh()
+
+    def watch_selected(self) -> None:
+        self.refresh()
+
+    def watch_cursor(self, cursor: int) -> None:
+        self._scroll_to_cursor()
+        self._announce()
+        self.refresh()
+
+    def _announce(self) -> None:
+        position = self.highlighted
+        if position != self._last_highlight:
+            self._last_highlight = position
+            self.post_message(self.Highlighted(self, position))
+
+    def _scroll_to_cursor(self) -> None:
+        rows_visible = max(self.scrollable_content_region.height - 1, 1)
+        top = round(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + rows_visible:
+            self.scroll_to(y=self.cursor - rows_visible + 1, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.positions) + 1)
+        self._scroll_to_cursor()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # Actions ---------------------------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        if self.positions:
+            self.cursor = max(0, min(len(self.positions) - 1, self.cursor + delta))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(self.scrollable_content_region.height - 2, 1))
+
+    def action_jump(self, row: int) -> None:
+        if self.positions:
+            self.cursor = row % len(self.positions)
+
+    def action_toggle(self) -> None:
+        if (position := self.highlighted) is not None:
+            self.post_message(self.ToggleRequested(self, [position]))
+            self.action_cursor(1)
+
+    def action_activate(self) -> None:
+        if (position := self.highlighted) is not None:
+            self.post_message(self.Activated(self, position))
+
+    def move_to(self, position: int) -> bool:
+        """Put the cursor on a work if it is listed; True when it is."""
+        try:
+            self.cursor = self.positions.index(position)
+        except ValueError:
+            return False
+        return True
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y + round(self.scroll_offset.y) - 1
+        if 0 <= row < len(self.positions) and event.y >= 1:
+            self.cursor = row
+            if event.chain == 2:
+                self.action_activate()
+
+    # Drawing ---------------------------------------------------------------------------------
+
+    def _columns(self, width: int) -> list[tuple[str, int]]:
+        fixed = [("mark", 2), ("type", 11), ("year", 5)]
+        rest = width - sum(w for _, w in fixed)
+        if width < 72:
+            return [("mark", 2), ("title", max(rest, 4)), ("type", 11), ("year", 5)]
+        title = rest * 45 // 100
+        campaigns = (rest - title) // 2
+        return [
+            *fixed[:1],
+            ("title", title),
+            *fixed[1:],
+            ("campaigns", campaigns),
+            ("channels", rest - title - campaigns),
+        ]
+
+    def _cells(self, work: Work, selected: bool) -> dict[str, str]:
+        index = self.index
+        assert index is not None
+        campaigns = [index.group_names("campaign", c) for c in work.campaigns]
+        channels = [index.group_names("channel", c) for c in work.channels]
+        return {
+            "mark": CHECK if selected else " ",
+            "title": work.title,
+            "type": work.type_label,
+            "year": str(work.year or ""),
+            "campaigns": "、".join(campaigns),
+            "channels": "、".join(channels),
+        }
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        columns = self._columns(width)
+        base = self.rich_style
+        if y == 0:
+            header = self.get_component_rich_style("works-table--header")
+            labels = {"mark": CHECK, "title": "标题 Title", "type": "类型 Type", "year": "年份",
+                      "campaigns": "活动 Campaigns", "channels": "频道 Channels"}  # fmt: skip
+            return self._strip([(labels[name], w) for name, w in columns], base + header, width)
+        row = y - 1 + round(self.scroll_offset.y)
+        if self.index is None or not self.positions:
+            if y == 1 and self.index is not None:
+                style = base + self.get_component_rich_style("works-table--empty")
+                return self._strip([(self.empty_text, width)], style, width)
+            return Strip.blank(width, base)
+        if row >= len(self.positions):
+            return Strip.blank(width, base)
+        position = self.positions[row]
+        cells = self._cells(self.index.works[position], position in self.selected)
+        style = base
+        if row == self.cursor:
+            name = "works-table--cursor" if self.has_focus else "works-table--cursor-blurred"
+            style = base + self.get_component_rich_style(name)
+        segments = [(cells[name], w) for name, w in columns]
+        strip = self._strip(segments, style, width)
+        if cells["mark"] == CHECK and row != self.cursor:
+            check = style + self.get_component_rich_style("works-table--check")
+            strip = Strip([Segment(CHECK + " ", check), *list(strip.crop(2, width))], width)
+        return strip
+
+    @staticmethod
+    def _strip(cells: list[tuple[str, int]], style: Style, width: int) -> Strip:
+        # One segment per column keeps columns aligned even where a renderer's font widths drift.
+        segments = []
+        for text, cell_width in cells:
+            shown = safe_display(text)
+            if cell_len(shown) > cell_width - 1 and cell_width > 2:
+                shown = set_cell_size(shown, cell_width - 2) + "…"
+            segments.append(Segment(set_cell_size(shown, cell_width), style))
+        used = sum(cell_width for _, cell_width in cells)
+        if used < width:
+            segments.append(Segment(" " * (width - used), style))
+        return Strip(segments, width).crop(0, width)

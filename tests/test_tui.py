@@ -1,0 +1,250 @@
+"""Pilot tests: real key presses against the real app, on the bundled catalogue and on fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import MARKUP_TITLE, write_catalog
+from tui_helpers import BUNDLED, ready, settle, titles, type_query
+
+from catalog_tui.app import CatalogApp
+from catalog_tui.core.loader import load_catalog
+from catalog_tui.screens.export_dialog import ExportDialog
+from catalog_tui.screens.help import HelpScreen
+from catalog_tui.widgets.detail_pane import DetailPane
+from catalog_tui.widgets.facet_panel import FacetPanel
+from catalog_tui.widgets.group_list import GroupList
+from catalog_tui.widgets.search_bar import SearchBar
+from catalog_tui.widgets.works_table import WorksTable
+
+SIZE = (140, 40)
+
+
+def bundled_app(tmp_path: Path) -> CatalogApp:
+    return CatalogApp(catalog_path=BUNDLED, db_path=str(tmp_path / "store.json"))
+
+
+def detail_text(app: CatalogApp) -> str:
+    body = app.screen.query_one("#detail-body")
+    return str(body.render())
+
+
+@pytest.mark.parametrize("query", ["sudongpo", "nhsdp", "su dong po"])
+async def test_pinyin_search_finds_su_dongpo(tmp_path: Path, query: str) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await type_query(pilot, query)
+        assert titles(app)[0] == "你好，苏东坡"
+        assert len(titles(app)) < 64
+
+
+async def test_hanzi_and_traditional_search(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await type_query(pilot, "蘇東坡")
+        assert titles(app) == ["你好，苏东坡"]
+        await pilot.press("escape")
+        assert isinstance(app.focused, WorksTable)
+        assert "你好，苏东坡" in detail_text(app)
+
+
+async def test_campaign_tab_lists_the_travel_plan_works(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    catalog = load_catalog(BUNDLED)
+    expected = {w.title for w in catalog.works if "gen-zhe-wei-duan-ju-qu-lv-xing" in w.campaigns}
+    assert len(expected) > 10
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        groups = app.screen.query_one("#groups-campaigns", GroupList)
+        assert groups.choose("gen-zhe-wei-duan-ju-qu-lv-xing")
+        await settle(pilot)
+        assert set(titles(app, "works-campaigns")) == expected
+        # The global query applies inside the tab too.
+        await type_query(pilot, "sudongpo")
+        assert titles(app, "works-campaigns") == ["你好，苏东坡"]
+
+
+async def test_channel_tab_and_a_channel_filter_narrow_the_list(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        everything = titles(app)
+        await type_query(pilot, "channel:北京卫视")
+        narrowed = titles(app)
+        assert 0 < len(narrowed) < len(everything)
+        assert "和合之家·2025中国网络视听盛典" in narrowed
+        await pilot.press("escape", "4")
+        await settle(pilot)
+        groups = app.screen.query_one("#groups-channels", GroupList)
+        assert groups.choose("bei-jing-wei-shi")
+        await settle(pilot)
+        assert set(titles(app, "works-channels")) == set(narrowed)
+
+
+async def test_facet_panel_includes_and_excludes(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        total = len(titles(app))
+        await pilot.press("f")
+        await settle(pilot)
+        panel = app.screen.query_one(FacetPanel)
+        assert panel.display and app.focused is panel
+        # The first value under the first heading is the most common type.
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        (facet,) = app.screen.filters
+        included = len(titles(app))
+        assert facet.field == "type" and not facet.exclude and 0 < included < total
+        await pilot.press("minus")  # the same value, now excluded
+        await settle(pilot)
+        assert len(titles(app)) == total - included
+        await pilot.press("F")
+        await settle(pilot)
+        assert app.screen.filters == () and len(titles(app)) == total
+
+
+async def test_select_three_export_and_validate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        chosen = titles(app)[:3]
+        await pilot.press("space", "space", "space")
+        await settle(pilot)
+        assert len(app.screen.selected) == 3
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+    exported = list(tmp_path.glob("catalog-export-*.yaml"))
+    assert len(exported) == 1
+    catalog = load_catalog(exported[0])
+    assert sorted(w.title for w in catalog.works) == sorted(chosen)
+
+
+async def test_selection_survives_a_restart(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("down", "space")
+        await settle(pilot)
+        selected = set(app.screen.selected)
+    again = bundled_app(tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert set(again.screen.selected) == selected
+        await pilot.press("5")
+        await settle(pilot)
+        assert len(titles(again, "works-selection")) == 1
+        await pilot.press("A")
+        await settle(pilot)
+        assert again.screen.selected == frozenset()
+
+
+async def test_markup_in_titles_is_shown_literally_and_never_runs(tmp_path: Path) -> None:
+    catalog = write_catalog(tmp_path / "catalog.yaml")
+    app = CatalogApp(catalog_path=catalog, db_path=str(tmp_path / "store.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await type_query(pilot, "click")
+        assert titles(app) == [MARKUP_TITLE]
+        await pilot.press("escape")
+        table = app.screen.query_one("#works-all", WorksTable)
+        assert MARKUP_TITLE in table.render_line(1).text
+        assert MARKUP_TITLE in detail_text(app)
+        await pilot.press("enter", "enter")  # focus the links, open the first
+        await settle(pilot)
+        assert app.is_running
+
+
+async def test_malformed_query_keeps_results_and_says_where(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await type_query(pilot, "xingshi")
+        good = titles(app)
+        await pilot.press(*' "oops')
+        await settle(pilot)
+        bar = app.screen.query_one(SearchBar)
+        assert bar.has_class("-error")
+        assert "never closed" in str(bar.query_one("#search-status").render())
+        assert titles(app) == good
+
+
+async def test_tabs_switch_with_number_and_bracket_keys(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for key, tab in (("3", "genres"), ("]", "channels"), ("[", "genres"), ("7", "figures"), ("1", "all")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen.active_tab == tab
+        await pilot.press("6")
+        await settle(pilot)
+        assert "关于" in detail_text(app) or "通知" in detail_text(app) or detail_text(app)
+
+
+async def test_detail_links_jump_to_the_campaign(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await type_query(pilot, "sudongpo")
+        await pilot.press("escape", "enter")  # focus the detail links
+        await pilot.press("enter")  # the first link is the campaign
+        await settle(pilot)
+        assert app.screen.active_tab == "campaigns"
+        assert app.screen.query_one("#groups-campaigns", GroupList).chosen == "gen-zhe-wei-duan-ju-qu-lv-xing"
+
+
+async def test_sort_cycles(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.screen.sort == "year"
+        years = [app.screen.library.index.works[p].year or 0 for p in app.screen.matches]
+        assert years == sorted(years, reverse=True)
+
+
+async def test_help_and_palette_open(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"beijing")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.active_tab == "channels"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_small_terminals_stay_usable(tmp_path: Path, size: tuple[int, int]) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        await pilot.resize_terminal(*size)
+        await settle(pilot)
+        assert app.screen.has_class("-narrow")
+        details = app.screen.query_one(DetailPane)
+        table = app.screen.query_one("#works-all", WorksTable)
+        assert details.region.y > table.region.y  # the details moved below the list
+        assert table.region.height >= 3 and details.region.height >= 3
+        await type_query(pilot, "xingshi")
+        assert titles(app) == ["醒狮"]
+        await pilot.press("escape", "space", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
