@@ -1,0 +1,103 @@
+"""Regenerate the README's screenshots from the real app: `python screenshots/generate.py`.
+
+Each shot drives the app with real key presses on the bundled catalogue, in a throw-away store,
+and saves an SVG next to this script.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from tui_helpers import ready, settle, type_query  # noqa: E402
+
+from catalog_tui.app import CatalogApp  # noqa: E402
+
+SIZE = (132, 38)
+Steps = Callable[[Pilot], Awaitable[None]]
+
+
+async def main_view(pilot: Pilot) -> None:
+    await pilot.press("down", "down", "space", "down", "space")
+
+
+async def pinyin_search(pilot: Pilot) -> None:
+    await type_query(pilot, "nhsdp")
+    await pilot.press("escape")
+
+
+async def campaign_tab(pilot: Pilot) -> None:
+    await pilot.press("2")
+    await settle(pilot)
+    await pilot.press("down", "tab", "down")
+
+
+async def details(pilot: Pilot) -> None:
+    await type_query(pilot, "wodealetai")
+    await pilot.press("escape", "enter")
+
+
+async def facets(pilot: Pilot) -> None:
+    await pilot.press("f")
+    await settle(pilot)
+    await pilot.press("down", "enter")
+
+
+async def export_dialog(pilot: Pilot) -> None:
+    await pilot.press("space", "space", "space", "e")
+
+
+async def help_screen(pilot: Pilot) -> None:
+    await pilot.press("question_mark")
+
+
+async def palette(pilot: Pilot) -> None:
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*"beijing")
+
+
+SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
+    "main": (main_view, SIZE),
+    "pinyin-search": (pinyin_search, SIZE),
+    "campaign-tab": (campaign_tab, SIZE),
+    "details": (details, SIZE),
+    "facets": (facets, SIZE),
+    "export-dialog": (export_dialog, SIZE),
+    "help": (help_screen, SIZE),
+    "palette": (palette, SIZE),
+    "narrow-80x24": (pinyin_search, (80, 24)),
+}
+
+
+async def shoot(name: str, steps: Steps, size: tuple[int, int], store: Path) -> Path:
+    app = CatalogApp(catalog_path=ROOT / "catalog.yaml", db_path=str(store / f"{name}.json"))
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await steps(pilot)
+        await settle(pilot)
+        await pilot.pause(0.3)
+        return Path(app.save_screenshot(f"{name}.svg", str(HERE)))
+
+
+async def run(names: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as store:
+        os.chdir(store)  # the export dialog suggests a file in the current folder
+        for name in names:
+            steps, size = SHOTS[name]
+            print(await shoot(name, steps, size, Path(store)))
+
+
+if __name__ == "__main__":
+    asyncio.run(run(sys.argv[1:] or list(SHOTS)))
