@@ -182,7 +182,7 @@ async def test_tabs_switch_with_number_and_bracket_keys(tmp_path: Path) -> None:
     app = bundled_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for key, tab in (("3", "genres"), ("]", "channels"), ("[", "genres"), ("7", "figures"), ("1", "all")):
+        for key, tab in (("3", "genres"), ("]", "channels"), ("[", "genres"), ("7", "stats"), ("1", "all")):
             await pilot.press(key)
             await settle(pilot)
             assert app.screen.active_tab == tab
@@ -248,3 +248,35 @@ async def test_small_terminals_stay_usable(tmp_path: Path, size: tuple[int, int]
         await pilot.press("escape", "space", "e")
         await settle(pilot)
         assert isinstance(app.screen, ExportDialog)
+
+
+async def test_stats_follow_the_query_and_figures_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        charts = str(app.screen.query_one("#stats-charts").render())
+        assert "微短剧" in charts and " 23" in charts  # every micro-drama counted
+        await type_query(pilot, "type:documentary")
+        charts = str(app.screen.query_one("#stats-charts").render())
+        assert "微短剧" not in charts.split("活动")[0] and "网络纪录片" in charts
+        await type_query(pilot, "市场规模")  # figures follow the free-text words of the query
+        figures = app.screen.query_one("#records-figures")
+        labels = [f.label for f in figures.records]
+        assert labels and all("市场规模" in label for label in labels)
+        figures.focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert len(app.screen.chosen_figures) == 1
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+    (exported,) = tmp_path.glob("catalog-export-*.yaml")
+    catalog = load_catalog(exported)
+    assert len(catalog.figures) == 1 and catalog.works == []

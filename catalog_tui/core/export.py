@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from .atomic import atomic_write_bytes, dumps_json
-from .model import Catalog, Work
+from .model import Catalog, Figure, Work
 
 FORMATS = ("yaml", "json", "csv")
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
@@ -60,11 +60,12 @@ def format_for(path: str | os.PathLike[str], explicit: str | None = None) -> str
     return _SUFFIXES.get(Path(path).suffix.lower(), "yaml")
 
 
-def subset(catalog: Catalog, works: Sequence[Work]) -> dict[str, Any]:
-    """A catalogue holding `works` and exactly the campaigns, channels and documents they cite."""
+def subset(catalog: Catalog, works: Sequence[Work], figures: Sequence[Figure] = ()) -> dict[str, Any]:
+    """A catalogue holding `works` (and `figures`) and exactly the campaigns, channels and
+    documents they cite."""
     campaign_ids = {c for w in works for c in w.campaigns}
     channel_ids = {c for w in works for c in w.channels}
-    doc_names = {s.doc for w in works for s in w.sources}
+    doc_names = {s.doc for r in (*works, *figures) for s in r.sources}
     data: dict[str, Any] = {}
     documents = [d.to_dict() for d in catalog.documents if d.file in doc_names]
     if documents:
@@ -72,6 +73,8 @@ def subset(catalog: Catalog, works: Sequence[Work]) -> dict[str, Any]:
     data["works"] = [w.to_dict() for w in works]
     data["campaigns"] = [c.to_dict() for c in catalog.campaigns if c.id in campaign_ids]
     data["channels"] = [c.to_dict() for c in catalog.channels if c.id in channel_ids]
+    if figures:
+        data["figures"] = [f.to_dict() for f in figures]
     return data
 
 
@@ -80,21 +83,27 @@ def _one_line(text: str) -> str:
 
 
 def render(
-    catalog: Catalog, works: Sequence[Work], fmt: str, *, query: str = "", now: datetime | None = None
+    catalog: Catalog,
+    works: Sequence[Work],
+    fmt: str,
+    *,
+    query: str = "",
+    now: datetime | None = None,
+    figures: Sequence[Figure] = (),
 ) -> bytes:
     stamp = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
     if fmt == "yaml":
+        counts = f"# works: {len(works)}\n" + (f"# figures: {len(figures)}\n" if figures else "")
         header = (
             "# catalog-tui export: a catalogue of its own (catalog-tui validate accepts it)\n"
-            f"# query: {_one_line(query) or '(none)'}\n# works: {len(works)}\n# date: {stamp}\n"
+            f"# query: {_one_line(query) or '(none)'}\n{counts}# date: {stamp}\n"
         )
-        body = dump_yaml(subset(catalog, works))
-        return (header + body).encode("utf-8")
+        return (header + dump_yaml(subset(catalog, works, figures))).encode("utf-8")
     if fmt == "json":
-        meta = {"query": query, "count": len(works), "date": stamp}
-        return dumps_json({"export": meta, **subset(catalog, works)}, indent=True) + b"\n"
+        meta = {"query": query, "count": len(works), "figures": len(figures), "date": stamp}
+        return dumps_json({"export": meta, **subset(catalog, works, figures)}, indent=True) + b"\n"
     if fmt == "csv":
-        return _csv(catalog, works)
+        return _figures_csv(figures) if figures and not works else _csv(catalog, works)
     raise ExportError(f"unknown format '{fmt}' (choose one of {', '.join(FORMATS)})")
 
 
@@ -114,6 +123,16 @@ def _csv(catalog: Catalog, works: Sequence[Work]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _figures_csv(figures: Sequence[Figure]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(("id", "label", "label_en", "value", "unit", "period", "note", "sources"))
+    for f in figures:
+        sources = " | ".join(f"{s.doc}: {s.quote}" for s in f.sources)
+        writer.writerow((f.id, f.label, f.label_en, f.value, f.unit, f.period, f.note, sources))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def export_works(
     catalog: Catalog,
     works: Sequence[Work],
@@ -122,6 +141,7 @@ def export_works(
     *,
     query: str = "",
     overwrite: bool = False,
+    figures: Sequence[Figure] = (),
 ) -> ExportResult:
     """Write `works` to `path` (`~` expanded); refuses to replace an existing file unless asked."""
     target = Path(path).expanduser()
@@ -132,7 +152,7 @@ def export_works(
         raise ExportError(f"{target} already exists; choose another name or overwrite it (--force)")
     if not target.parent.is_dir():
         raise ExportError(f"the folder {target.parent} does not exist")
-    payload = render(catalog, works, chosen, query=query)
+    payload = render(catalog, works, chosen, query=query, figures=figures)
     try:
         atomic_write_bytes(target, payload)
     except PermissionError:
@@ -141,4 +161,4 @@ def export_works(
         if error.errno == errno.ENOSPC:
             raise ExportError(f"the disk is full: {target} was not written") from None
         raise ExportError(f"could not write {target}: {error.strerror or error}") from None
-    return ExportResult(target, len(works), chosen)
+    return ExportResult(target, len(works) + len(figures), chosen)

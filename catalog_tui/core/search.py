@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .index import Group, SearchIndex
+from .model import Figure
 from .query import FIELDS, AllOf, AnyOf, Node, QueryError, Term, YearRange, parse
 from .text import SYLLABLE_MARK, fold, is_han, readings, strip_tones
 
@@ -114,6 +115,25 @@ class SearchEngine:
                 pairs.sort(key=lambda pair: -pair[1])
             counts[field_name] = [pair for pair in pairs if pair[1]]
         return counts
+
+    def matching_figures(self, query: str) -> list[Figure]:
+        """Headline figures whose label, unit, period or source passage contain every free-text
+        word of the query (field terms concern works, so they do not narrow figures)."""
+        try:
+            tree = parse(query)
+        except QueryError:
+            return list(self.index.catalog.figures)
+        words = [
+            fold(p.value) for p in tree.parts if isinstance(p, Term) and p.field is None and not p.negated
+        ]
+        words = [w for w in words if w]
+        found = []
+        for figure in self.index.catalog.figures:
+            text = fold(" ".join((figure.label, figure.label_en, figure.unit, figure.period,
+                                  *(s.quote for s in figure.sources))))  # fmt: skip
+            if all(word in text for word in words):
+                found.append(figure)
+        return found
 
     def groups_matching(self, field_name: str, value: str) -> list[Group]:
         """The facet values a (possibly partial, pinyin or English) name refers to; an exact

@@ -39,6 +39,7 @@ class BrowserActions(Screen[None]):
         sort: str
         matches: list[int]
         selected: frozenset[int]
+        chosen_figures: frozenset[str]
         active_tab: str
 
         def refresh_tab(self) -> None: ...
@@ -147,8 +148,10 @@ class BrowserActions(Screen[None]):
             "selection": len(self.selected),
             "matches": len(self.matches),
             "all": len(self.library.index),
+            "figures": len(self.chosen_figures),
         }
-        self.app.push_screen(ExportDialog(suggested, counts), self._export_chosen)
+        scope = "figures" if self.active_tab == "stats" and self.chosen_figures else None
+        self.app.push_screen(ExportDialog(suggested, counts, scope), self._export_chosen)
 
     def _export_chosen(self, request: ExportRequest | None) -> None:
         if request is None:
@@ -165,19 +168,22 @@ class BrowserActions(Screen[None]):
 
     @work(thread=True, group="export")
     def _run_export(self, request: ExportRequest, overwrite: bool) -> None:
-        positions = {"selection": sorted(self.selected), "matches": self.matches}.get(
+        catalog = self.library.catalog
+        chosen = self.chosen_figures if request.scope == "figures" else frozenset()
+        figures = [f for f in catalog.figures if f.id in chosen]
+        positions = {"selection": sorted(self.selected), "matches": self.matches, "figures": []}.get(
             request.scope, self.library.index.orders["title"]
         )
         works = self.library.works_at(positions)
         query = self.query_text if request.scope == "matches" else f"({request.scope})"
         try:
-            result = export_works(self.library.catalog, works, request.path, request.format,
-                                  query=query, overwrite=overwrite)  # fmt: skip
+            result = export_works(catalog, works, request.path, request.format,
+                                  query=query, overwrite=overwrite, figures=figures)  # fmt: skip
         except ExportError as error:
             self.app.call_from_thread(self.notify, str(error), title="导出失败 Export failed",
                                       severity="error", markup=False)  # fmt: skip
             return
-        message = f"{result.count} 部作品 works → {result.path} ({result.format})"
+        message = f"{result.count} 条 entries → {result.path} ({result.format})"
         self.app.call_from_thread(self.notify, message, title="已导出 Exported", markup=False)
 
     # Jumps -----------------------------------------------------------------------------------

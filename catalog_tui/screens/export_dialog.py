@@ -14,7 +14,12 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from ..core.export import FORMATS
 
-SCOPES = {"selection": "已选 Selection", "matches": "当前结果 Current matches", "all": "全部 All works"}
+SCOPES = {
+    "selection": "已选作品 Selected works",
+    "matches": "当前结果 Current matches",
+    "all": "全部作品 All works",
+    "figures": "已选数据 Selected figures",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +35,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         Binding("ctrl+s", "confirm", "导出 Export"),
     ]
 
-    def __init__(self, suggested_path: str, counts: dict[str, int]) -> None:
+    def __init__(self, suggested_path: str, counts: dict[str, int], scope: str | None = None) -> None:
         super().__init__()
         self.suggested_path = suggested_path
         self.counts = counts
+        self.default_scope = scope or ("selection" if counts.get("selection") else "matches")
 
     def compose(self) -> ComposeResult:
-        default_scope = "selection" if self.counts.get("selection") else "matches"
+        default_scope = self.default_scope
         with Vertical(classes="dialog", id="export-dialog"):
             yield Label("导出 Export", classes="dialog-title")
             yield Label("文件 File (enter 确认 to export)")

@@ -24,6 +24,7 @@ from ..widgets.facet_panel import FacetPanel, FilterLine
 from ..widgets.group_list import GroupList
 from ..widgets.record_table import RecordTable
 from ..widgets.search_bar import SearchBar
+from ..widgets.stats_view import StatsView
 from ..widgets.works_table import WorksTable
 from .actions import BrowserActions
 
@@ -37,7 +38,7 @@ TABS: dict[str, tuple[str, str | None]] = {
     "channels": ("频道 Channels", "channel"),
     "selection": ("已选 Selection", None),
     "policies": ("政策 Policies", None),
-    "figures": ("数据 Figures", None),
+    "stats": ("数据 Stats", None),
 }
 SORTS = ("title", "year", "type")
 SORT_LABELS = {"title": "拼音 title", "year": "年份 year", "type": "类型 type"}
@@ -63,6 +64,7 @@ class MainScreen(BrowserActions, Screen[None]):
     sort: var[str] = var("title")
     matches: var[list[int]] = var(list)
     selected: var[frozenset[int]] = var(frozenset)
+    chosen_figures: var[frozenset[str]] = var(frozenset)
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -84,8 +86,10 @@ class MainScreen(BrowserActions, Screen[None]):
                             with Horizontal(classes="grouped"):
                                 yield GroupList(field, id=f"groups-{tab_id}")
                                 yield WorksTable(id=f"works-{tab_id}")
-                        elif tab_id in ("policies", "figures"):
-                            yield RecordTable(id=f"records-{tab_id}")
+                        elif tab_id == "policies":
+                            yield RecordTable(id="records-policies")
+                        elif tab_id == "stats":
+                            yield StatsView(id="stats-view")
                         else:
                             yield WorksTable(id=f"works-{tab_id}")
             yield DetailPane(id="details")
@@ -102,7 +106,6 @@ class MainScreen(BrowserActions, Screen[None]):
         ).empty_text = "还没有选中作品 · Nothing selected yet (space)"
         catalog = self.library.catalog
         self.query_one("#records-policies", RecordTable).show_records([*catalog.policies, *catalog.events])
-        self.query_one("#records-figures", RecordTable).show_records(catalog.figures)
         self.query_one(FacetPanel).display = False
         self.selected = frozenset(self.library.selected_positions())
         self.run_search()
@@ -179,6 +182,9 @@ class MainScreen(BrowserActions, Screen[None]):
             self.query_one("#works-selection", WorksTable).positions = [
                 p for p in self.matches if p in chosen
             ]
+        elif tab == "stats":
+            stats = self.query_one(StatsView)
+            stats.show(self.library.engine, self.matches, self.query_text, self.chosen_figures)
         self._show_highlighted()
 
     def _refresh_groups(self, tab: str, field: str) -> None:
@@ -208,8 +214,9 @@ class MainScreen(BrowserActions, Screen[None]):
     def _show_highlighted(self) -> None:
         tab = self.active_tab
         details = self.query_one(DetailPane)
-        if tab in ("policies", "figures"):
-            record = self.query_one(f"#records-{tab}", RecordTable).current
+        if tab in ("policies", "stats"):
+            table_id = "#records-policies" if tab == "policies" else "#records-figures"
+            record = self.query_one(table_id, RecordTable).current
             details.show_record(record) if record else details.show_nothing()
             return
         position = self.query_one(f"#works-{tab}", WorksTable).highlighted
@@ -227,6 +234,13 @@ class MainScreen(BrowserActions, Screen[None]):
     def _record_highlighted(self, event: RecordTable.Highlighted) -> None:
         if event.record is not None:
             self.query_one(DetailPane).show_record(event.record)
+
+    @on(RecordTable.ToggleRequested)
+    def _figure_toggled(self, event: RecordTable.ToggleRequested) -> None:
+        figure_id = event.record.id
+        chosen = self.chosen_figures
+        self.chosen_figures = chosen - {figure_id} if figure_id in chosen else chosen | {figure_id}
+        self.refresh_tab()
 
     @on(WorksTable.Activated)
     def _work_activated(self) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual import on
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -29,20 +30,48 @@ class RecordTable(DataTable[Text]):
         def control(self) -> RecordTable:
             return self.table
 
+    class ToggleRequested(Message):
+        """Space on a figure: select or unselect it for export."""
+
+        def __init__(self, table: RecordTable, record: Record) -> None:
+            super().__init__()
+            self.table = table
+            self.record = record
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    BINDINGS = [Binding("space", "toggle", "选择 Select", show=False)]
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self.records: list[Record] = []
+        self.selected: frozenset[str] = frozenset()
 
     def show_records(self, records: Sequence[Record]) -> None:
+        """Replace the rows, keeping the cursor on the same record where it is still listed."""
+        keep = self.current.id if self.current else None
         self.clear(columns=True)
         self.records = list(records)
-        if records and isinstance(records[0], Figure):
-            self.add_columns("数据 Figure", "数值 Value", "时期 Period")
-            rows = [(_cell(r.label), _cell(f"{r.value:g} {r.unit}"), _cell(r.period)) for r in records]  # type: ignore[attr-defined]
+        if records and all(isinstance(r, Figure) for r in records):
+            self.add_columns("✓", "数据 Figure", "数值 Value", "时期 Period")
+            rows = [self._figure_row(r) for r in records]  # type: ignore[arg-type]
         else:
             self.add_columns("名称 Name", "类别 Kind", "发布 Issuer / 地点", "日期 Date")
             rows = [self._row(r) for r in records]
         self.add_rows(rows)
+        ids = [r.id for r in self.records]
+        if keep in ids:
+            self.move_cursor(row=ids.index(keep))
+
+    def _figure_row(self, figure: Figure) -> tuple[Text, ...]:
+        mark = Text("✓" if figure.id in self.selected else " ", style="bold green")
+        return mark, _cell(figure.label), _cell(f"{figure.value:g} {figure.unit}"), _cell(figure.period)
+
+    def action_toggle(self) -> None:
+        if isinstance(record := self.current, Figure):
+            self.post_message(self.ToggleRequested(self, record))
 
     @staticmethod
     def _row(record: Record) -> tuple[Text, ...]:
