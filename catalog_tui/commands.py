@@ -11,7 +11,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from .core.index import Group
 from .core.query import QueryError
 from .core.search import pinyin_pattern
-from .core.text import fold, safe_display
+from .core.text import fold, pinyin_keys, safe_display
 
 MAX_HITS = 40
 
@@ -49,6 +49,12 @@ class CatalogCommands(Provider):
     async def discover(self) -> Hits:
         for name, help_text, callback in self._actions():
             yield DiscoveryHit(name, callback, help=help_text)
+        library = getattr(self.app, "library", None)
+        if library is not None and hasattr(self.screen, "run_saved"):
+            for saved in library.store.saved_searches():
+                run = partial(self.screen.run_saved, saved)  # type: ignore[attr-defined]
+                shown = Text(safe_display(str(saved["name"])))
+                yield DiscoveryHit(shown, run, help=f"保存的搜索 Saved search · {saved['query']}")
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -61,6 +67,18 @@ class CatalogCommands(Provider):
         library = getattr(self.app, "library", None)
         if jump is None or library is None:
             return
+        for saved in library.store.saved_searches():
+            name = str(saved["name"])
+            score = matcher.match(name)
+            if folded and folded in fold(name):
+                score = 1.0
+            elif pattern is not None and any(pattern.search(key) for key in pinyin_keys(name)):
+                score = max(score, 0.9)
+            if score > 0:
+                run = partial(self.screen.run_saved, saved)  # type: ignore[attr-defined]
+                yield Hit(
+                    score, Text(safe_display(name)), run, help=f"保存的搜索 Saved search · {saved['query']}"
+                )
         # Groups outrank works: a name that matches a channel most likely means the channel.
         for field, group, help_text in self._groups():
             score = matcher.match(group.label)

@@ -280,3 +280,45 @@ async def test_stats_follow_the_query_and_figures_export(
     (exported,) = tmp_path.glob("catalog-export-*.yaml")
     catalog = load_catalog(exported)
     assert len(catalog.figures) == 1 and catalog.works == []
+
+
+async def test_saved_searches_save_run_rename_delete_and_survive(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await type_query(pilot, "type:documentary")
+        documentaries = titles(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"docs", "enter")
+        await settle(pilot)
+        await type_query(pilot, "")
+        assert len(titles(app)) == 64
+        await pilot.press("escape", "f")  # the side panel holds the saved searches
+        await settle(pilot)
+        await pilot.press("shift+tab")  # from the facets up to the saved list
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert titles(app) == documentaries
+        assert app.screen.query_one(SearchBar).value == "type:documentary"
+    # After a restart the palette finds it by pinyin of its name... and the store still has it.
+    again = bundled_app(tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert [s["name"] for s in again.library.store.saved_searches()] == ["docs"]
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"docs", "enter")
+        await settle(pilot)
+        assert titles(again) == documentaries
+        saved_list = again.screen.query_one("#saved")
+        await pilot.press("f")
+        saved_list.focus()
+        await pilot.press("down", "r")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"jilupian", "enter")
+        await settle(pilot)
+        assert [s["name"] for s in again.library.store.saved_searches()] == ["jilupian"]
+        await pilot.press("d")
+        await settle(pilot)
+        assert again.library.store.saved_searches() == []

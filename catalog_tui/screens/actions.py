@@ -20,10 +20,12 @@ from ..core.search import FacetFilter
 from ..widgets.detail_pane import DetailPane
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.group_list import GroupList
+from ..widgets.saved_list import SavedSearchList
 from ..widgets.search_bar import SearchBar
 from ..widgets.works_table import WorksTable
 from .confirm import ConfirmScreen
 from .export_dialog import ExportDialog, ExportRequest
+from .prompt import PromptScreen
 
 if TYPE_CHECKING:
     from ..core.library import Library
@@ -85,11 +87,11 @@ class BrowserActions(Screen[None]):
     # Filters and sort ------------------------------------------------------------------------
 
     def action_toggle_facets(self) -> None:
-        panel = self.query_one(FacetPanel)
-        panel.display = not panel.display
-        if panel.display:
+        side = self.query_one("#side")
+        side.display = not side.display
+        if side.display:
             self.refresh_facets()
-            panel.focus()
+            self.query_one(FacetPanel).focus()
         else:
             self.action_focus_list()
 
@@ -107,6 +109,50 @@ class BrowserActions(Screen[None]):
 
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.notify(f"排序 Sorted by {SORT_LABELS[self.sort]}", timeout=2, markup=False)
+
+    # Saved searches --------------------------------------------------------------------------
+
+    def action_save_search(self) -> None:
+        def save(name: str | None) -> None:
+            if name is None:
+                return
+            filters = [f.to_dict() for f in self.filters]
+            try:
+                self.library.store.save_search(name, self.query_text, filters)
+            except OSError as error:
+                self.notify(f"未保存 Not saved: {error}", severity="error", markup=False)
+                return
+            self._show_saved()
+            self.notify(f"已保存 Saved “{name}”: catalog-tui search @{name}", markup=False)
+
+        self.app.push_screen(PromptScreen("保存搜索 Save this search as", self.query_text), save)
+
+    def _show_saved(self) -> None:
+        self.query_one(SavedSearchList).show_saved(self.library.store.saved_searches())
+
+    def run_saved(self, saved: dict[str, object]) -> None:
+        """Put a saved search's query and filters back, as if typed."""
+        self.filters = tuple(FacetFilter.from_dict(f) for f in saved.get("filters") or ())  # type: ignore[union-attr]
+        self.query_one(SearchBar).set_value(str(saved.get("query", "")))
+        self.action_focus_list()
+
+    @on(SavedSearchList.Chosen)
+    def _saved_chosen(self, event: SavedSearchList.Chosen) -> None:
+        name = event.saved["name"]
+        if event.action == "run":
+            self.run_saved(event.saved)
+        elif event.action == "delete":
+            self.library.store.delete_search(name)
+            self._show_saved()
+            self.notify(f"已删除 Deleted “{name}”", markup=False)
+        else:
+
+            def rename(new: str | None) -> None:
+                if new and new != name:
+                    self.library.store.rename_search(name, new)
+                    self._show_saved()
+
+            self.app.push_screen(PromptScreen("重命名 Rename the saved search", name), rename)
 
     # Selection -------------------------------------------------------------------------------
 

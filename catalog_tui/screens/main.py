@@ -23,6 +23,7 @@ from ..widgets.detail_pane import DetailPane
 from ..widgets.facet_panel import FacetPanel, FilterLine
 from ..widgets.group_list import GroupList
 from ..widgets.record_table import RecordTable
+from ..widgets.saved_list import SavedSearchList
 from ..widgets.search_bar import SearchBar
 from ..widgets.stats_view import StatsView
 from ..widgets.works_table import WorksTable
@@ -57,6 +58,7 @@ class MainScreen(BrowserActions, Screen[None]):
         Binding("a", "select_matches", "全选 Select all"),
         Binding("A", "clear_selection", "清空 Clear selection", show=False),
         Binding("e", "export", "导出 Export"),
+        Binding("ctrl+s", "save_search", "保存搜索 Save search"),
     ]
 
     query_text: var[str] = var("")
@@ -78,7 +80,9 @@ class MainScreen(BrowserActions, Screen[None]):
         yield Tabs(*(Tab(f"{n} {label}", id=f"tab-{tab_id}") for n, (tab_id, (label, _)) in
                      enumerate(TABS.items(), 1)), id="tabs")  # fmt: skip
         with Horizontal(id="body"):
-            yield FacetPanel(id="facets")
+            with Vertical(id="side"):
+                yield SavedSearchList(id="saved")
+                yield FacetPanel(id="facets")
             with ContentSwitcher(initial="all", id="panes"):
                 for tab_id, (_, field) in TABS.items():
                     with Vertical(id=tab_id, classes="pane"):
@@ -106,7 +110,8 @@ class MainScreen(BrowserActions, Screen[None]):
         ).empty_text = "还没有选中作品 · Nothing selected yet (space)"
         catalog = self.library.catalog
         self.query_one("#records-policies", RecordTable).show_records([*catalog.policies, *catalog.events])
-        self.query_one(FacetPanel).display = False
+        self.query_one("#side").display = False
+        self.query_one(SavedSearchList).show_saved(self.library.store.saved_searches())
         self.selected = frozenset(self.library.selected_positions())
         self.run_search()
         self.query_one("#works-all", WorksTable).focus()
@@ -148,7 +153,7 @@ class MainScreen(BrowserActions, Screen[None]):
     def watch_matches(self) -> None:
         self._show_count()
         self.refresh_tab()
-        if self.query_one(FacetPanel).display:
+        if self.query_one("#side").display:
             self.refresh_facets()
 
     def watch_selected(self) -> None:
