@@ -6,7 +6,6 @@ problems is the text composed again into nodes, to give each problem its line an
 
 from __future__ import annotations
 
-import codecs
 import difflib
 import gc
 import math
@@ -125,14 +124,12 @@ def _read_bytes(path: str | os.PathLike[str], name: str) -> bytes:
 
 
 def _decode(raw: bytes, name: str) -> str:
-    skipped = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
-        return raw[skipped:].decode("utf-8")
+        return raw.decode("utf-8")  # a BOM survives as U+FEFF and is dropped with the text's
     except UnicodeDecodeError as error:
-        offset = error.start + skipped
         hint = "; it looks like UTF-16, save it as UTF-8" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
-        message = f"not valid UTF-8 (byte 0x{raw[offset]:02x} at offset {offset}){hint}"
-        raise _fail(name, message, raw.count(b"\n", 0, offset) + 1) from None
+        message = f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}){hint}"
+        raise _fail(name, message, raw.count(b"\n", 0, error.start) + 1) from None
 
 
 def _validated_data(text: str, name: str) -> dict[str, Any]:
@@ -229,7 +226,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, name: str) -> Catalo
         message += "; only plain YAML is allowed in a catalogue"
     if mark is None:
         return _fail(name, message)
-    if 0 <= mark.index < len(text) and text[mark.index] == "\t" and "tab" not in message:
+    if 0 <= mark.index < len(text) and text[mark.index] == "\t":
         message += "; tabs are not allowed for indentation, use spaces"
     return _fail(name, message, mark.line + 1, mark.column + 1)
 
