@@ -11,6 +11,7 @@ from textual.binding import Binding
 from .commands import CatalogCommands
 from .core.library import Library
 from .core.store import bundled_catalog_path
+from .i18n import detect_language, language, set_language, t
 from .screens.error import ErrorScreen
 from .screens.help import HelpScreen
 from .screens.loading import LoadingScreen
@@ -21,22 +22,26 @@ class CatalogApp(App[None]):
     """Find, slice, read and export featured online audiovisual works."""
 
     CSS_PATH = "app.tcss"
-    TITLE = "catalog-tui 网络视听精品目录"
-    SUB_TITLE = "China's featured online audiovisual works"
     COMMANDS = App.COMMANDS | {CatalogCommands}
     BINDINGS = [
-        Binding("q", "quit", "退出 Quit"),
-        Binding("question_mark", "help", "帮助 Help"),
-        Binding("ctrl+p", "command_palette", "命令 Commands", show=False),
+        # Descriptions are English here; i18n.translate_bindings shows them in the chosen language.
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False),
     ]
 
     def __init__(
-        self, catalog_path: str | os.PathLike[str] | None = None, db_path: str | None = None
+        self,
+        catalog_path: str | os.PathLike[str] | None = None,
+        db_path: str | None = None,
+        language: str | None = None,
     ) -> None:
+        set_language(detect_language(language))
         super().__init__()
         self.catalog_path = Path(catalog_path) if catalog_path else bundled_catalog_path()
         self.db_path = db_path
         self.library: Library | None = None
+        self.title = f"catalog-tui · {t('app.title')}"
 
     def on_mount(self) -> None:
         self.push_screen(LoadingScreen(self.catalog_path, self.db_path), self._opened)
@@ -45,10 +50,23 @@ class CatalogApp(App[None]):
         if library is None:
             return
         self.library = library
-        self.sub_title = f"{len(library.index):,} works · {library.report.catalog_path.name}"
+        self._show_subtitle()
         self.push_screen(MainScreen(library))
         for backup in library.report.backups:
-            self.notify(f"An unreadable store file was kept as {backup}", severity="warning", markup=False)
+            self.notify(t("app.backup", path=backup), severity="warning", markup=False)
+
+    def _show_subtitle(self) -> None:
+        if self.library is not None:
+            name = self.library.report.catalog_path.name
+            self.sub_title = t("app.subtitle", count=f"{len(self.library.index):,}", file=name)
+
+    def action_toggle_language(self) -> None:
+        set_language("en" if language() == "zh" else "zh")
+        self.title = f"catalog-tui · {t('app.title')}"
+        self._show_subtitle()
+        if isinstance(self.screen, MainScreen):
+            self.screen.apply_language()
+        self.notify(t("language.changed"), timeout=2, markup=False)
 
     def show_error(self, title: str, problems: list[str]) -> None:
         self.switch_screen(ErrorScreen(title, problems))

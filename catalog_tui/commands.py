@@ -9,9 +9,11 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from .core.index import Group
+from .core.model import WORK_TYPES
 from .core.query import QueryError
 from .core.search import pinyin_pattern
 from .core.text import fold, pinyin_keys, safe_display
+from .i18n import t, vocab
 
 MAX_HITS = 40
 
@@ -24,7 +26,7 @@ class CatalogCommands(Provider):
         library = getattr(self.app, "library", None)
         if library is None:
             return []
-        labels = {"campaign": "活动 Campaign", "channel": "频道 Channel", "type": "类型 Type"}
+        labels = {field: t(f"palette.{field}") for field in ("campaign", "channel", "type")}
         return [
             (field, group, label)
             for field, label in labels.items()
@@ -32,16 +34,21 @@ class CatalogCommands(Provider):
         ]
 
     def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
-        screen = self.screen
-        actions: list[tuple[str, str, Callable[[], object]]] = [
-            ("导出 Export…", "Export the selection, matches or all works", partial(self.app.run_action, "screen.export")),
-            ("清空选择 Clear selection", "Unselect every work", partial(self.app.run_action, "screen.clear_selection")),
-            ("全选 Select all matches", "Select every current match", partial(self.app.run_action, "screen.select_matches")),
-            ("筛选 Toggle facet filters", "Show or hide the filter panel", partial(self.app.run_action, "screen.toggle_facets")),
-            ("明暗 Toggle dark / light", "Switch between the dark and light themes", self._toggle_dark),
-            ("帮助 Help", "Keys and query syntax", partial(self.app.run_action, "help")),
-        ]  # fmt: skip
-        return actions if hasattr(screen, "jump_to") else actions[-2:]
+        """(name, help, callback) of each action; the browser's only where the browser is open."""
+        run = self.app.run_action
+        browser = [
+            ("export", partial(run, "screen.export")),
+            ("clear", partial(run, "screen.clear_selection")),
+            ("select", partial(run, "screen.select_matches")),
+            ("facets", partial(run, "screen.toggle_facets")),
+        ]
+        general = [
+            ("dark", self._toggle_dark),
+            ("language", partial(run, "toggle_language")),
+            ("help", partial(run, "help")),
+        ]
+        chosen = [*browser, *general] if hasattr(self.screen, "jump_to") else general
+        return [(t(f"palette.{key}"), t(f"palette.{key}.help"), callback) for key, callback in chosen]
 
     def _toggle_dark(self) -> None:
         self.app.theme = "textual-light" if self.app.current_theme.dark else "textual-dark"
@@ -54,7 +61,7 @@ class CatalogCommands(Provider):
             for saved in library.store.saved_searches():
                 run = partial(self.screen.run_saved, saved)  # type: ignore[attr-defined]
                 shown = Text(safe_display(str(saved["name"])))
-                yield DiscoveryHit(shown, run, help=f"保存的搜索 Saved search · {saved['query']}")
+                yield DiscoveryHit(shown, run, help=t("palette.saved", query=saved["query"]))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -76,9 +83,7 @@ class CatalogCommands(Provider):
                 score = max(score, 0.9)
             if score > 0:
                 run = partial(self.screen.run_saved, saved)  # type: ignore[attr-defined]
-                yield Hit(
-                    score, Text(safe_display(name)), run, help=f"保存的搜索 Saved search · {saved['query']}"
-                )
+                yield Hit(score, Text(safe_display(name)), run, help=t("palette.saved", query=saved["query"]))
         # Groups outrank works: a name that matches a channel most likely means the channel.
         for field, group, help_text in self._groups():
             score = matcher.match(group.label)
@@ -101,4 +106,4 @@ class CatalogCommands(Provider):
             work = library.index.works[position]
             score = 0.85 - rank / (10 * MAX_HITS)
             yield Hit(score, Text(safe_display(work.title)), partial(jump, "work", work.id),
-                      help=f"作品 Work · {work.type_label}")  # fmt: skip
+                      help=t("palette.work", type=vocab(WORK_TYPES.get(work.type, (work.type, work.type)))))  # fmt: skip

@@ -193,6 +193,8 @@ def _isolated_user_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     default_db = home / "default-store" / "store.json"
     monkeypatch.setenv("CATALOG_TUI_DB", str(default_db))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    # The interface language follows the locale; tests pin it so they read the same anywhere.
+    monkeypatch.setenv("CATALOG_TUI_LANG", "zh")
     return default_db
 
 

@@ -10,6 +10,7 @@ from tui_helpers import BUNDLED, ready, settle, titles, type_query
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.core.loader import load_catalog
+from catalog_tui.i18n import t
 from catalog_tui.screens.export_dialog import ExportDialog
 from catalog_tui.screens.help import HelpScreen
 from catalog_tui.widgets.detail_pane import DetailPane
@@ -174,7 +175,7 @@ async def test_malformed_query_keeps_results_and_says_where(tmp_path: Path) -> N
         await settle(pilot)
         bar = app.screen.query_one(SearchBar)
         assert bar.has_class("-error")
-        assert "never closed" in str(bar.query_one("#search-status").render())
+        assert t("query.unclosed_quote") in str(bar.query_one("#search-status").render())
         assert titles(app) == good
 
 

@@ -37,10 +37,15 @@ _SPECIAL = _QUOTES | _PIPES | _OPEN | _CLOSE
 class QueryError(ValueError):
     """A malformed query: the message and the 0-based position in the query it refers to."""
 
-    def __init__(self, message: str, position: int) -> None:
+    def __init__(
+        self, message: str, position: int, code: str = "", params: dict[str, object] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.position = position
+        # A stable code and its values, so an interface can say the same in another language.
+        self.code = code
+        self.params = params or {}
 
     def __str__(self) -> str:
         return f"{self.message} (at column {self.position + 1})"
@@ -105,13 +110,13 @@ def _tokenize(query: str) -> list[_Token]:
         start = i
         negated = char in _MINUS and i + 1 < n and not query[i + 1].isspace()
         if char in _MINUS and not negated:
-            raise QueryError("'-' must stand right before the term it excludes", i)
+            raise QueryError("'-' must stand right before the term it excludes", i, "minus_alone")
         if negated:
             i += 1
             char = query[i]
         if char in _PIPES:
             if negated:
-                raise QueryError("'-' cannot exclude '|'", start)
+                raise QueryError("'-' cannot exclude '|'", start, "minus_pipe")
             tokens.append(_Token("pipe", char, i))
             i += 1
         elif char in _OPEN:
@@ -119,13 +124,13 @@ def _tokenize(query: str) -> list[_Token]:
             i += 1
         elif char in _CLOSE:
             if negated:
-                raise QueryError("'-' cannot exclude ')'", start)
+                raise QueryError("'-' cannot exclude ')'", start, "minus_close")
             tokens.append(_Token("close", char, i))
             i += 1
         elif char in _QUOTES:
             end = next((j for j in range(i + 1, n) if query[j] in _QUOTES), -1)
             if end == -1:
-                raise QueryError("this quote is never closed", i)
+                raise QueryError("this quote is never closed", i, "unclosed_quote")
             tokens.append(_Token("phrase", query[i + 1 : end], start, negated))
             i = end + 1
         else:
@@ -153,13 +158,13 @@ class _Parser:
         while (token := self.peek()) is not None and token.kind != "close":
             parts.append(self.parse_any())
         if closing is None and token is not None:
-            raise QueryError("this ')' has no matching '('", token.position)
+            raise QueryError("this ')' has no matching '('", token.position, "unmatched_close")
         if closing is not None:
             if token is None:
-                raise QueryError("this '(' is never closed", closing.position)
+                raise QueryError("this '(' is never closed", closing.position, "unclosed_paren")
             self.take()
             if not parts:
-                raise QueryError("empty parentheses", closing.position)
+                raise QueryError("empty parentheses", closing.position, "empty_parens")
         position = closing.position if closing else 0
         return AllOf(tuple(parts), closing.negated if closing else False, position)
 
@@ -169,19 +174,19 @@ class _Parser:
             self.take()
             following = self.peek()
             if following is None or following.kind in ("pipe", "close"):
-                raise QueryError("'|' needs a term on both sides", token.position)
+                raise QueryError("'|' needs a term on both sides", token.position, "pipe_operand")
             options.append(self.parse_unary())
         return options[0] if len(options) == 1 else AnyOf(tuple(options), False, options[0].position)
 
     def parse_unary(self) -> Node:
         token = self.take()
         if token.kind == "pipe":
-            raise QueryError("'|' needs a term on both sides", token.position)
+            raise QueryError("'|' needs a term on both sides", token.position, "pipe_operand")
         if token.kind == "open":
             return self.parse_all(closing=token)
         if token.kind == "phrase":
             if not token.text.strip():
-                raise QueryError("empty quotes", token.position)
+                raise QueryError("empty quotes", token.position, "empty_quotes")
             return Term(token.text, None, True, token.negated, token.position)
         return self.parse_word(token)
 
@@ -194,8 +199,11 @@ class _Parser:
         if not value and (following := self.peek()) is not None and following.kind == "phrase":
             value, phrase = self.take().text, True
         if not value.strip():
-            raise QueryError(f"'{token.text[:colon]}:' needs a value, e.g. {field}:{_EXAMPLES[field]}",
-                             token.position)  # fmt: skip
+            name, example = token.text[:colon], f"{field}:{_EXAMPLES[field]}"
+            params = {"field": name, "example": example}
+            raise QueryError(
+                f"'{name}:' needs a value, e.g. {example}", token.position, "field_value", params
+            )
         if field == "year":
             return _year_range(value, token)
         return Term(value, field, phrase, token.negated, token.position)
@@ -215,11 +223,20 @@ def _year_range(value: str, token: _Token) -> YearRange:
         low = int(low_text) if low_text else None
         high = int(high_text) if high_text else None
     except ValueError:
-        raise QueryError(f"'{value}' is not a year or a range like 2023..2025", token.position) from None
+        raise QueryError(
+            f"'{value}' is not a year or a range like 2023..2025",
+            token.position,
+            "bad_year",
+            {"value": value},
+        ) from None
     if low is None and high is None:
-        raise QueryError("a year range needs at least one end, e.g. year:2023..", token.position)
+        raise QueryError(
+            "a year range needs at least one end, e.g. year:2023..", token.position, "open_range"
+        )
     if low is not None and high is not None and low > high:
-        raise QueryError(f"the range {low}..{high} is empty", token.position)
+        raise QueryError(
+            f"the range {low}..{high} is empty", token.position, "empty_range", {"low": low, "high": high}
+        )
     return YearRange(low, high, token.negated, token.position)
 
 

@@ -17,6 +17,8 @@ from textual.widgets import ContentSwitcher, Tabs
 
 from ..core.export import ExportError, export_works
 from ..core.search import FacetFilter
+from ..core.text import safe_display
+from ..i18n import t
 from ..widgets.detail_pane import DetailPane
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.group_list import GroupList
@@ -42,6 +44,7 @@ class BrowserActions(Screen[None]):
         matches: list[int]
         selected: frozenset[int]
         chosen_figures: frozenset[str]
+        show_english: bool
         active_tab: str
 
         def refresh_tab(self) -> None: ...
@@ -104,11 +107,14 @@ class BrowserActions(Screen[None]):
     def action_clear_filters(self) -> None:
         self.filters = ()
 
+    def action_toggle_english(self) -> None:
+        self.show_english = not self.show_english
+
     def action_cycle_sort(self) -> None:
-        from .main import SORT_LABELS, SORTS
+        from .main import SORTS
 
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.notify(f"排序 Sorted by {SORT_LABELS[self.sort]}", timeout=2, markup=False)
+        self.notify(t("sort.changed", sort=t(f"sort.{self.sort}")), timeout=2, markup=False)
 
     # Saved searches --------------------------------------------------------------------------
 
@@ -120,12 +126,12 @@ class BrowserActions(Screen[None]):
             try:
                 self.library.store.save_search(name, self.query_text, filters)
             except OSError as error:
-                self.notify(f"未保存 Not saved: {error}", severity="error", markup=False)
+                self.notify(t("saved.failed", error=error), severity="error", markup=False)
                 return
             self._show_saved()
-            self.notify(f"已保存 Saved “{name}”: catalog-tui search @{name}", markup=False)
+            self.notify(t("saved.saved", name=name), markup=False)
 
-        self.app.push_screen(PromptScreen("保存搜索 Save this search as", self.query_text), save)
+        self.app.push_screen(PromptScreen(t("saved.prompt"), self.query_text), save)
 
     def _show_saved(self) -> None:
         self.query_one(SavedSearchList).show_saved(self.library.store.saved_searches())
@@ -144,7 +150,7 @@ class BrowserActions(Screen[None]):
         elif event.action == "delete":
             self.library.store.delete_search(name)
             self._show_saved()
-            self.notify(f"已删除 Deleted “{name}”", markup=False)
+            self.notify(t("saved.deleted", name=name), markup=False)
         else:
 
             def rename(new: str | None) -> None:
@@ -152,7 +158,7 @@ class BrowserActions(Screen[None]):
                     self.library.store.rename_search(name, new)
                     self._show_saved()
 
-            self.app.push_screen(PromptScreen("重命名 Rename the saved search", name), rename)
+            self.app.push_screen(PromptScreen(t("saved.rename_prompt"), name), rename)
 
     # Selection -------------------------------------------------------------------------------
 
@@ -164,12 +170,12 @@ class BrowserActions(Screen[None]):
 
     def action_select_matches(self) -> None:
         self._change_selection(set(self.matches), True)
-        self.notify(f"已选 Selected {len(self.selected):,} works", timeout=2, markup=False)
+        self.notify(t("selection.all", count=f"{len(self.selected):,}"), timeout=2, markup=False)
 
     def action_clear_selection(self) -> None:
         count = len(self.selected)
         self._change_selection(set(self.selected), False)
-        self.notify(f"已清空 Cleared {count:,} selected works", timeout=2, markup=False)
+        self.notify(t("selection.cleared", count=f"{count:,}"), timeout=2, markup=False)
 
     def _change_selection(self, positions: set[int], adding: bool) -> None:
         self.selected = self.selected | positions if adding else self.selected - positions
@@ -182,7 +188,7 @@ class BrowserActions(Screen[None]):
             self.library.store.set_selected(work_ids, adding)
         except OSError as error:
             self.app.call_from_thread(
-                self.notify, f"选择未保存 Selection not saved: {error}", severity="error", markup=False
+                self.notify, t("selection.not_saved", error=error), severity="error", markup=False
             )
 
     # Export ----------------------------------------------------------------------------------
@@ -203,9 +209,7 @@ class BrowserActions(Screen[None]):
         if request is None:
             return
         if request.path.expanduser().exists():
-            question = Text.assemble(
-                "文件已存在，覆盖吗？ Overwrite the existing file?\n\n", str(request.path)
-            )
+            question = Text(t("export.overwrite", path=safe_display(str(request.path))))
             self.app.push_screen(
                 ConfirmScreen(question), lambda yes: self._run_export(request, True) if yes else None
             )
@@ -226,11 +230,11 @@ class BrowserActions(Screen[None]):
             result = export_works(catalog, works, request.path, request.format,
                                   query=query, overwrite=overwrite, figures=figures)  # fmt: skip
         except ExportError as error:
-            self.app.call_from_thread(self.notify, str(error), title="导出失败 Export failed",
+            self.app.call_from_thread(self.notify, str(error), title=t("export.failed_title"),
                                       severity="error", markup=False)  # fmt: skip
             return
-        message = f"{result.count} 条 entries → {result.path} ({result.format})"
-        self.app.call_from_thread(self.notify, message, title="已导出 Exported", markup=False)
+        message = t("export.done", count=result.count, path=result.path, format=result.format)
+        self.app.call_from_thread(self.notify, message, title=t("export.done_title"), markup=False)
 
     # Jumps -----------------------------------------------------------------------------------
 
@@ -246,12 +250,12 @@ class BrowserActions(Screen[None]):
             self.refresh_tab()
             table = self.query_one("#works-all", WorksTable)
             if position is None or not table.move_to(position):
-                self.notify("这部作品不在当前结果中 Not among the current matches: clear the search (/)",
+                self.notify(t("jump.missing_work"),
                             severity="warning", markup=False)  # fmt: skip
             return
         tab = GROUP_TABS[field]
         self.switch_tab(tab)
         self.refresh_tab()
         if not self.query_one(f"#groups-{tab}", GroupList).choose(value):
-            self.notify("当前结果中没有这一组 No matches in that group: clear the search (/)",
+            self.notify(t("jump.missing_group"),
                         severity="warning", markup=False)  # fmt: skip

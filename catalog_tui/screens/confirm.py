@@ -10,11 +10,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ..i18n import t, translate_bindings
+
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y", "answer(True)", "是 Yes"),
-        Binding("n,escape", "answer(False)", "否 No"),
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
     ]
 
     def __init__(self, question: Text) -> None:
@@ -25,10 +27,11 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("覆盖 Overwrite (y)", variant="warning", id="yes")
-                yield Button("取消 Cancel (n)", id="no")
+                yield Button(t("confirm.yes"), variant="warning", id="yes")
+                yield Button(t("confirm.no"), id="no")
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         self.query_one("#no", Button).focus()
 
     def action_answer(self, answer: bool) -> None:

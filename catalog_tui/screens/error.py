@@ -10,10 +10,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ..core.text import safe_display
+from ..i18n import t
 
 
 class ErrorScreen(Screen[None]):
-    BINDINGS = [Binding("q,escape", "app.quit", "退出 Quit")]
+    BINDINGS = [Binding("q,escape", "app.quit", "Quit")]
 
     def __init__(self, title: str, problems: list[str]) -> None:
         super().__init__()
@@ -24,8 +25,7 @@ class ErrorScreen(Screen[None]):
         text = Text(safe_display(self.title_text) + "\n\n", style="bold")
         for problem in self.problems:
             text.append(safe_display(problem) + "\n")
-        text.append("\n商店未改动 The store was left as it was. Fix the file, or run `catalog-tui validate FILE`.",
-                    style="dim")  # fmt: skip
+        text.append("\n" + t("error.untouched"), style="dim")
         with VerticalScroll(id="error"):
             yield Static(text)
         yield Footer()

@@ -13,13 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from ..core.export import FORMATS
+from ..i18n import t, translate_bindings
 
-SCOPES = {
-    "selection": "已选作品 Selected works",
-    "matches": "当前结果 Current matches",
-    "all": "全部作品 All works",
-    "figures": "已选数据 Selected figures",
-}
+SCOPES = ("selection", "matches", "all", "figures")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +27,8 @@ class ExportRequest:
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "取消 Cancel"),
-        Binding("ctrl+s", "confirm", "导出 Export"),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "confirm", "Export"),
     ]
 
     def __init__(self, suggested_path: str, counts: dict[str, int], scope: str | None = None) -> None:
@@ -44,24 +40,23 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         default_scope = self.default_scope
         with Vertical(classes="dialog", id="export-dialog"):
-            yield Label("导出 Export", classes="dialog-title")
-            yield Label("文件 File (enter 确认 to export)")
+            yield Label(t("export.title"), classes="dialog-title")
+            yield Label(t("export.file"))
             yield Input(self.suggested_path, id="export-path")
             with Horizontal(id="export-options"):
                 with RadioSet(id="export-scope"):
-                    for scope, label in SCOPES.items():
-                        count = self.counts.get(scope, 0)
-                        yield RadioButton(
-                            f"{label} ({count:,})", value=scope == default_scope, id=f"scope-{scope}"
-                        )
+                    for scope in SCOPES:
+                        label = t(f"export.scope.{scope}", count=f"{self.counts.get(scope, 0):,}")
+                        yield RadioButton(label, value=scope == default_scope, id=f"scope-{scope}")
                 with RadioSet(id="export-format"):
                     for fmt in FORMATS:
                         yield RadioButton(fmt.upper(), value=fmt == "yaml", id=f"format-{fmt}")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("导出 Export", variant="primary", id="export")
-                yield Button("取消 Cancel", id="cancel")
+                yield Button(t("export.button"), variant="primary", id="export")
+                yield Button(t("export.cancel"), id="cancel")
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         path_input = self.query_one("#export-path", Input)
         path_input.focus()
         path_input.cursor_position = len(path_input.value)
@@ -82,7 +77,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def action_confirm(self) -> None:
         value = self.query_one("#export-path", Input).value.strip()
         if not value:
-            self.notify("请填写文件名 Give a file name", severity="warning", markup=False)
+            self.notify(t("export.no_name"), severity="warning", markup=False)
             return
         self.dismiss(ExportRequest(Path(value), self._chosen("export-scope"), self._chosen("export-format")))
 

@@ -1,4 +1,4 @@
-"""Every key and the query syntax, with examples."""
+"""Every key and the query syntax, with examples, in the interface language."""
 
 from __future__ import annotations
 
@@ -9,57 +9,71 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS: list[tuple[str, str]] = [
-    ("/", "搜索 Focus the search bar (escape or enter: back to the list)"),
-    ("1 … 7, [ ]", "切换标签 Switch tab: All, Campaigns, Genres, Channels, Selection, Policies, Figures"),
-    ("↑ ↓ j k, PgUp PgDn, Home End", "移动 Move in a list"),
-    ("tab / shift+tab", "焦点 Move focus: groups → works → details links"),
-    ("enter", "详情 On a work: focus its links (campaigns, channels, related works); enter on a link jumps"),
-    ("space", "选择 Select or unselect the highlighted work"),
-    ("a / A", "全选 Select all current matches / clear the selection"),
-    ("f / F", "筛选 Show the facet filters (enter or + include, - exclude) / clear all filters"),
-    ("s", "排序 Sort by pinyin title, year or type"),
-    ("e", "导出 Export the selection, the matches, everything, or picked figures (YAML, JSON, CSV)"),
-    ("ctrl+s", "保存搜索 Save the query and filters by name: side panel (f) and palette"),
-    ("enter / r / delete", "在保存的搜索上 On a saved search: run / rename / delete it"),
-    ("ctrl+p", "命令 Command palette: jump to a work, campaign, channel or type; run actions"),
-    ("?", "帮助 This help"),
-    ("q / ctrl+q", "退出 Quit"),
-]
+from ..core.text import display_width
+from ..i18n import language, t, translate_bindings
 
-QUERY: list[tuple[str, str]] = [
-    ("苏东坡  sudongpo  nhsdp  苏dp", "hanzi, full pinyin, initials or a mix; tones and spaces optional"),
-    ("蘇東坡  你好,苏东坡", "traditional characters and half-/full-width punctuation fold together"),
-    ("旅行 非遗", "several words: works matching all of them"),
-    ('"su dong po"', "a phrase: the words together"),
-    ("醒狮 | 阿勒泰", "either word"),
-    ("-type:documentary  -红果", "exclude a field value or a word"),
-    ("type:micro-drama  类型:纪录片", "by type (genre)"),
-    ("campaign:旅行  活动:跟着微短剧去旅行", "by campaign; part of the name is enough"),
-    ("channel:北京卫视  频道:hunan", "by channel or platform"),
-    ("theme:非遗  主题:乡村振兴", "by theme"),
-    ("year:2025  year:2023..2025  年份:2024..", "by year or a range"),
-    ("(醒狮 | 阿勒泰) -year:2023", "grouping with parentheses"),
-]
+# (keys, Chinese, English): whole sentences per language, never assembled from fragments.
+KEYS: list[tuple[str, str, str]] = [
+    ("/", "聚焦搜索栏（Esc 或回车返回列表）", "Focus the search bar (escape or enter: back to the list)"),
+    ("1 … 7, [ ]", "切换标签：全部、活动、类型、频道、已选、政策、数据", "Switch tab: All, Campaigns, Genres, Channels, Selection, Policies, Stats"),
+    ("↑ ↓ j k, PgUp PgDn, Home End", "在列表中移动", "Move in a list"),
+    ("tab / shift+tab", "移动焦点：分组 → 作品 → 详情链接", "Move focus: groups → works → detail links"),
+    ("enter", "在作品上：聚焦其链接（活动、频道、相关作品），在链接上回车即跳转", "On a work: focus its links (campaigns, channels, related works); enter on a link jumps"),
+    ("space", "选择或取消选择当前作品（在数据表中：选择数据）", "Select or unselect the highlighted work (in the Stats table: a figure)"),
+    ("a / A", "全选当前结果 / 清空选择", "Select all current matches / clear the selection"),
+    ("f / F", "筛选面板（回车或 + 包含，- 排除）/ 清除全部筛选", "Facet filters (enter or + includes, - excludes) / clear all filters"),
+    ("s", "按拼音标题、年份或类型排序", "Sort by pinyin title, year or type"),
+    ("t", "在列表中显示英文标题", "Show English titles in the list"),
+    ("e", "导出已选、当前结果、全部作品或已选数据（YAML、JSON、CSV）", "Export the selection, the matches, everything, or picked figures (YAML, JSON, CSV)"),
+    ("ctrl+s", "把当前查询和筛选保存为命名搜索：见侧栏（f）与命令面板", "Save the query and filters by name: side panel (f) and palette"),
+    ("enter / r / delete", "在保存的搜索上：运行 / 重命名 / 删除", "On a saved search: run / rename / delete it"),
+    ("L", "切换界面语言（中文 / English）", "Switch the interface language (中文 / English)"),
+    ("ctrl+p", "命令面板：按名称或拼音跳到作品、活动、频道、类型；执行操作", "Command palette: jump to a work, campaign, channel or type; run actions"),
+    ("?", "本帮助", "This help"),
+    ("q / ctrl+q", "退出", "Quit"),
+]  # fmt: skip
+
+QUERY: list[tuple[str, str, str]] = [
+    ("苏东坡  sudongpo  nhsdp  苏dp", "汉字、全拼、首字母或混合；声调与空格可有可无", "hanzi, full pinyin, initials or a mix; tones and spaces optional"),
+    ("蘇東坡  你好,苏东坡", "繁体、全角半角与标点都能匹配", "traditional characters and half-/full-width punctuation fold together"),
+    ("旅行 非遗", "多个词：同时匹配全部", "several words: works matching all of them"),
+    ('"su dong po"', "短语：词语相连", "a phrase: the words together"),
+    ("醒狮 | 阿勒泰", "任一词", "either word"),
+    ("-type:documentary  -红果", "排除某个字段值或词", "exclude a field value or a word"),
+    ("type:micro-drama  类型:纪录片", "按类型", "by type (genre)"),
+    ("campaign:旅行  活动:跟着微短剧去旅行", "按活动；名称的一部分即可", "by campaign; part of the name is enough"),
+    ("channel:北京卫视  频道:hunan", "按频道或平台", "by channel or platform"),
+    ("theme:非遗  主题:乡村振兴", "按主题", "by theme"),
+    ("year:2025  year:2023..2025  年份:2024..", "按年份或范围", "by year or a range"),
+    ("(醒狮 | 阿勒泰) -year:2023", "用括号分组", "grouping with parentheses"),
+]  # fmt: skip
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - display_width(text), 1)
 
 
 def help_text() -> Text:
+    column = 1 if language() == "zh" else 2
     text = Text()
-    text.append("按键 Keys\n\n", style="bold underline")
-    for keys, meaning in KEYS:
-        text.append(f"  {keys:<30}", style="bold")
-        text.append(f"{meaning}\n")
-    text.append("\n查询语法 Query syntax\n\n", style="bold underline")
-    for example, meaning in QUERY:
-        text.append(f"  {example:<40}", style="bold")
-        text.append(f"{meaning}\n")
-    text.append("\nescape / q / ? 关闭 close", style="dim")
+    text.append(f"{t('help.keys')}\n\n", style="bold underline")
+    for row in KEYS:
+        text.append("  " + _pad(row[0], 30), style="bold")
+        text.append(f"{row[column]}\n")
+    text.append(f"\n{t('help.query')}\n\n", style="bold underline")
+    for row in QUERY:
+        text.append("  " + _pad(row[0], 42), style="bold")
+        text.append(f"{row[column]}\n")
+    text.append(f"\n{t('help.close')}", style="dim")
     return text
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "关闭 Close")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="help"):
             yield Static(help_text(), id="help-text")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)

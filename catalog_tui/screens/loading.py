@@ -13,6 +13,7 @@ from textual.worker import get_current_worker
 
 from ..core.library import Library
 from ..core.loader import CatalogError
+from ..i18n import MESSAGES, t
 
 
 class LoadingScreen(Screen[Library | None]):
@@ -25,7 +26,7 @@ class LoadingScreen(Screen[Library | None]):
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():
-            yield Label("正在打开目录 Opening the catalogue…", id="loading-stage")
+            yield Label(t("loading.opening"), id="loading-stage")
         with Center():
             yield ProgressBar(total=100, show_eta=False, id="loading-progress")
 
@@ -33,7 +34,10 @@ class LoadingScreen(Screen[Library | None]):
         self.open_library()
 
     def _progress(self, stage: str, done: int, total: int) -> None:
-        self.query_one("#loading-stage", Label).update(f"{stage} {done:,}/{total:,}")
+        stage_text = t(f"stage.{stage}") if f"stage.{stage}" in MESSAGES else stage
+        self.query_one("#loading-stage", Label).update(
+            t("loading.stage", stage=stage_text, done=f"{done:,}", total=f"{total:,}")
+        )
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
 
     @work(thread=True, exit_on_error=False)
@@ -48,13 +52,15 @@ class LoadingScreen(Screen[Library | None]):
             library = Library.open(self.catalog_path, self.db_path, progress=progress)
         except CatalogError as error:
             problems = [str(p) for p in error.problems]
-            self.app.call_from_thread(self.app.show_error, "目录有错误 The catalogue has errors", problems)
+            self.app.call_from_thread(self.app.show_error, t("error.catalogue"), problems)
             return
         except OSError as error:
             where = f" ({error.filename})" if error.filename else ""
             message = [f"{error.strerror or error}{where}"]
-            self.app.call_from_thread(
-                self.app.show_error, "无法打开 Cannot open the store or catalogue", message
-            )
+            self.app.call_from_thread(self.app.show_error, t("error.store"), message)
+            return
+        except Exception as error:  # a bug or a damaged file: show it, never sit on this screen
+            message = [f"{type(error).__name__}: {error}"]
+            self.app.call_from_thread(self.app.show_error, t("error.store"), message)
             return
         self.app.call_from_thread(self.dismiss, library)

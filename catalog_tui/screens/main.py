@@ -19,6 +19,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Tab, Ta
 from ..core.library import Library
 from ..core.query import QueryError
 from ..core.search import FacetFilter
+from ..i18n import t, translate_bindings
 from ..widgets.detail_pane import DetailPane
 from ..widgets.facet_panel import FacetPanel, FilterLine
 from ..widgets.group_list import GroupList
@@ -31,34 +32,36 @@ from .actions import BrowserActions
 
 DEBOUNCE_SECONDS = 0.03
 NARROW_WIDTH = 110
-# tab id -> (label, facet field of its group list or None)
-TABS: dict[str, tuple[str, str | None]] = {
-    "all": ("全部 All", None),
-    "campaigns": ("活动 Campaigns", "campaign"),
-    "genres": ("类型 Genres", "type"),
-    "channels": ("频道 Channels", "channel"),
-    "selection": ("已选 Selection", None),
-    "policies": ("政策 Policies", None),
-    "stats": ("数据 Stats", None),
+# tab id -> the facet field of its group list, or None (labels: i18n "tab.<id>")
+TABS: dict[str, str | None] = {
+    "all": None,
+    "campaigns": "campaign",
+    "genres": "type",
+    "channels": "channel",
+    "selection": None,
+    "policies": None,
+    "stats": None,
 }
 SORTS = ("title", "year", "type")
-SORT_LABELS = {"title": "拼音 title", "year": "年份 year", "type": "类型 type"}
 
 
 class MainScreen(BrowserActions, Screen[None]):
     BINDINGS = [
-        Binding("slash", "focus_search", "搜索 Search"),
-        Binding("escape", "focus_list", "列表 List", show=False),
-        Binding("left_square_bracket", "step_tab(-1)", "上一页 Prev tab"),
-        Binding("right_square_bracket", "step_tab(1)", "下一页 Next tab"),
+        # Descriptions are English here; i18n.translate_bindings shows them in the chosen language.
+        Binding("slash", "focus_search", "Search"),
+        Binding("escape", "focus_list", "List", show=False),
+        Binding("left_square_bracket", "step_tab(-1)", "Prev tab"),
+        Binding("right_square_bracket", "step_tab(1)", "Next tab"),
         *[Binding(str(n), f"show_tab({n - 1})", f"Tab {n}", show=False) for n in range(1, len(TABS) + 1)],
-        Binding("f", "toggle_facets", "筛选 Filters"),
-        Binding("F", "clear_filters", "清除筛选 Clear filters", show=False),
-        Binding("s", "cycle_sort", "排序 Sort"),
-        Binding("a", "select_matches", "全选 Select all"),
-        Binding("A", "clear_selection", "清空 Clear selection", show=False),
-        Binding("e", "export", "导出 Export"),
-        Binding("ctrl+s", "save_search", "保存搜索 Save search"),
+        Binding("f", "toggle_facets", "Filters"),
+        Binding("F", "clear_filters", "Clear filters", show=False),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("a", "select_matches", "Select all"),
+        Binding("A", "clear_selection", "Clear selection", show=False),
+        Binding("e", "export", "Export"),
+        Binding("ctrl+s", "save_search", "Save search"),
+        Binding("t", "toggle_english", "English titles", show=False),
+        Binding("L", "app.toggle_language", "Language"),
     ]
 
     query_text: var[str] = var("")
@@ -67,6 +70,7 @@ class MainScreen(BrowserActions, Screen[None]):
     matches: var[list[int]] = var(list)
     selected: var[frozenset[int]] = var(frozenset)
     chosen_figures: var[frozenset[str]] = var(frozenset)
+    show_english: var[bool] = var(False)
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -77,14 +81,14 @@ class MainScreen(BrowserActions, Screen[None]):
         yield SearchBar(id="search-bar")
         yield FilterLine(id="filter-line")
         # Tabs span the full width above the panes and the shared detail pane.
-        yield Tabs(*(Tab(f"{n} {label}", id=f"tab-{tab_id}") for n, (tab_id, (label, _)) in
-                     enumerate(TABS.items(), 1)), id="tabs")  # fmt: skip
+        yield Tabs(*(Tab(t(f"tab.{tab_id}", n=n), id=f"tab-{tab_id}") for n, tab_id in enumerate(TABS, 1)),
+                   id="tabs")  # fmt: skip
         with Horizontal(id="body"):
             with Vertical(id="side"):
                 yield SavedSearchList(id="saved")
                 yield FacetPanel(id="facets")
             with ContentSwitcher(initial="all", id="panes"):
-                for tab_id, (_, field) in TABS.items():
+                for tab_id, field in TABS.items():
                     with Vertical(id=tab_id, classes="pane"):
                         if field is not None:
                             with Horizontal(classes="grouped"):
@@ -103,18 +107,31 @@ class MainScreen(BrowserActions, Screen[None]):
         index = self.library.index
         for table in self.query(WorksTable):
             table.index = index
-            table.data_bind(selected=MainScreen.selected)
+            table.data_bind(selected=MainScreen.selected, show_english=MainScreen.show_english)
         self.query_one(DetailPane).index = index
-        self.query_one(
-            "#works-selection", WorksTable
-        ).empty_text = "还没有选中作品 · Nothing selected yet (space)"
-        catalog = self.library.catalog
-        self.query_one("#records-policies", RecordTable).show_records([*catalog.policies, *catalog.events])
+        self.query_one("#works-selection", WorksTable).empty_key = "list.empty_selection"
         self.query_one("#side").display = False
-        self.query_one(SavedSearchList).show_saved(self.library.store.saved_searches())
+        self.apply_language()
         self.selected = frozenset(self.library.selected_positions())
         self.run_search()
         self.query_one("#works-all", WorksTable).focus()
+
+    def apply_language(self) -> None:
+        """Show every label, key description and list in the current language."""
+        for node in (self.app, self, *self.walk_children()):
+            translate_bindings(node)
+        for n, tab_id in enumerate(TABS, 1):
+            self.query_one(f"#tab-{tab_id}", Tab).label = t(f"tab.{tab_id}", n=n)
+        self.query_one(SearchBar).translate()
+        catalog = self.library.catalog
+        self.query_one("#records-policies", RecordTable).show_records([*catalog.policies, *catalog.events])
+        self.query_one(SavedSearchList).show_saved(self.library.store.saved_searches())
+        self.watch_filters()
+        for table in self.query(WorksTable):
+            table.refresh()
+        self._show_count()
+        self.refresh_tab()
+        self.app.refresh_bindings()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
@@ -146,7 +163,7 @@ class MainScreen(BrowserActions, Screen[None]):
                 engine.search, self.query_text, sort=self.sort, filters=self.filters
             )
         except QueryError as error:
-            self.query_one(SearchBar).show_error(error.message, error.position + 1)
+            self.query_one(SearchBar).show_error(error)
             return
         self.matches = result.positions
 
@@ -177,7 +194,7 @@ class MainScreen(BrowserActions, Screen[None]):
     def refresh_tab(self) -> None:
         """Push the matches into the visible tab only; the others catch up when shown."""
         tab = self.active_tab
-        field = TABS.get(tab, ("", None))[1]
+        field = TABS.get(tab)
         if field is not None:
             self._refresh_groups(tab, field)
         elif tab == "all":
@@ -226,7 +243,7 @@ class MainScreen(BrowserActions, Screen[None]):
             return
         position = self.query_one(f"#works-{tab}", WorksTable).highlighted
         if position is None:
-            details.show_nothing("没有作品 · No work to show")
+            details.show_nothing(t("detail.none"))
         else:
             details.show_work(self.library.index.works[position])
 

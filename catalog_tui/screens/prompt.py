@@ -9,9 +9,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from ..i18n import t, translate_bindings
+
 
 class PromptScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "取消 Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -25,7 +27,10 @@ class PromptScreen(ModalScreen[str | None]):
             # and goes into the Input, which never parses markup.
             yield Label(self.title_text, classes="dialog-title")
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Label("enter 确认 confirm · escape 取消 cancel", classes="dialog-hint")
+            yield Label(t("prompt.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -33,7 +38,7 @@ class PromptScreen(ModalScreen[str | None]):
         if text:
             self.dismiss(text)
         else:
-            self.notify("请输入名称 Type a name", severity="warning", markup=False)
+            self.notify(t("prompt.empty"), severity="warning", markup=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

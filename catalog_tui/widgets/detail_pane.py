@@ -16,6 +16,7 @@ from ..core.model import (
     CHANNEL_KINDS,
     EVENT_KINDS,
     POLICY_KINDS,
+    WORK_TYPES,
     Campaign,
     Channel,
     Figure,
@@ -24,6 +25,7 @@ from ..core.model import (
     Work,
 )
 from ..core.text import safe_display
+from ..i18n import t, vocab
 
 RELATED_LIMIT = 12
 _KIND_LABELS = {"campaigns": CAMPAIGN_KINDS, "channels": CHANNEL_KINDS, "policies": POLICY_KINDS,
@@ -70,22 +72,22 @@ class DetailPane(VerticalScroll, can_focus=False):
         body.append(_plain(work.title) + "\n", style="bold")
         if work.title_en:
             body.append(_plain(work.title_en) + "  ", style="italic")
-            body.append("(English title: ours)\n", style="dim")
-        body.append(f"\n{work.type_label} · {work.type}")
+            body.append(f"({t('detail.title_en')})\n", style="dim")
+        body.append(f"\n{vocab(WORK_TYPES.get(work.type, (work.type, work.type)))} · {work.type}")
         body.append(f" · {work.year}\n" if work.year else "\n")
-        self._field(body, "活动 Campaigns", [index.group_names("campaign", c) for c in work.campaigns])
-        self._field(body, "频道 Channels", [index.group_names("channel", c) for c in work.channels])
-        self._field(body, "主题 Themes", list(work.themes))
+        self._field(body, t("detail.campaigns"), [index.group_names("campaign", c) for c in work.campaigns])
+        self._field(body, t("detail.channels"), [index.group_names("channel", c) for c in work.channels])
+        self._field(body, t("detail.themes"), list(work.themes))
         if work.facts:
-            body.append("\n数据与事实 Facts\n", style="bold")
+            body.append(f"\n{t('detail.facts')}\n", style="bold")
             for fact in work.facts:
                 body.append(f"  • {_plain(fact)}\n")
         if work.summary:
-            body.append("\n简介 Summary\n", style="bold")
+            body.append(f"\n{t('detail.summary')}\n", style="bold")
             body.append(_plain(work.summary) + "\n")
         self._sources(body, work.sources)
         if work.note:
-            body.append("\n编者注 Curator's note\n", style="bold")
+            body.append(f"\n{t('detail.note')}\n", style="bold")
             body.append(_plain(work.note) + "\n", style="italic")
         self.query_one("#detail-body", Static).update(body)
         links = [("campaign", c) for c in work.campaigns] + [("channel", c) for c in work.channels]
@@ -105,19 +107,23 @@ class DetailPane(VerticalScroll, can_focus=False):
         kinds = _KIND_LABELS.get(record.SECTION, {})
         kind = getattr(record, "kind", "")
         if kind:
-            body.append(f"\n{kinds.get(kind, (kind,))[0]} · {kind}\n")
+            body.append(f"\n{vocab(kinds.get(kind, (kind, kind)))} · {kind}\n")
         if isinstance(record, Figure):
             body.append(f"\n{record.value:g} {_plain(record.unit)}", style="bold")
             body.append(f"  {_plain(record.period)}\n" if record.period else "\n")
-        for label, name in (("发布 Issuer", "issuer"), ("日期 Date", "date"), ("地点 Place", "place")):
+        for label, name in (
+            (t("detail.issuer"), "issuer"),
+            (t("detail.date"), "date"),
+            (t("detail.place"), "place"),
+        ):
             if value := getattr(record, name, ""):
                 self._field(body, label, [value])
         if summary := getattr(record, "summary", ""):
-            body.append("\n简介 Summary\n", style="bold")
+            body.append(f"\n{t('detail.summary')}\n", style="bold")
             body.append(_plain(summary) + "\n")
         self._sources(body, record.sources)  # type: ignore[attr-defined]
         if note := getattr(record, "note", ""):
-            body.append("\n编者注 Curator's note\n", style="bold")
+            body.append(f"\n{t('detail.note')}\n", style="bold")
             body.append(_plain(note) + "\n", style="italic")
         self.query_one("#detail-body", Static).update(body)
         field = {Campaign: "campaign", Channel: "channel"}.get(type(record))
@@ -145,7 +151,7 @@ class DetailPane(VerticalScroll, can_focus=False):
     def _sources(self, body: Text, sources: tuple[Source, ...]) -> None:
         if not sources:
             return
-        body.append("\n原文 Source passages\n", style="bold")
+        body.append(f"\n{t('detail.sources')}\n", style="bold")
         titles = {d.file: d.title for d in self.index.catalog.documents} if self.index else {}
         for source in sources:
             article = titles.get(source.doc, source.doc)
@@ -164,9 +170,11 @@ class DetailPane(VerticalScroll, can_focus=False):
         assert index is not None
         if field == "work":
             work = index.works[index.position_by_id[value]]
-            return Text.assemble(("相关 Related  ", "dim"), safe_display(work.title))
-        label = {"campaign": "活动 Campaign", "channel": "频道 Channel", "type": "类型 Genre"}[field]
-        return Text.assemble((f"→ {label}  ", "dim"), safe_display(index.group_names(field, value)))
+            return Text.assemble((f"{t('link.work')}  ", "dim"), safe_display(work.title))
+        name = index.group_names(field, value)
+        if field == "type":
+            name = vocab(WORK_TYPES.get(value, (value, value)))
+        return Text.assemble((f"{t(f'link.{field}')}  ", "dim"), safe_display(name))
 
     @on(OptionList.OptionSelected, "#detail-links")
     def _jump(self, event: OptionList.OptionSelected) -> None:

@@ -15,9 +15,12 @@ from textual.widgets.option_list import Option
 from ..core.index import Group
 from ..core.search import FacetFilter
 from ..core.text import safe_display
+from ..i18n import t, vocab
 
-FIELD_LABELS = {"type": "类型 Type", "campaign": "活动 Campaign", "channel": "频道 Channel",
-                "year": "年份 Year", "theme": "主题 Theme"}  # fmt: skip
+
+def group_label(group: Group) -> str:
+    """Types are vocabulary (shown in the interface language); other values are catalogue data."""
+    return vocab((group.label, group.label_en)) if group.field == "type" else group.label
 
 
 class FacetPanel(OptionList):
@@ -54,8 +57,8 @@ class FacetPanel(OptionList):
             if not values and not excluded:
                 continue
             entries.append(None)
-            options.append(Option(Text(FIELD_LABELS[field], style="bold"), disabled=True))
-            listed = [(g.value, g.label, n) for g, n in values]
+            options.append(Option(Text(t(f"field.{field}"), style="bold"), disabled=True))
+            listed = [(g.value, group_label(g), n) for g, n in values]
             listed += [(f.value, f.value, 0) for f in excluded if f.value not in {v for v, _, _ in listed}]
             for value, label, count in listed:
                 entries.append((field, value))
@@ -88,13 +91,11 @@ class FilterLine(Static):
 
     def show_filters(self, active: tuple[FacetFilter, ...], labels: dict[tuple[str, str], str]) -> None:
         self.display = bool(active)
-        line = Text("筛选 Filters: ", style="bold")
+        line = Text(t("filters.title") + " ", style="bold")
         for facet in active:
-            sign = "−" if facet.exclude else "+"
-            name = labels.get((facet.field, facet.value), facet.value)
-            line.append(
-                f" {sign}{FIELD_LABELS[facet.field].split()[0]}:{safe_display(name)} ✕ ", style="reverse"
-            )
+            name = safe_display(labels.get((facet.field, facet.value), facet.value))
+            key = "filters.exclude" if facet.exclude else "filters.include"
+            line.append(t(key, field=t(f"field.{facet.field}"), value=name), style="reverse")
             line.append(" ")
-        line.append("  (F 清除 clear)", style="dim")
+        line.append("  " + t("filters.clear"), style="dim")
         self.update(line)

@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 
 from ..core.model import EVENT_KINDS, POLICY_KINDS, Event, Figure, Policy, Record
 from ..core.text import safe_display
+from ..i18n import t, vocab
 
 
 def _cell(value: object) -> Text:
@@ -42,7 +43,7 @@ class RecordTable(DataTable[Text]):
         def control(self) -> RecordTable:
             return self.table
 
-    BINDINGS = [Binding("space", "toggle", "选择 Select", show=False)]
+    BINDINGS = [Binding("space", "toggle", "Select", show=False)]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
@@ -55,10 +56,10 @@ class RecordTable(DataTable[Text]):
         self.clear(columns=True)
         self.records = list(records)
         if records and all(isinstance(r, Figure) for r in records):
-            self.add_columns("✓", "数据 Figure", "数值 Value", "时期 Period")
+            self.add_columns("✓", t("col.figure"), t("col.value"), t("col.period"))
             rows = [self._figure_row(r) for r in records]  # type: ignore[arg-type]
         else:
-            self.add_columns("名称 Name", "类别 Kind", "发布 Issuer / 地点", "日期 Date")
+            self.add_columns(t("col.name"), t("col.kind"), t("col.issuer"), t("col.date"))
             rows = [self._row(r) for r in records]
         self.add_rows(rows)
         ids = [r.id for r in self.records]
@@ -76,10 +77,10 @@ class RecordTable(DataTable[Text]):
     @staticmethod
     def _row(record: Record) -> tuple[Text, ...]:
         if isinstance(record, Policy):
-            kind = POLICY_KINDS.get(record.kind, (record.kind,))[0]
+            kind = vocab(POLICY_KINDS.get(record.kind, (record.kind, record.kind)))
             return _cell(record.name), _cell(kind), _cell(record.issuer), _cell(record.date)
         assert isinstance(record, Event)
-        kind = EVENT_KINDS.get(record.kind, (record.kind,))[0]
+        kind = vocab(EVENT_KINDS.get(record.kind, (record.kind, record.kind)))
         return _cell(record.name), _cell(kind), _cell(record.place), _cell(record.date)
 
     @property

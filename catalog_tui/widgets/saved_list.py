@@ -11,12 +11,13 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..core.text import safe_display
+from ..i18n import t
 
 
 class SavedSearchList(OptionList):
     BINDINGS = [
-        Binding("r", "rename", "重命名 Rename"),
-        Binding("delete,d", "delete", "删除 Delete"),
+        Binding("r", "rename", "Rename"),
+        Binding("delete,d", "delete", "Delete"),
     ]
 
     class Chosen(Message):
@@ -40,18 +41,16 @@ class SavedSearchList(OptionList):
         """Replace the list; the cursor stays where it was, so keys can follow a rename."""
         keep = self.highlighted
         self.saved = sorted(saved, key=lambda s: s["name"])
-        options = [Option(Text("保存的搜索 Saved searches", style="bold"), disabled=True)]
+        options = [Option(Text(t("saved.title"), style="bold"), disabled=True)]
         for entry in self.saved:
             line = Text(safe_display(entry["name"]))
             detail = entry.get("query") or ""
             if entry.get("filters"):
-                detail += f" +{len(entry['filters'])} 筛选"
+                detail = t("saved.filters", query=detail, count=len(entry["filters"]))
             line.append(f"  {safe_display(detail)}", style="dim")
             options.append(Option(line))
         if not self.saved:
-            options.append(
-                Option(Text("ctrl+s 保存当前搜索 save the current search", style="dim"), disabled=True)
-            )
+            options.append(Option(Text(t("saved.hint"), style="dim"), disabled=True))
         self.set_options(options)
         if keep is not None and self.saved:
             self.highlighted = max(1, min(keep, len(self.saved)))

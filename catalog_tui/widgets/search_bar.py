@@ -9,9 +9,9 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from ..core.query import QueryError
 from ..core.text import safe_display
-
-PLACEHOLDER = "/ 搜索 Search: 苏东坡 · sudongpo · nhsdp · campaign:旅行 · -type:documentary · year:2024"
+from ..i18n import query_error_text, t
 
 
 class SearchBar(Horizontal):
@@ -39,7 +39,7 @@ class SearchBar(Horizontal):
             return self.bar
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False)
+        yield Input(placeholder=t("search.placeholder"), id="search-input", select_on_focus=False)
         yield Static(id="search-status")
 
     @property
@@ -50,20 +50,25 @@ class SearchBar(Horizontal):
     def value(self) -> str:
         return self.input.value
 
+    def translate(self) -> None:
+        self.input.placeholder = t("search.placeholder")
+
     def set_value(self, query: str) -> None:
         self.input.value = query
         self.input.cursor_position = len(query)
 
     def show_count(self, shown: int, total: int, selected: int) -> None:
         self.remove_class("-error")
-        status = Text(f"{shown:,} / {total:,} 部作品 works")
-        status.append(f"  ✓ {selected:,} 已选", style="bold" if selected else "dim")
+        status = Text(t("search.count", shown=f"{shown:,}", total=f"{total:,}"))
+        status.append("  ")
+        status.append(t("search.selected", count=f"{selected:,}"), style="bold" if selected else "dim")
         self.query_one("#search-status", Static).update(status)
 
-    def show_error(self, message: str, column: int) -> None:
+    def show_error(self, error: QueryError) -> None:
         """Keep the last good results on screen; say what is wrong and at which column."""
         self.add_class("-error")
-        text = Text(f"⚠ {safe_display(message)} (第{column}列 col {column})")
+        message = query_error_text(error.message, error.code, error.params)
+        text = Text(t("search.error", message=safe_display(message), column=error.position + 1))
         self.query_one("#search-status", Static).update(text)
 
     @on(Input.Changed, "#search-input")

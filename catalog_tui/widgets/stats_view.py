@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Static
 from ..core.index import Group, SearchIndex
 from ..core.search import SearchEngine
 from ..core.text import display_width, safe_display
-from .facet_panel import FIELD_LABELS
+from ..i18n import t
+from .facet_panel import group_label
 from .record_table import RecordTable
 
 BAR = "█"
@@ -42,7 +43,7 @@ def bar_chart(title: str, pairs: list[tuple[Group, int]], width: int) -> Text:
     most = max(count for _, count in shown)
     bar_width = max(width - LABEL_WIDTH - 8, 4)
     for group, count in shown:
-        text.append("  " + _fit(group.label, LABEL_WIDTH))
+        text.append("  " + _fit(group_label(group), LABEL_WIDTH))
         text.append(bar(count, most, bar_width), style="bold")
         text.append(f" {count}\n")
     if len(pairs) > MAX_BARS:
@@ -55,10 +56,9 @@ class StatsView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="stats-charts")
-        yield Static(Text("活动 × 频道 Campaign × channel", style="bold"), classes="stats-heading")
+        yield Static(id="stats-cross-title", classes="stats-heading")
         yield DataTable(id="stats-cross", zebra_stripes=True, cursor_type="cell")
-        yield Static(Text("数据 Headline figures (space 选择 select, e 导出 export)", style="bold"),
-                     classes="stats-heading")  # fmt: skip
+        yield Static(id="stats-figures-title", classes="stats-heading")
         yield RecordTable(id="records-figures")
 
     def show(self, engine: SearchEngine, matches: list[int], query: str, chosen: frozenset[str]) -> None:
@@ -67,9 +67,11 @@ class StatsView(VerticalScroll):
         width = max(self.size.width - 2, 40)
         charts = Text()
         for field in ("type", "campaign", "channel", "year", "theme"):
-            charts.append_text(bar_chart(FIELD_LABELS[field], counts[field], width))
+            charts.append_text(bar_chart(t(f"field.{field}"), counts[field], width))
             charts.append("\n")
         self.query_one("#stats-charts", Static).update(charts)
+        self.query_one("#stats-cross-title", Static).update(Text(t("stats.cross"), style="bold"))
+        self.query_one("#stats-figures-title", Static).update(Text(t("stats.figures"), style="bold"))
         self._cross_table(index, set(matches), counts)
         figures = self.query_one("#records-figures", RecordTable)
         figures.selected = chosen

@@ -15,8 +15,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..core.index import SearchIndex
-from ..core.model import Work
-from ..core.text import safe_display
+from ..core.model import WORK_TYPES, Work
+from ..core.text import display_width, safe_display
+from ..i18n import t, vocab
 
 CHECK = "✓"
 
@@ -45,6 +46,7 @@ class WorksTable(ScrollView, can_focus=True):
 
     positions: var[list[int]] = var(list, always_update=True)
     selected: var[frozenset[int]] = var(frozenset)
+    show_english: var[bool] = var(False)
     cursor: reactive[int] = reactive(0)
 
     class Highlighted(Message):
@@ -83,10 +85,10 @@ class WorksTable(ScrollView, can_focus=True):
         def control(self) -> WorksTable:
             return self.table
 
-    def __init__(self, empty_text: str = "没有匹配的作品 · No matching works", **kwargs: object) -> None:
+    def __init__(self, empty_key: str = "list.empty", **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.index: SearchIndex | None = None
-        self.empty_text = empty_text
+        self.empty_key = empty_key  # an i18n key, so the text follows the interface language
         self._last_highlight: int | None = -1
 
     # State -----------------------------------------------------------------------------------
@@ -103,6 +105,9 @@ class WorksTable(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_selected(self) -> None:
+        self.refresh()
+
+    def watch_show_english(self) -> None:
         self.refresh()
 
     def watch_cursor(self, cursor: int) -> None:
@@ -174,10 +179,12 @@ class WorksTable(ScrollView, can_focus=True):
     # Drawing ---------------------------------------------------------------------------------
 
     def _columns(self, width: int) -> list[tuple[str, int]]:
-        fixed = [("mark", 2), ("type", 11), ("year", 5)]
+        # The type column fits the longest type name in the interface language.
+        type_width = max(display_width(vocab(labels)) for labels in WORK_TYPES.values()) + 1
+        fixed = [("mark", 2), ("type", type_width), ("year", 5)]
         rest = width - sum(w for _, w in fixed)
         if width < 72:
-            return [("mark", 2), ("title", max(rest, 4)), ("type", 11), ("year", 5)]
+            return [("mark", 2), ("title", max(rest, 4)), ("type", type_width), ("year", 5)]
         title = rest * 45 // 100
         campaigns = (rest - title) // 2
         return [
@@ -195,8 +202,8 @@ class WorksTable(ScrollView, can_focus=True):
         channels = [index.group_names("channel", c) for c in work.channels]
         return {
             "mark": CHECK if selected else " ",
-            "title": work.title,
-            "type": work.type_label,
+            "title": f"{work.title} · {work.title_en}" if self.show_english and work.title_en else work.title,
+            "type": vocab(WORK_TYPES.get(work.type, (work.type, work.type))),
             "year": str(work.year or ""),
             "campaigns": "、".join(campaigns),
             "channels": "、".join(channels),
@@ -208,14 +215,13 @@ class WorksTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("works-table--header")
-            labels = {"mark": CHECK, "title": "标题 Title", "type": "类型 Type", "year": "年份",
-                      "campaigns": "活动 Campaigns", "channels": "频道 Channels"}  # fmt: skip
+            labels = {"mark": CHECK, **{name: t(f"col.{name}") for name, _ in columns if name != "mark"}}
             return self._strip([(labels[name], w) for name, w in columns], base + header, width)
         row = y - 1 + round(self.scroll_offset.y)
         if self.index is None or not self.positions:
             if y == 1 and self.index is not None:
                 style = base + self.get_component_rich_style("works-table--empty")
-                return self._strip([(self.empty_text, width)], style, width)
+                return self._strip([(t(self.empty_key), width)], style, width)
             return Strip.blank(width, base)
         if row >= len(self.positions):
             return Strip.blank(width, base)

@@ -1,0 +1,263 @@
+"""The interface in Chinese or English: every label, key description, message and error.
+
+Each entry is a whole sentence or label in both languages, with named {placeholders}, so no text
+is ever assembled from translated fragments. `--lang zh|en`, then $CATALOG_TUI_LANG, then the
+locale choose the language; the `L` key switches it while the app runs.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+from dataclasses import replace
+
+LANGUAGES = ("zh", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # App and loading
+    "app.title": ("网络视听精品目录", "Featured online audiovisual works"),
+    "app.subtitle": ("{count} 部作品 · {file}", "{count} works · {file}"),
+    "app.backup": ("无法读取的存储文件已另存为 {path}", "An unreadable store file was kept as {path}"),
+    "loading.opening": ("正在打开目录…", "Opening the catalogue…"),
+    "loading.stage": ("{stage} {done}/{total}", "{stage} {done}/{total}"),
+    "stage.reading catalogue": ("读取目录", "reading catalogue"),
+    "stage.preparing search data": ("准备搜索数据", "preparing search data"),
+    "stage.writing store": ("写入存储", "writing store"),
+    "stage.reading store": ("读取存储", "reading store"),
+    "stage.indexing": ("建立索引", "indexing"),
+    "error.catalogue": ("目录有错误", "The catalogue has errors"),
+    "error.store": ("无法打开存储或目录", "Cannot open the store or catalogue"),
+    "error.untouched": (
+        "存储未作改动。请修改文件，或运行 catalog-tui validate 文件 查看全部问题。",
+        "The store was left as it was. Fix the file, or run `catalog-tui validate FILE`.",
+    ),
+    # Tabs
+    "tab.all": ("{n} 全部", "{n} All"),
+    "tab.campaigns": ("{n} 活动", "{n} Campaigns"),
+    "tab.genres": ("{n} 类型", "{n} Genres"),
+    "tab.channels": ("{n} 频道", "{n} Channels"),
+    "tab.selection": ("{n} 已选", "{n} Selection"),
+    "tab.policies": ("{n} 政策", "{n} Policies"),
+    "tab.stats": ("{n} 数据", "{n} Stats"),
+    # Search bar
+    "search.placeholder": (
+        "/ 搜索：苏东坡 · sudongpo · nhsdp · campaign:旅行 · -type:documentary · year:2024",
+        "/ Search: 苏东坡 · sudongpo · nhsdp · campaign:旅行 · -type:documentary · year:2024",
+    ),
+    "search.count": ("{shown} / {total} 部作品", "{shown} / {total} works"),
+    "search.selected": ("✓ 已选 {count}", "✓ {count} selected"),
+    "search.error": ("⚠ {message}（第 {column} 列）", "⚠ {message} (column {column})"),
+    # Works list
+    "col.title": ("标题", "Title"),
+    "col.type": ("类型", "Type"),
+    "col.year": ("年份", "Year"),
+    "col.campaigns": ("活动", "Campaigns"),
+    "col.channels": ("频道", "Channels"),
+    "list.empty": ("没有匹配的作品", "No matching works"),
+    "list.empty_selection": ("还没有选中作品（按空格键选择）", "Nothing selected yet (space selects)"),
+    # Details
+    "detail.none": ("没有可显示的作品", "No work to show"),
+    "detail.title_en": ("英文标题（本目录译）", "English title (our rendering)"),
+    "detail.campaigns": ("活动", "Campaigns"),
+    "detail.channels": ("频道", "Channels"),
+    "detail.themes": ("主题", "Themes"),
+    "detail.facts": ("数据与事实", "Facts"),
+    "detail.summary": ("简介", "Summary"),
+    "detail.sources": ("原文出处", "Source passages"),
+    "detail.note": ("编者注", "Curator's note"),
+    "detail.issuer": ("发布", "Issuer"),
+    "detail.date": ("日期", "Date"),
+    "detail.place": ("地点", "Place"),
+    "link.campaign": ("→ 活动", "→ Campaign"),
+    "link.channel": ("→ 频道", "→ Channel"),
+    "link.type": ("→ 类型", "→ Genre"),
+    "link.work": ("相关作品", "Related"),
+    # Facets and filters
+    "field.type": ("类型", "Type"),
+    "field.campaign": ("活动", "Campaign"),
+    "field.channel": ("频道", "Channel"),
+    "field.year": ("年份", "Year"),
+    "field.theme": ("主题", "Theme"),
+    "filters.title": ("筛选：", "Filters:"),
+    "filters.include": (" +{field}：{value} ✕ ", " +{field}: {value} ✕ "),
+    "filters.exclude": (" −{field}：{value} ✕ ", " −{field}: {value} ✕ "),
+    "filters.clear": ("（F 清除全部）", "(F clears all)"),
+    # Records and stats
+    "col.name": ("名称", "Name"),
+    "col.kind": ("类别", "Kind"),
+    "col.issuer": ("发布者或地点", "Issuer or place"),
+    "col.date": ("日期", "Date"),
+    "col.figure": ("数据", "Figure"),
+    "col.value": ("数值", "Value"),
+    "col.period": ("时期", "Period"),
+    "stats.cross": ("活动 × 频道", "Campaign × channel"),
+    "stats.figures": ("头条数据（空格选择，e 导出）", "Headline figures (space picks, e exports)"),
+    # Saved searches
+    "saved.title": ("保存的搜索", "Saved searches"),
+    "saved.hint": ("按 ctrl+s 保存当前搜索", "ctrl+s saves the current search"),
+    "saved.filters": ("{query} ＋{count} 项筛选", "{query} +{count} filters"),
+    "saved.prompt": ("将当前搜索保存为", "Save this search as"),
+    "saved.rename_prompt": ("重命名保存的搜索", "Rename the saved search"),
+    "saved.saved": (
+        "已保存“{name}”：可用 catalog-tui search @{name} 运行",
+        "Saved “{name}”: run it with catalog-tui search @{name}",
+    ),
+    "saved.deleted": ("已删除“{name}”", "Deleted “{name}”"),
+    "saved.failed": ("未能保存：{error}", "Not saved: {error}"),
+    "prompt.hint": ("回车确认 · Esc 取消", "enter confirms · escape cancels"),
+    "prompt.empty": ("请输入名称", "Type a name"),
+    # Notifications
+    "sort.changed": ("已按{sort}排序", "Sorted by {sort}"),
+    "sort.title": ("拼音标题", "pinyin title"),
+    "sort.year": ("年份", "year"),
+    "sort.type": ("类型", "type"),
+    "selection.all": ("已选 {count} 部作品", "Selected {count} works"),
+    "selection.cleared": ("已清空 {count} 部已选作品", "Cleared {count} selected works"),
+    "selection.not_saved": ("选择未能保存：{error}", "Selection not saved: {error}"),
+    "jump.missing_work": (
+        "这部作品不在当前结果中：请清除搜索（/）",
+        "That work is not among the current matches: clear the search (/)",
+    ),
+    "jump.missing_group": (
+        "当前结果中没有这一组：请清除搜索（/）",
+        "No matches in that group: clear the search (/)",
+    ),
+    "language.changed": ("界面语言：中文", "Interface language: English"),
+    # Export
+    "export.title": ("导出", "Export"),
+    "export.file": ("文件（回车导出）", "File (enter exports)"),
+    "export.scope.selection": ("已选作品（{count}）", "Selected works ({count})"),
+    "export.scope.matches": ("当前结果（{count}）", "Current matches ({count})"),
+    "export.scope.all": ("全部作品（{count}）", "All works ({count})"),
+    "export.scope.figures": ("已选数据（{count}）", "Selected figures ({count})"),
+    "export.button": ("导出", "Export"),
+    "export.cancel": ("取消", "Cancel"),
+    "export.no_name": ("请填写文件名", "Give a file name"),
+    "export.overwrite": ("文件已存在，要覆盖吗？\n\n{path}", "The file exists. Overwrite it?\n\n{path}"),
+    "export.done_title": ("已导出", "Exported"),
+    "export.done": ("{count} 条 → {path}（{format}）", "{count} entries → {path} ({format})"),
+    "export.failed_title": ("导出失败", "Export failed"),
+    "confirm.yes": ("覆盖 (y)", "Overwrite (y)"),
+    "confirm.no": ("取消 (n)", "Cancel (n)"),
+    # Help
+    "help.keys": ("按键", "Keys"),
+    "help.query": ("查询语法", "Query syntax"),
+    "help.close": ("Esc / q / ? 关闭", "escape / q / ? closes"),
+    # Palette
+    "palette.export": ("导出…", "Export…"),
+    "palette.export.help": ("导出已选、当前结果或全部作品", "Export the selection, the matches or all works"),
+    "palette.clear": ("清空选择", "Clear selection"),
+    "palette.clear.help": ("取消选择所有作品", "Unselect every work"),
+    "palette.select": ("全选当前结果", "Select all matches"),
+    "palette.select.help": ("选中当前所有结果", "Select every current match"),
+    "palette.facets": ("显示或隐藏筛选面板", "Toggle the filter panel"),
+    "palette.facets.help": (
+        "按类型、活动、频道、年份、主题筛选",
+        "Filter by type, campaign, channel, year, theme",
+    ),
+    "palette.dark": ("切换深色 / 浅色", "Toggle dark / light"),
+    "palette.dark.help": ("在深色与浅色主题间切换", "Switch between the dark and light themes"),
+    "palette.language": ("切换界面语言（中文 / English）", "Switch the interface language (中文 / English)"),
+    "palette.language.help": ("也可按 L 键", "Also the L key"),
+    "palette.help": ("帮助", "Help"),
+    "palette.help.help": ("按键与查询语法", "Keys and query syntax"),
+    "palette.work": ("作品 · {type}", "Work · {type}"),
+    "palette.campaign": ("活动", "Campaign"),
+    "palette.channel": ("频道", "Channel"),
+    "palette.type": ("类型", "Type"),
+    "palette.saved": ("保存的搜索 · {query}", "Saved search · {query}"),
+    # Query errors (codes raised by the core's parser)
+    "query.minus_alone": ("“-”必须紧挨着要排除的词", "'-' must stand right before the term it excludes"),
+    "query.minus_pipe": ("“-”不能排除“|”", "'-' cannot exclude '|'"),
+    "query.minus_close": ("“-”不能排除“)”", "'-' cannot exclude ')'"),
+    "query.unclosed_quote": ("这个引号没有闭合", "this quote is never closed"),
+    "query.unmatched_close": ("这个“)”没有对应的“(”", "this ')' has no matching '('"),
+    "query.unclosed_paren": ("这个“(”没有闭合", "this '(' is never closed"),
+    "query.empty_parens": ("括号里是空的", "empty parentheses"),
+    "query.pipe_operand": ("“|”两边都需要有词", "'|' needs a term on both sides"),
+    "query.empty_quotes": ("引号里是空的", "empty quotes"),
+    "query.field_value": (
+        "“{field}:”后面需要一个值，例如 {example}",
+        "'{field}:' needs a value, e.g. {example}",
+    ),
+    "query.bad_year": (
+        "“{value}”不是年份，也不是 2023..2025 这样的范围",
+        "'{value}' is not a year or a range like 2023..2025",
+    ),
+    "query.open_range": (
+        "年份范围至少要有一端，例如 year:2023..",
+        "a year range needs at least one end, e.g. year:2023..",
+    ),
+    "query.empty_range": ("范围 {low}..{high} 是空的", "the range {low}..{high} is empty"),
+    "query.no_saved": ("没有名为“{name}”的保存搜索", "no saved search named '{name}'"),
+}
+
+# Key descriptions in the footer and help, by English text.
+BINDINGS_ZH: dict[str, str] = {
+    "Quit": "退出", "Help": "帮助", "Commands": "命令", "Search": "搜索", "List": "列表",
+    "Prev tab": "上一页", "Next tab": "下一页", "Filters": "筛选", "Clear filters": "清除筛选",
+    "Sort": "排序", "Select all": "全选", "Clear selection": "清空选择", "Export": "导出",
+    "Save search": "保存搜索", "Language": "中/EN", "Select": "选择", "Details": "详情",
+    "Up": "上", "Down": "下", "Page up": "上一页", "Page down": "下一页", "First": "首个",
+    "Last": "末个", "Include": "包含", "Exclude": "排除", "Rename": "重命名", "Delete": "删除",
+    "Cancel": "取消", "Close": "关闭", "Yes": "是", "No": "否", "English titles": "英文标题",
+    **{f"Tab {n}": f"标签 {n}" for n in range(1, 10)},
+}  # fmt: skip
+_BINDINGS_EN = {zh: en for en, zh in BINDINGS_ZH.items()}
+
+_language = "zh"
+
+
+def language() -> str:
+    return _language
+
+
+def set_language(code: str) -> None:
+    global _language
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown language {code!r} (choose zh or en)")
+    _language = code
+
+
+def detect_language(option: str | None = None) -> str:
+    """`--lang`, then $CATALOG_TUI_LANG, then the locale (zh_* means Chinese), else English."""
+    for candidate in (option, os.environ.get("CATALOG_TUI_LANG")):
+        if candidate in LANGUAGES:
+            return candidate  # type: ignore[return-value]
+    names = [os.environ.get(var, "") for var in ("LC_ALL", "LC_MESSAGES", "LANG")]
+    names.append(locale.getlocale()[0] or "")
+    return "zh" if any(name.lower().startswith("zh") for name in names if name) else "en"
+
+
+def t(key: str, **params: object) -> str:
+    """The message `key` in the current language, with its placeholders filled."""
+    zh, en = MESSAGES[key]
+    return (zh if _language == "zh" else en).format(**params)
+
+
+def query_error_text(message: str, code: str = "", params: dict[str, object] | None = None) -> str:
+    """A query error from the core, in the current language when its code is known."""
+    key = f"query.{code}"
+    return t(key, **(params or {})) if key in MESSAGES else message
+
+
+def vocab(labels: tuple[str, str]) -> str:
+    """A fixed vocabulary's (Chinese, English) label in the current language."""
+    return labels[0] if _language == "zh" else labels[1]
+
+
+def binding_text(description: str) -> str:
+    """A key description (given in either language) in the current language."""
+    english = _BINDINGS_EN.get(description, description)
+    return BINDINGS_ZH.get(english, english) if _language == "zh" else english
+
+
+def translate_bindings(node: object) -> None:
+    """Rewrite a node's key descriptions in the current language (the footer reads them)."""
+    bindings = getattr(node, "_bindings", None)
+    if bindings is None:
+        return
+    for key, entries in bindings.key_to_bindings.items():
+        bindings.key_to_bindings[key] = [
+            replace(b, description=binding_text(b.description)) if b.description else b for b in entries
+        ]
