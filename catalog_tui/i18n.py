@@ -57,7 +57,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "list.empty_selection": ("还没有选中作品（按空格键选择）", "Nothing selected yet (space selects)"),
     # Details
     "detail.none": ("没有可显示的作品", "No work to show"),
-    "detail.title_en": ("英文标题（本目录译）", "English title (our rendering)"),
+    "detail.title_en": ("本目录译名", "our rendering"),
     "detail.campaigns": ("活动", "Campaigns"),
     "detail.channels": ("频道", "Channels"),
     "detail.themes": ("主题", "Themes"),
@@ -195,10 +195,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # Key descriptions in the footer and help, by English text.
 BINDINGS_ZH: dict[str, str] = {
     "Quit": "退出", "Help": "帮助", "Commands": "命令", "Search": "搜索", "List": "列表",
-    "Prev tab": "上一页", "Next tab": "下一页", "Filters": "筛选", "Clear filters": "清除筛选",
+    "Prev tab": "上一标签", "Next tab": "下一标签", "Filters": "筛选", "Clear filters": "清除筛选",
     "Sort": "排序", "Select all": "全选", "Clear selection": "清空选择", "Export": "导出",
     "Save search": "保存搜索", "Language": "中/EN", "Select": "选择", "Details": "详情",
-    "Up": "上", "Down": "下", "Page up": "上一页", "Page down": "下一页", "First": "首个",
+    "Up": "上", "Down": "下", "Page up": "上翻页", "Page down": "下翻页", "First": "首个",
     "Last": "末个", "Include": "包含", "Exclude": "排除", "Rename": "重命名", "Delete": "删除",
     "Cancel": "取消", "Close": "关闭", "Yes": "是", "No": "否", "English titles": "英文标题",
     **{f"Tab {n}": f"标签 {n}" for n in range(1, 10)},

@@ -68,6 +68,18 @@ async def palette(pilot: Pilot) -> None:
     await pilot.press(*"beijing")
 
 
+async def stats_tab(pilot: Pilot) -> None:
+    await type_query(pilot, "type:micro-drama | type:variety")
+    await pilot.press("escape", "7")
+
+
+async def english_view(pilot: Pilot) -> None:
+    await pilot.press("L", "t")
+    await settle(pilot)
+    await type_query(pilot, "campaign:travel")
+    await pilot.press("escape")
+
+
 SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "main": (main_view, SIZE),
     "pinyin-search": (pinyin_search, SIZE),
@@ -78,11 +90,14 @@ SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "help": (help_screen, SIZE),
     "palette": (palette, SIZE),
     "narrow-80x24": (pinyin_search, (80, 24)),
+    "stats": (stats_tab, SIZE),
+    "english": (english_view, SIZE),
 }
 
 
 async def shoot(name: str, steps: Steps, size: tuple[int, int], store: Path) -> Path:
-    app = CatalogApp(catalog_path=ROOT / "catalog.yaml", db_path=str(store / f"{name}.json"))
+    # Chinese first, as most users read it; the "english" shot switches with the L key.
+    app = CatalogApp(catalog_path=ROOT / "catalog.yaml", db_path=str(store / f"{name}.json"), language="zh")
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         await steps(pilot)
