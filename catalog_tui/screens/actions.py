@@ -64,7 +64,7 @@ class BrowserActions(Screen[None]):
 
     def _focus_tab_content(self, tab: str) -> None:
         pane = self.query_one(f"#{tab}")
-        targets = [w for w in pane.query("WorksTable, RecordTable") if w.display]
+        targets = [w for w in pane.query("WorksTable, StatsView, RecordTable") if w.display]
         if targets:
             targets[0].focus()
 

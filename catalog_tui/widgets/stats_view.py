@@ -54,6 +54,8 @@ def bar_chart(title: str, pairs: list[tuple[Group, int]], width: int) -> Text:
 class StatsView(VerticalScroll):
     """Everything here follows the query and filters: the screen calls `show()` with the matches."""
 
+    _shown: tuple[SearchEngine, list[int], str, frozenset[str]] | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="stats-charts")
         yield Static(id="stats-cross-title", classes="stats-heading")
@@ -61,7 +63,13 @@ class StatsView(VerticalScroll):
         yield Static(id="stats-figures-title", classes="stats-heading")
         yield RecordTable(id="records-figures")
 
+    def on_resize(self) -> None:
+        # Bars are drawn to the width: redraw them when it changes (the first layout included).
+        if self._shown is not None:
+            self.show(*self._shown)
+
     def show(self, engine: SearchEngine, matches: list[int], query: str, chosen: frozenset[str]) -> None:
+        self._shown = (engine, matches, query, chosen)
         index = engine.index
         counts = engine.facet_counts(matches)
         width = max(self.size.width - 2, 40)
