@@ -138,8 +138,8 @@ class Work(Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Campaign(Record):
-    SECTION: ClassVar[str] = "campaigns"
+class Issued(Record):
+    """Something an authority issues: a campaign or a policy share every field."""
 
     name: str = ""
     name_en: str = ""
@@ -149,6 +149,11 @@ class Campaign(Record):
     summary: str = ""
     sources: tuple[Source, ...] = ()
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign(Issued):
+    SECTION: ClassVar[str] = "campaigns"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,17 +168,8 @@ class Channel(Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Policy(Record):
+class Policy(Issued):
     SECTION: ClassVar[str] = "policies"
-
-    name: str = ""
-    name_en: str = ""
-    kind: str = ""
-    issuer: str = ""
-    date: str = ""
-    summary: str = ""
-    sources: tuple[Source, ...] = ()
-    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
