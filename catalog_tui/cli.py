@@ -24,6 +24,7 @@ from .core.text import display_width
 
 EXIT_ERROR = 1
 EXIT_INVALID = 2
+EXIT_INTERRUPTED = 130
 
 
 def _common(parser: argparse.ArgumentParser, *, subcommand: bool = True) -> None:
@@ -43,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"catalog-tui {__version__}")
     _common(parser, subcommand=False)
+    parser.add_argument("--lang", choices=("zh", "en"),
+                        help="interface language (default: $CATALOG_TUI_LANG, else the locale)")  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check a catalogue file and print its counts")
@@ -66,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed", help="(re)build the store from the catalogue")
     seed.add_argument("--force", action="store_true", help="reseed even if the catalogue is unchanged")
     _common(seed)
+
+    serve = commands.add_parser("serve", help="serve the browser in a web page (needs the serve extra)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    _common(serve)
     return parser
 
 
@@ -74,12 +82,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _run_tui(args)
-        return {"validate": _validate, "search": _search, "export": _export, "seed": _seed}[args.command](
-            args
-        )
+        commands = {
+            "validate": _validate,
+            "search": _search,
+            "export": _export,
+            "seed": _seed,
+            "serve": _serve,
+        }
+        return commands[args.command](args)
     except CatalogError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            print(_clean(str(problem)), file=sys.stderr)
         untouched = "" if args.command == "validate" else "; the store was left as it was"
         print(f"catalog-tui: {len(error.problems)} problem(s){untouched}", file=sys.stderr)
         return EXIT_INVALID
@@ -93,11 +106,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"catalog-tui: export failed: {error}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as error:
-        where = f" ({error.filename})" if error.filename else ""
+        where = f" ({_clean(str(error.filename))})" if error.filename else ""
         print(f"catalog-tui: {error.strerror or error}{where}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        return 130
+        print("catalog-tui: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a bug: still one line, never a traceback
+        print(f"catalog-tui: unexpected error: {type(error).__name__}: {_clean(str(error))}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _indent(text: str) -> str:
@@ -139,11 +156,14 @@ def _matches(library, args: argparse.Namespace) -> tuple[str, list[Work]]:
         name = query[1:]
         saved = next((s for s in library.store.saved_searches() if s["name"] == name), None)
         if saved is None:
-            raise QueryError(f"no saved search named '{name}'", 0)
+            raise QueryError(f"no saved search named '{name}'", 0, "no_saved", {"name": name})
         query = saved["query"]
         filters = [FacetFilter.from_dict(f) for f in saved.get("filters") or ()]
     sort, limit = getattr(args, "sort", "title"), getattr(args, "limit", None)
-    result = library.engine.search(query, sort=sort, filters=filters, limit=limit)
+    try:
+        result = library.engine.search(query, sort=sort, filters=filters, limit=limit)
+    except RecursionError:  # thousands of nested parentheses
+        raise QueryError("the query is nested too deeply", 0, "too_deep") from None
     return query, library.works_at(result.positions)
 
 
@@ -190,7 +210,12 @@ def _format_works(library, works: list[Work], fmt: str) -> str:
 
 def _clean(text: str) -> str:
     """Catalogue text with control characters made visible, so no title can drive the terminal."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _pad(text: str, width: int) -> str:
@@ -204,6 +229,12 @@ def _export(args: argparse.Namespace) -> int:
         result = export_works(
             library.catalog, works, args.output, args.format, query=query, overwrite=args.force
         )
+    except KeyboardInterrupt:
+        # The write is atomic: an interrupted export leaves nothing at the target.
+        print(
+            f"catalog-tui: export interrupted: nothing was written to {_clean(args.output)}", file=sys.stderr
+        )
+        return EXIT_INTERRUPTED
     finally:
         library.close()
     print(f"wrote {result.count} work(s) to {result.path} ({result.format})")
@@ -216,13 +247,37 @@ def _seed(args: argparse.Namespace) -> int:
     print(library.report.summary())
     for backup in library.report.backups:
         print(f"an unreadable store file was kept as {backup}")
+    kept = library.store.kept
+    if kept:
+        print(f"kept from it: {kept.get('selection', 0)} selected work(s), "
+              f"{kept.get('saved_searches', 0)} saved search(es)")  # fmt: skip
+    return 0
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 1 to 65535, not {value}")
+    return value
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from . import serve
+
+    if not serve.available():
+        print(f"catalog-tui: {serve.MISSING}", file=sys.stderr)
+        return EXIT_ERROR
+    # Open (and if need be seed) the store first: a bad catalogue fails here, once, not in every tab.
+    _open_library(args).close()
+    lang = getattr(args, "lang", None)
+    serve.serve(args.host, args.port, catalog=_catalog_path(args), db=args.db, lang=lang)
     return 0
 
 
 def _run_tui(args: argparse.Namespace) -> int:
     from .app import CatalogApp
 
-    CatalogApp(catalog_path=_catalog_path(args), db_path=args.db).run()
+    CatalogApp(catalog_path=_catalog_path(args), db_path=args.db, language=args.lang).run()
     return 0
 
 
