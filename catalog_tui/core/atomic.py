@@ -8,6 +8,7 @@ and only then replaces the target: readers see the old file or the new one, neve
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -23,8 +24,14 @@ except ImportError:  # pragma: no cover - orjson is a declared dependency
     orjson = None  # type: ignore[assignment]
 
 
-def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Write `payload` to `path` all at once or not at all; the folder must exist."""
+def atomic_write_bytes(path: Path, payload: bytes, *, overwrite: bool = True) -> None:
+    """Write `payload` to `path` all at once or not at all; the folder must exist.
+
+    Whatever goes wrong — a full disk, no permission, an exception or Ctrl-C mid-write — the
+    temporary file is removed and `path` keeps its old content (or stays absent). With
+    `overwrite=False`, a file that appeared at `path` while the payload was being written is not
+    replaced: FileExistsError is raised instead.
+    """
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -32,6 +39,8 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
+            if not overwrite:
+                raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
             # Keep the permissions a user gave the existing file.
             with contextlib.suppress(OSError):
                 os.chmod(temporary, path.stat().st_mode & 0o7777)
@@ -40,6 +49,21 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every platform can open a folder)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
 
 
 def dumps_json(data: Any, *, indent: bool = False) -> bytes:
@@ -65,7 +89,7 @@ class AtomicJSONStorage(Storage):
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
             payload = self.path.read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # not created yet
             return None
         if not payload.strip():
             return None
@@ -84,15 +108,28 @@ class AtomicJSONStorage(Storage):
 @contextlib.contextmanager
 def file_lock(path: Path) -> Iterator[None]:
     """An advisory lock on `path`, so two catalog-tui processes take turns to read-modify-write
-    the store. Where the platform has no fcntl, atomic replace alone still prevents corruption."""
+    the store. Where the platform or file system has no locks, atomic replace alone still
+    prevents corruption (a concurrent change may then be lost, never half-written)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         yield
         return
     with open(path, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        except OSError as error:
+            if error.errno not in _NO_LOCKS:
+                raise
+            yield
+            return
         try:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+# flock() errors that mean "this file system cannot lock", not "something is wrong".
+_NO_LOCKS = frozenset(
+    code for code in (getattr(errno, n, None) for n in ("ENOLCK", "EOPNOTSUPP", "ENOTSUP", "ENOSYS")) if code
+)

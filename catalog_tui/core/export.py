@@ -21,6 +21,7 @@ import yaml
 
 from .atomic import atomic_write_bytes, dumps_json
 from .model import Catalog, Figure, Work
+from .text import safe_display
 
 FORMATS = ("yaml", "json", "csv")
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
@@ -143,22 +144,47 @@ def export_works(
     overwrite: bool = False,
     figures: Sequence[Figure] = (),
 ) -> ExportResult:
-    """Write `works` to `path` (`~` expanded); refuses to replace an existing file unless asked."""
-    target = Path(path).expanduser()
-    chosen = format_for(target, fmt)
-    if target.is_dir():
-        raise ExportError(f"{target} is a folder; give a file name")
-    if target.exists() and not overwrite:
-        raise ExportError(f"{target} already exists; choose another name or overwrite it (--force)")
-    if not target.parent.is_dir():
-        raise ExportError(f"the folder {target.parent} does not exist")
+    """Write `works` to `path` (`~` expanded); refuses to replace an existing file unless asked.
+    Raises ExportError, whose message says what happened and where; nothing is then left at the
+    target (an existing file keeps its content) and no temporary file stays behind."""
+    try:
+        target = Path(path).expanduser()
+        chosen = format_for(target, fmt)
+        if target.is_dir():
+            raise ExportError(f"{_shown(target)} is a folder; give a file name")
+        if target.exists() and not overwrite:
+            raise ExportError(
+                f"{_shown(target)} already exists; choose another name or overwrite it (--force)"
+            )
+        if not target.parent.is_dir():
+            raise ExportError(f"the folder {_shown(target.parent)} does not exist")
+    except (ValueError, RuntimeError) as error:  # a NUL in the name; `~` with no home folder
+        raise ExportError(f"cannot use {_shown(path)} as a file name: {error}") from None
+    except OSError as error:  # checking the name failed: too long, a loop of links, no access …
+        raise ExportError(_failure(error, Path(path))) from None
     payload = render(catalog, works, chosen, query=query, figures=figures)
     try:
-        atomic_write_bytes(target, payload)
+        atomic_write_bytes(target, payload, overwrite=overwrite)
+    except FileExistsError:
+        raise ExportError(f"{_shown(target)} appeared while exporting and was left as it is; "
+                          "choose another name or overwrite it (--force)") from None  # fmt: skip
     except PermissionError:
-        raise ExportError(f"no permission to write in {target.parent}") from None
+        raise ExportError(f"no permission to write in {_shown(target.parent)}; nothing was written") from None
+    except ValueError as error:  # a NUL in the name only shows when the file is created
+        raise ExportError(f"cannot use {_shown(target)} as a file name: {error}") from None
     except OSError as error:
-        if error.errno == errno.ENOSPC:
-            raise ExportError(f"the disk is full: {target} was not written") from None
-        raise ExportError(f"could not write {target}: {error.strerror or error}") from None
+        raise ExportError(_failure(error, target)) from None
     return ExportResult(target, len(works) + len(figures), chosen)
+
+
+def _shown(path: str | os.PathLike[str]) -> str:
+    """A path as a message can show it: control characters made visible."""
+    return safe_display(os.fsdecode(path))
+
+
+def _failure(error: OSError, target: Path) -> str:
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"the disk is full: {_shown(target)} was not written"
+    if error.errno == errno.EROFS:
+        return f"the folder {_shown(target.parent)} is on a read-only disk: {_shown(target)} was not written"
+    return f"could not write {_shown(target)}: {error.strerror or error}; nothing was written"

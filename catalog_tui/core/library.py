@@ -10,7 +10,9 @@ from pathlib import Path
 from .index import SearchIndex
 from .model import Catalog, Work
 from .search import SearchEngine
-from .store import Progress, SeedReport, Store, bundled_catalog_path, resolve_db_path
+from .store import Loaded, Progress, SeedReport, Store, bundled_catalog_path, resolve_db_path
+
+_SNAPSHOT_DAMAGE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
 
 @dataclass(slots=True)
@@ -30,20 +32,24 @@ class Library:
         force: bool = False,
         progress: Progress | None = None,
     ) -> Library:
-        """Open (and seed when needed) the store; raises CatalogError for a bad catalogue."""
+        """Open (and seed when needed) the store; raises CatalogError for a bad catalogue (and
+        changes nothing then), StoreError (an OSError) when the store cannot be read or written."""
         store = Store(resolve_db_path(db_path))
+        path = Path(catalog_path or bundled_catalog_path())
         try:
-            loaded = store.open_catalog(
-                Path(catalog_path or bundled_catalog_path()), force=force, progress=progress
-            )
+            loaded = store.open_catalog(path, force=force, progress=progress)
+            try:
+                index = _index(loaded, progress)
+            except _SNAPSHOT_DAMAGE:
+                if loaded.report.seeded:
+                    raise
+                # A snapshot that reads as JSON yet does not make an index: rebuild it once.
+                store.discard_snapshot()
+                loaded = store.open_catalog(path, progress=progress)
+                index = _index(loaded, progress)
         except BaseException:
             store.close()
             raise
-        if progress is not None:
-            progress("indexing", 0, 1)
-        index = SearchIndex(loaded.catalog, loaded.derived)
-        if progress is not None:
-            progress("indexing", 1, 1)
         return cls(store, loaded.catalog, index, SearchEngine(index), loaded.report)
 
     def works_at(self, positions: Iterable[int]) -> list[Work]:
@@ -57,3 +63,12 @@ class Library:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _index(loaded: Loaded, progress: Progress | None) -> SearchIndex:
+    if progress is not None:
+        progress("indexing", 0, 1)
+    index = SearchIndex(loaded.catalog, loaded.derived)
+    if progress is not None:
+        progress("indexing", 1, 1)
+    return index

@@ -13,21 +13,37 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tinydb import Query, TinyDB
+from tinydb.table import Table
 
-from .atomic import AtomicJSONStorage, file_lock
+from .atomic import AtomicJSONStorage, atomic_write_bytes, file_lock, loads_json
 from .index import derive
 from .loader import load_catalog
 from .model import RECORD_TYPES, Catalog, Document
 
 SCHEMA_VERSION = 1
 ENV_DB = "CATALOG_TUI_DB"
+USER_TABLES = ("selection", "saved_searches")
+_SNAPSHOT_TABLE = "_snapshot"  # inside store.catalog.json: which catalogue content it holds
+_DERIVED_KEYS = ("hay", "title_fold", "title_en_fold", "pinyin", "sort")
 Progress = Callable[[str, int, int], None]
+
+
+class StoreError(OSError):
+    """The store's folder or files cannot be created, read or written.
+
+    An OSError whose `strerror` says what failed and why and whose `filename` says where, so
+    `f"{error.strerror} ({error.filename})"` is the whole message."""
+
+
+class _SnapshotStale(Exception):
+    """The snapshot holds another catalogue's content (e.g. a second catalog-tui reseeded)."""
 
 
 def bundled_catalog_path() -> Path:
@@ -78,30 +94,164 @@ class Loaded:
     report: SeedReport
 
 
+# Checking the user file ------------------------------------------------------------------------
+
+
+def _is_str(value: Any) -> bool:
+    return type(value) is str
+
+
+def _valid_filter(item: Any) -> bool:
+    return (
+        type(item) is dict
+        and _is_str(item.get("field"))
+        and _is_str(item.get("value"))
+        and type(item.get("exclude", False)) is bool
+    )
+
+
+_ROW_CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "selection": lambda row: _is_str(row.get("work_id")),
+    "saved_searches": lambda row: (
+        _is_str(row.get("name"))
+        and _is_str(row.get("query"))
+        and type(row.get("filters", [])) is list
+        and all(_valid_filter(item) for item in row.get("filters", []))
+    ),
+}
+
+
+_JSON_NAMES = {type(None): "null", str: "a string", list: "a list", int: "a number", float: "a number",
+               bool: "a boolean"}  # fmt: skip
+
+
+def _check_user_data(data: Any) -> tuple[str | None, dict[str, dict[str, Any]]]:
+    """(what is wrong or None, the tables and rows that can be kept). TinyDB needs a mapping of
+    tables, each a mapping of decimal document ids to mappings; the user tables also need the
+    fields this program reads. `meta` is kept only whole: a partial one would not say what it seeded."""
+    if not isinstance(data, dict):
+        return f"JSON {_JSON_NAMES.get(type(data), 'value')} instead of an object of tables", {}
+    kept: dict[str, dict[str, Any]] = {}
+    damage: list[str] = []
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            damage.append(f"table {name!r} is not an object")
+            continue
+        check = _ROW_CHECKS.get(name, lambda row: True)
+        good_keys = all(key.isascii() and key.isdecimal() for key in table)
+        rows = [row for row in table.values() if type(row) is dict and check(row)]
+        if good_keys and len(rows) == len(table):
+            kept[name] = table
+        elif name == "meta":
+            damage.append("table 'meta' is unreadable")
+        else:
+            if len(rows) < len(table):
+                damage.append(f"{len(table) - len(rows)} unreadable row(s) in table {name!r}")
+            else:
+                damage.append(f"bad document ids in table {name!r}")
+            kept[name] = {str(n): row for n, row in enumerate(rows, 1)}  # renumbered as TinyDB needs
+    if damage:
+        return "; ".join(damage), kept
+    return None, kept
+
+
+def _check_user_file(payload: bytes | None) -> tuple[str | None, dict[str, dict[str, Any]]]:
+    if payload is None or not payload.strip():
+        return None, {}  # no store yet, or an empty file: nothing to keep, nothing lost
+    try:
+        data = loads_json(payload)
+    except (ValueError, UnicodeDecodeError):
+        return "not valid JSON (truncated or overwritten?)", {}
+    return _check_user_data(data)
+
+
+# The store ---------------------------------------------------------------------------------------
+
+
 class Store:
+    """Opening a Store only reads. A broken user file is backed up and repaired (keeping every
+    readable selection and saved search) the first time the store is used — and, when opening a
+    catalogue, only once that catalogue has proved valid, so a bad catalogue changes nothing."""
+
     def __init__(self, db_path: str | os.PathLike[str]) -> None:
         self.path = Path(db_path)
+        if not self.path.name:
+            raise StoreError(None, "a store needs a file name, not a folder", str(self.path))
         self.snapshot_path = self.path.with_name(f"{self.path.stem}.catalog{self.path.suffix or '.json'}")
         self.lock_path = self.path.with_name(f"{self.path.name}.lock")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.backups: list[Path] = []
-        self.db = self._open_user_db()
+        self.kept: dict[str, int] = {}  # rows of each user table kept from a repaired file
+        self._problem, _ = self._inspect()
+        self.db = TinyDB(self.path, storage=AtomicJSONStorage)
 
-    def _open_user_db(self) -> TinyDB:
-        storage = AtomicJSONStorage(self.path)
+    def _read_user_bytes(self) -> bytes | None:
         try:
-            storage.read()
-        except (ValueError, UnicodeDecodeError):
-            self.backups.append(self._back_up(self.path))
-        return TinyDB(self.path, storage=AtomicJSONStorage)
+            return self.path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None  # no store yet (its folder is made, or found impossible, on first write)
+        except OSError as error:
+            raise StoreError(error.errno, f"cannot read the store: {error.strerror or error}",
+                             str(self.path)) from error  # fmt: skip
 
-    def _back_up(self, path: Path) -> Path:
-        """Move an unreadable file aside under a name no earlier backup has."""
+    def _inspect(self) -> tuple[str | None, dict[str, dict[str, Any]]]:
+        return _check_user_file(self._read_user_bytes())
+
+    @property
+    def needs_repair(self) -> bool:
+        return self._problem is not None
+
+    @contextmanager
+    def _writing(self, target: Path, action: str = "cannot write the store") -> Iterator[None]:
+        """Create the folder if need be and hold the lock; any OSError becomes a StoreError that
+        names `target`. Writes are atomic, so a failed one leaves every file as it was."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(error.errno, f"cannot create the store folder: {error.strerror or error}",
+                             str(self.path.parent)) from error  # fmt: skip
+        try:
+            with file_lock(self.lock_path):
+                yield
+        except StoreError:
+            raise
+        except OSError as error:
+            raise StoreError(error.errno, f"{action}: {error.strerror or error}", str(target)) from error
+
+    def repair(self) -> None:
+        """Back up an unreadable user file and replace it with what could be read of it."""
+        if self._problem is None:
+            return
+        with self._writing(self.path, "cannot repair the store"):
+            # Again under the lock: another catalog-tui may have repaired it in the meantime.
+            payload = self._read_user_bytes()
+            problem, kept = _check_user_file(payload)
+            if problem is not None and payload is not None:
+                self.backups.append(self._back_up(self.path, payload))
+                AtomicJSONStorage(self.path).write(kept)
+                self.kept = {name: len(kept.get(name, {})) for name in USER_TABLES}
+        self._problem = None
+
+    def _backup_name(self, path: Path, n: int) -> Path:
         stem = f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}"
-        backup, n = path.with_name(stem), 1
-        while backup.exists():
+        return path.with_name(stem if n == 1 else f"{stem}-{n}")
+
+    def _back_up(self, path: Path, payload: bytes) -> Path:
+        """Copy an unreadable file's bytes aside under a name no earlier backup has."""
+        n = 1
+        while True:
+            backup = self._backup_name(path, n)
+            if not backup.exists():
+                try:
+                    atomic_write_bytes(backup, payload, overwrite=False)
+                    return backup
+                except FileExistsError:
+                    pass
             n += 1
-            backup = path.with_name(f"{stem}-{n}")
+
+    def _move_aside(self, path: Path) -> Path:
+        n = 1
+        while (backup := self._backup_name(path, n)).exists():
+            n += 1
         os.replace(path, backup)
         return backup
 
@@ -116,35 +266,58 @@ class Store:
         """The catalogue from the snapshot when it matches the catalogue file's content, else a
         fresh seed. A catalogue that fails validation raises CatalogError and changes nothing."""
         catalog_path = Path(catalog_path)
-        digest = content_hash(catalog_path.read_bytes()) if catalog_path.is_file() else ""
-        meta = self._meta()
-        reason = "forced" if force else self._stale_reason(meta, digest)
+        try:
+            digest = content_hash(catalog_path.read_bytes())
+        except OSError:
+            digest = ""  # the loader below says what is wrong with the file
+        broken_snapshot = False
+        if self._problem is not None:
+            reason: str | None = f"the store file was damaged: {self._problem}"
+        else:
+            reason = "forced" if force else self._stale_reason(self._meta(), digest)
         if reason is None:
             try:
-                catalog, derived = self._read_snapshot(progress)
+                catalog, derived = self._read_snapshot(digest, progress)
                 report = SeedReport(False, "content unchanged", catalog_path, self.path, catalog.counts())
                 report.backups = list(self.backups)
                 return Loaded(catalog, derived, report)
-            except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+            except _SnapshotStale:
+                reason = "the seeded snapshot holds another catalogue"
+            except (OSError, ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
                 reason = "the seeded snapshot was unreadable"
-                if self.snapshot_path.exists():
-                    self.backups.append(self._back_up(self.snapshot_path))
+                broken_snapshot = True
         _report(progress, "reading catalogue", 0, 1)
-        catalog = load_catalog(catalog_path)
+        catalog = load_catalog(catalog_path)  # raises CatalogError before anything is changed
+        self.repair()
+        if broken_snapshot and self.snapshot_path.exists():
+            with self._writing(self.snapshot_path, "cannot move the broken snapshot aside"):
+                self.backups.append(self._move_aside(self.snapshot_path))
         derived = self._derive_all(catalog, progress)
-        self._write_snapshot(catalog, derived, progress)
-        with file_lock(self.lock_path):
-            self.db.table("meta").truncate()
-            self.db.table("meta").insert(
-                {"schema": SCHEMA_VERSION, "catalog_hash": digest, "catalog_path": str(catalog_path),
-                 "seeded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "counts": catalog.counts()}
-            )  # fmt: skip
+        self._write_snapshot(catalog, derived, digest, progress)
+        self._write_meta(
+            {"schema": SCHEMA_VERSION, "catalog_hash": digest, "catalog_path": str(catalog_path),
+             "seeded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "counts": catalog.counts()}
+        )  # fmt: skip
         report = SeedReport(True, reason, catalog_path, self.path, catalog.counts(), list(self.backups))
         return Loaded(catalog, derived, report)
 
+    def discard_snapshot(self) -> None:
+        """Move an unusable snapshot aside, so the next open_catalog reseeds."""
+        if self.snapshot_path.exists():
+            with self._writing(self.snapshot_path, "cannot move the broken snapshot aside"):
+                self.backups.append(self._move_aside(self.snapshot_path))
+
     def _meta(self) -> dict[str, Any]:
-        rows = self.db.table("meta").all()
+        rows = self._table("meta").all()
         return dict(rows[0]) if rows else {}
+
+    def _write_meta(self, record: dict[str, Any]) -> None:
+        # One atomic write (not truncate + insert): a reader never sees the store without meta.
+        with self._writing(self.path):
+            storage = self.db.storage
+            data = storage.read() or {}
+            data["meta"] = {"1": record}
+            storage.write(data)
 
     def _stale_reason(self, meta: dict[str, Any], digest: str) -> str | None:
         if not meta:
@@ -170,27 +343,34 @@ class Store:
         return derived
 
     def _write_snapshot(
-        self, catalog: Catalog, derived: list[dict[str, Any]], progress: Progress | None
+        self, catalog: Catalog, derived: list[dict[str, Any]], digest: str, progress: Progress | None
     ) -> None:
         _report(progress, "writing store", 0, 1)
         tables: dict[str, dict[str, Any]] = {
-            "documents": {str(i): doc.to_dict() for i, doc in enumerate(catalog.documents, 1)}
+            _SNAPSHOT_TABLE: {"1": {"schema": SCHEMA_VERSION, "catalog_hash": digest}},
+            "documents": {str(i): doc.to_dict() for i, doc in enumerate(catalog.documents, 1)},
         }
         for section in RECORD_TYPES:
             tables[section] = {str(i): r.to_dict() for i, r in enumerate(getattr(catalog, section), 1)}
         for row, extra in zip(tables["works"].values(), derived, strict=True):
             row["_derived"] = extra
-        with file_lock(self.lock_path):
+        with self._writing(self.snapshot_path):
             AtomicJSONStorage(self.snapshot_path).write(tables)
         _report(progress, "writing store", 1, 1)
 
-    def _read_snapshot(self, progress: Progress | None) -> tuple[Catalog, list[dict[str, Any]]]:
+    def _read_snapshot(self, digest: str, progress: Progress | None) -> tuple[Catalog, list[dict[str, Any]]]:
         _report(progress, "reading store", 0, 1)
         tables = AtomicJSONStorage(self.snapshot_path).read()
         if tables is None:
             raise ValueError("empty snapshot")
+        stamp = next(iter(tables.get(_SNAPSHOT_TABLE, {}).values()), {})
+        if stamp.get("catalog_hash") != digest or stamp.get("schema") != SCHEMA_VERSION:
+            raise _SnapshotStale()
         works = list(tables["works"].values())
         derived = [row.pop("_derived") for row in works]
+        for extra in derived:
+            if not all(key in extra for key in _DERIVED_KEYS):
+                raise KeyError("derived search data")
         data: dict[str, Any] = {section: list(tables.get(section, {}).values()) for section in RECORD_TYPES}
         data["works"] = works
         catalog = Catalog.from_dict(data)
@@ -200,14 +380,22 @@ class Store:
 
     # User tables -------------------------------------------------------------------------------
 
+    def _table(self, name: str) -> Table:
+        """A fresh Table on every call: TinyDB caches the next document id in a Table, which
+        another catalog-tui writing the same file makes stale (its rows would be overwritten).
+        Callers repair first, outside the lock (flock is not re-entrant across file handles)."""
+        return Table(self.db.storage, name, cache_size=0)
+
     def selected_ids(self) -> list[str]:
-        return [row["work_id"] for row in self.db.table("selection").all()]
+        self.repair()
+        return [row["work_id"] for row in self._table("selection").all()]
 
     def set_selected(self, work_ids: Iterable[str], selected: bool = True) -> None:
         """Add or remove works from the persistent selection in one write."""
         ids = list(dict.fromkeys(work_ids))
-        with file_lock(self.lock_path):
-            table = self.db.table("selection")
+        self.repair()
+        with self._writing(self.path):
+            table = self._table("selection")
             present = {row["work_id"] for row in table.all()}
             if selected:
                 table.insert_multiple({"work_id": i} for i in ids if i not in present)
@@ -217,25 +405,30 @@ class Store:
                     table.remove(Query().work_id.one_of(list(drop)))
 
     def clear_selection(self) -> None:
-        with file_lock(self.lock_path):
-            self.db.table("selection").truncate()
+        self.repair()
+        with self._writing(self.path):
+            self._table("selection").truncate()
 
     def saved_searches(self) -> list[dict[str, Any]]:
-        return [dict(row) for row in self.db.table("saved_searches").all()]
+        self.repair()
+        return [dict(row) for row in self._table("saved_searches").all()]
 
     def save_search(self, name: str, query: str, filters: list[dict[str, Any]] | None = None) -> None:
-        with file_lock(self.lock_path):
-            self.db.table("saved_searches").upsert(
+        self.repair()
+        with self._writing(self.path):
+            self._table("saved_searches").upsert(
                 {"name": name, "query": query, "filters": filters or []}, Query().name == name
             )
 
     def rename_search(self, old: str, new: str) -> None:
-        with file_lock(self.lock_path):
-            self.db.table("saved_searches").update({"name": new}, Query().name == old)
+        self.repair()
+        with self._writing(self.path):
+            self._table("saved_searches").update({"name": new}, Query().name == old)
 
     def delete_search(self, name: str) -> None:
-        with file_lock(self.lock_path):
-            self.db.table("saved_searches").remove(Query().name == name)
+        self.repair()
+        with self._writing(self.path):
+            self._table("saved_searches").remove(Query().name == name)
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:

@@ -120,14 +120,20 @@ def sort_key(text: str) -> str:
 
 
 # C0/C1 controls (ESC sequences could move the cursor or retitle the terminal), bidi overrides
-# and isolates (they reorder what follows), and zero-width characters (invisible differences).
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# and isolates (they reorder what follows), zero-width and other invisible format characters
+# (invisible differences; terminals and Rich disagree on their width, which breaks columns), the
+# Hangul fillers that look like blanks, and tag characters.
+_UNSAFE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+_LINE_SEPARATORS = re.compile(r"[\u2028\u2029]")
 
 
 def safe_display(text: str, *, single_line: bool = True) -> str:
     """Text that can be drawn as it is: controls become visible `\\xNN`-style placeholders,
-    bidi and zero-width characters are shown as `�`, and (by default) newlines and tabs become
-    spaces so a value never breaks a row."""
+    bidi, zero-width and other invisible characters are shown as `�`, and (by default) newlines,
+    tabs and Unicode line separators become spaces so a value never breaks a row."""
 
     def visible(match: re.Match[str]) -> str:
         char = match.group()
@@ -136,4 +142,5 @@ def safe_display(text: str, *, single_line: bool = True) -> str:
     cleaned = _UNSAFE.sub(visible, text)
     if single_line:
         cleaned = cleaned.replace("\n", " ").replace("\t", " ").replace("\r", " ")
-    return cleaned
+        return _LINE_SEPARATORS.sub(" ", cleaned)
+    return _LINE_SEPARATORS.sub("\n", cleaned)
