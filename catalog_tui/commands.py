@@ -7,6 +7,7 @@ from functools import partial
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
 from .core.index import Group
 from .core.model import WORK_TYPES
@@ -16,6 +17,11 @@ from .core.text import fold, pinyin_keys, safe_display
 from .i18n import t, vocab
 
 MAX_HITS = 40
+
+
+def _saved_help(saved: dict[str, object]) -> str:
+    # The palette parses help text as markup: a saved query is user data, so escape it.
+    return t("palette.saved", query=escape(safe_display(str(saved["query"]))))
 
 
 class CatalogCommands(Provider):
@@ -61,7 +67,7 @@ class CatalogCommands(Provider):
             for saved in library.store.saved_searches():
                 run = partial(self.screen.run_saved, saved)  # type: ignore[attr-defined]
                 shown = Text(safe_display(str(saved["name"])))
-                yield DiscoveryHit(shown, run, help=t("palette.saved", query=saved["query"]))
+                yield DiscoveryHit(shown, run, help=_saved_help(saved))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -83,7 +89,7 @@ class CatalogCommands(Provider):
                 score = max(score, 0.9)
             if score > 0:
                 run = partial(self.screen.run_saved, saved)  # type: ignore[attr-defined]
-                yield Hit(score, Text(safe_display(name)), run, help=t("palette.saved", query=saved["query"]))
+                yield Hit(score, Text(safe_display(name)), run, help=_saved_help(saved))
         # Groups outrank works: a name that matches a channel most likely means the channel.
         for field, group, help_text in self._groups():
             score = matcher.match(group.label)

@@ -189,6 +189,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a year range needs at least one end, e.g. year:2023..",
     ),
     "query.empty_range": ("范围 {low}..{high} 是空的", "the range {low}..{high} is empty"),
+    "query.too_deep": ("括号嵌套超过 {depth} 层", "parentheses nested more than {depth} deep"),
     "query.no_saved": ("没有名为“{name}”的保存搜索", "no saved search named '{name}'"),
 }
 

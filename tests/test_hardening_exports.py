@@ -200,11 +200,6 @@ async def test_the_tui_says_why_an_export_failed_and_where(
     assert leftovers(folder) == []
 
 
-@pytest.mark.xfail(
-    reason="UI BUG: actions._export_chosen asks 'The file exists. Overwrite it?' when the path typed is a "
-    "folder (it only checks exists()); the export then fails with 'is a folder'",
-    strict=True,
-)
 async def test_a_folder_as_the_export_path_is_not_offered_for_overwriting(
     tmp_path: Path, catalog_file: Path, db_path: Path
 ) -> None:

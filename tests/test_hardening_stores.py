@@ -698,11 +698,6 @@ def test_a_store_path_without_a_file_name_is_a_store_error() -> None:
         Store(Path("/"))
 
 
-@pytest.mark.xfail(
-    reason="UI BUG: actions._saved_chosen calls store.delete_search / rename_search without catching "
-    "OSError (StoreError), so deleting a saved search while the store is unwritable kills the app",
-    strict=True,
-)
 async def test_deleting_a_saved_search_in_a_read_only_store_is_a_notification(
     catalog_file: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -128,11 +128,6 @@ async def test_every_tab_at_small_sizes(tmp_path: Path, size: tuple[int, int]) -
         assert app.is_running
 
 
-@pytest.mark.xfail(
-    reason="UI BUG: at 40 columns #search-status keeps min-width 24 (and its text ~30 cells), leaving the "
-    "search Input 6 cells wide: 2 cells to see what is typed",
-    strict=True,
-)
 async def test_the_search_field_is_wide_enough_to_type_in_at_40_columns(tmp_path: Path) -> None:
     app = bundled_app(tmp_path)
     async with app.run_test(size=(40, 12)) as pilot:
@@ -141,12 +136,6 @@ async def test_the_search_field_is_wide_enough_to_type_in_at_40_columns(tmp_path
         assert field.content_region.width >= 16
 
 
-@pytest.mark.xfail(
-    reason="UI BUG: DetailPane is a VerticalScroll with can_focus=False, so below 80 columns (details "
-    "4-6 lines high) the keyboard cannot scroll through a work's summary and sources; tab only reaches the "
-    "links at the bottom",
-    strict=True,
-)
 @pytest.mark.parametrize("size", [(80, 24)], ids=["80x24"])
 async def test_the_details_can_be_read_with_the_keyboard_below_80_columns(
     tmp_path: Path, size: tuple[int, int]

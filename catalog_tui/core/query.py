@@ -140,10 +140,14 @@ def _tokenize(query: str) -> list[_Token]:
     return tokens
 
 
+MAX_DEPTH = 32  # parentheses this deep are a paste accident, and deeper would exhaust the stack
+
+
 class _Parser:
     def __init__(self, query: str) -> None:
         self.tokens = _tokenize(query)
         self.index = 0
+        self.depth = 0
 
     def peek(self) -> _Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -183,7 +187,14 @@ class _Parser:
         if token.kind == "pipe":
             raise QueryError("'|' needs a term on both sides", token.position, "pipe_operand")
         if token.kind == "open":
-            return self.parse_all(closing=token)
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    message = f"parentheses nested more than {MAX_DEPTH} deep"
+                    raise QueryError(message, token.position, "too_deep", {"depth": MAX_DEPTH})
+                return self.parse_all(closing=token)
+            finally:
+                self.depth -= 1
         if token.kind == "phrase":
             if not token.text.strip():
                 raise QueryError("empty quotes", token.position, "empty_quotes")

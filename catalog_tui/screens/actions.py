@@ -148,14 +148,22 @@ class BrowserActions(Screen[None]):
         if event.action == "run":
             self.run_saved(event.saved)
         elif event.action == "delete":
-            self.library.store.delete_search(name)
+            try:
+                self.library.store.delete_search(name)
+            except OSError as error:
+                self.notify(t("saved.failed", error=error), severity="error", markup=False)
+                return
             self._show_saved()
             self.notify(t("saved.deleted", name=name), markup=False)
         else:
 
             def rename(new: str | None) -> None:
                 if new and new != name:
-                    self.library.store.rename_search(name, new)
+                    try:
+                        self.library.store.rename_search(name, new)
+                    except OSError as error:
+                        self.notify(t("saved.failed", error=error), severity="error", markup=False)
+                        return
                     self._show_saved()
 
             self.app.push_screen(PromptScreen(t("saved.rename_prompt"), name), rename)
@@ -208,7 +216,7 @@ class BrowserActions(Screen[None]):
     def _export_chosen(self, request: ExportRequest | None) -> None:
         if request is None:
             return
-        if request.path.expanduser().exists():
+        if request.path.expanduser().is_file():
             question = Text(t("export.overwrite", path=safe_display(str(request.path))))
             self.app.push_screen(
                 ConfirmScreen(question), lambda yes: self._run_export(request, True) if yes else None

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from ..core.export import FORMATS
 from ..i18n import t, translate_bindings
+from ..widgets.search_bar import SAFE_INPUT
 
 SCOPES = ("selection", "matches", "all", "figures")
 
@@ -42,7 +43,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         with Vertical(classes="dialog", id="export-dialog"):
             yield Label(t("export.title"), classes="dialog-title")
             yield Label(t("export.file"))
-            yield Input(self.suggested_path, id="export-path")
+            yield Input(self.suggested_path, id="export-path", restrict=SAFE_INPUT)
             with Horizontal(id="export-options"):
                 with RadioSet(id="export-scope"):
                     for scope in SCOPES:

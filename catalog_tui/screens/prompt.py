@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from ..i18n import t, translate_bindings
+from ..widgets.search_bar import SAFE_INPUT
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -26,7 +27,7 @@ class PromptScreen(ModalScreen[str | None]):
             # Our own fixed strings, so markup parsing is harmless here; the value is user data
             # and goes into the Input, which never parses markup.
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input", restrict=SAFE_INPUT)
             yield Label(t("prompt.hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -36,7 +36,7 @@ def _plain(text: str) -> str:
     return safe_display(text, single_line=False)
 
 
-class DetailPane(VerticalScroll, can_focus=False):
+class DetailPane(VerticalScroll, can_focus=True):
     """Plain Text only: catalogue values are data, never markup."""
 
     class JumpRequested(Message):

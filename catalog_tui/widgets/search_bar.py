@@ -13,6 +13,8 @@ from ..core.query import QueryError
 from ..core.text import safe_display
 from ..i18n import query_error_text, t
 
+SAFE_INPUT = r"[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*"
+
 
 class SearchBar(Horizontal):
     class Changed(Message):
@@ -39,7 +41,12 @@ class SearchBar(Horizontal):
             return self.bar
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=t("search.placeholder"), id="search-input", select_on_focus=False)
+        yield Input(
+            placeholder=t("search.placeholder"),
+            id="search-input",
+            select_on_focus=False,
+            restrict=SAFE_INPUT,  # pasted control and bidi characters never reach the screen
+        )
         yield Static(id="search-status")
 
     @property

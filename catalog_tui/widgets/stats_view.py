@@ -29,7 +29,7 @@ def bar(value: int, most: int, width: int) -> str:
 
 def _fit(label: str, width: int) -> str:
     """The label cut to leave one free column, padded to `width` terminal columns."""
-    label = safe_display(label)
+    label = safe_display(label)[:width]  # at most `width` characters before trimming by cells
     while display_width(label) > width - 1:
         label = label[:-1]
     return label + " " * (width - display_width(label))
