@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
-from .commands import CatalogCommands
-from .core.library import Library
-from .core.store import bundled_catalog_path
 from .i18n import detect_language, language, set_language, t
-from .screens.error import ErrorScreen
-from .screens.help import HelpScreen
 from .screens.loading import LoadingScreen
-from .screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from .core.library import Library
+
+# Screens beyond the first and the command provider are imported when first needed, so the first
+# frame (the loading screen) costs little more than a bare Textual app.
+
+
+def _catalog_commands() -> type:
+    from .commands import CatalogCommands
+
+    return CatalogCommands
 
 
 class CatalogApp(App[None]):
     """Find, slice, read and export featured online audiovisual works."""
 
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {CatalogCommands}
+    COMMANDS = App.COMMANDS | {_catalog_commands}
     BINDINGS = [
         # Descriptions are English here; i18n.translate_bindings shows them in the chosen language.
         Binding("q", "quit", "Quit"),
@@ -38,7 +45,11 @@ class CatalogApp(App[None]):
     ) -> None:
         set_language(detect_language(language))
         super().__init__()
-        self.catalog_path = Path(catalog_path) if catalog_path else bundled_catalog_path()
+        if catalog_path is None:
+            from .core.store import bundled_catalog_path
+
+            catalog_path = bundled_catalog_path()
+        self.catalog_path = Path(catalog_path)
         self.db_path = db_path
         self.library: Library | None = None
         self.title = f"catalog-tui · {t('app.title')}"
@@ -49,6 +60,8 @@ class CatalogApp(App[None]):
     def _opened(self, library: Library | None) -> None:
         if library is None:
             return
+        from .screens.main import MainScreen
+
         self.library = library
         self._show_subtitle()
         self.push_screen(MainScreen(library))
@@ -64,14 +77,18 @@ class CatalogApp(App[None]):
         set_language("en" if language() == "zh" else "zh")
         self.title = f"catalog-tui · {t('app.title')}"
         self._show_subtitle()
-        if isinstance(self.screen, MainScreen):
+        if hasattr(self.screen, "apply_language"):
             self.screen.apply_language()
         self.notify(t("language.changed"), timeout=2, markup=False)
 
     def show_error(self, title: str, problems: list[str]) -> None:
+        from .screens.error import ErrorScreen
+
         self.switch_screen(ErrorScreen(title, problems))
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .index import SearchIndex
+from .loader import gc_paused
 from .model import Catalog, Work
 from .search import SearchEngine
 from .store import Loaded, Progress, SeedReport, Store, bundled_catalog_path, resolve_db_path
@@ -37,19 +39,14 @@ class Library:
         store = Store(resolve_db_path(db_path))
         path = Path(catalog_path or bundled_catalog_path())
         try:
-            loaded = store.open_catalog(path, force=force, progress=progress)
-            try:
-                index = _index(loaded, progress)
-            except _SNAPSHOT_DAMAGE:
-                if loaded.report.seeded:
-                    raise
-                # A snapshot that reads as JSON yet does not make an index: rebuild it once.
-                store.discard_snapshot()
-                loaded = store.open_catalog(path, progress=progress)
-                index = _index(loaded, progress)
+            # Loading builds millions of objects and frees none: collecting meanwhile only costs.
+            with gc_paused():
+                loaded, index = _open(store, path, force, progress)
         except BaseException:
             store.close()
             raise
+        # The catalogue and index live as long as the app: keep the collector from rescanning them.
+        gc.freeze()
         return cls(store, loaded.catalog, index, SearchEngine(index), loaded.report)
 
     def works_at(self, positions: Iterable[int]) -> list[Work]:
@@ -63,6 +60,19 @@ class Library:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _open(store: Store, path: Path, force: bool, progress: Progress | None) -> tuple[Loaded, SearchIndex]:
+    loaded = store.open_catalog(path, force=force, progress=progress)
+    try:
+        return loaded, _index(loaded, progress)
+    except _SNAPSHOT_DAMAGE:
+        if loaded.report.seeded:
+            raise
+        # A snapshot that reads as JSON yet does not make an index: rebuild it once.
+        store.discard_snapshot()
+        loaded = store.open_catalog(path, progress=progress)
+        return loaded, _index(loaded, progress)
 
 
 def _index(loaded: Loaded, progress: Progress | None) -> SearchIndex:

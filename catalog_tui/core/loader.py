@@ -76,7 +76,7 @@ class CatalogError(Exception):
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     # Plain YAML data has no cycles, yet building millions of objects triggers full collections that
     # rescan them all: pausing the collector makes a 20 MB load about 2.5 times faster.
     was_enabled = gc.isenabled()
@@ -89,19 +89,19 @@ def _gc_paused() -> Iterator[None]:
 
 
 def load_catalog(path: str | os.PathLike[str]) -> Catalog:
-    with _gc_paused():
+    with gc_paused():
         return Catalog.from_dict(catalog_data(path))
 
 
 def parse_catalog_text(text: str, name: str = "<catalogue>") -> Catalog:
-    with _gc_paused():
+    with gc_paused():
         return Catalog.from_dict(_validated_data(text, name))
 
 
 def catalog_data(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The validated catalogue as plain data (null optional fields removed)."""
     name = os.fsdecode(path)
-    with _gc_paused():
+    with gc_paused():
         return _validated_data(_decode(_read_bytes(path, name), name), name)
 
 

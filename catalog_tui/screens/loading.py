@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -11,12 +12,13 @@ from textual.screen import Screen
 from textual.widgets import Label, ProgressBar
 from textual.worker import get_current_worker
 
-from ..core.library import Library
-from ..core.loader import CatalogError
 from ..i18n import MESSAGES, t
 
+if TYPE_CHECKING:
+    from ..core.library import Library  # noqa: F401 (named in the generic base as a string)
 
-class LoadingScreen(Screen[Library | None]):
+
+class LoadingScreen(Screen["Library | None"]):
     """Dismisses with the opened Library, or None after showing why it could not open."""
 
     def __init__(self, catalog_path: Path, db_path: str | None) -> None:
@@ -31,7 +33,8 @@ class LoadingScreen(Screen[Library | None]):
             yield ProgressBar(total=100, show_eta=False, id="loading-progress")
 
     def on_mount(self) -> None:
-        self.open_library()
+        # After the first paint: the worker's imports and reads would otherwise delay it.
+        self.call_after_refresh(self.open_library)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         stage_text = t(f"stage.{stage}") if f"stage.{stage}" in MESSAGES else stage
@@ -42,6 +45,9 @@ class LoadingScreen(Screen[Library | None]):
 
     @work(thread=True, exit_on_error=False)
     def open_library(self) -> None:
+        from ..core.library import Library
+        from ..core.loader import CatalogError
+
         worker = get_current_worker()
 
         def progress(stage: str, done: int, total: int) -> None:

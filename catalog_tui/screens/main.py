@@ -75,6 +75,7 @@ class MainScreen(BrowserActions, Screen[None]):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
+        self._searching = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -155,9 +156,12 @@ class MainScreen(BrowserActions, Screen[None]):
 
     @work(exclusive=True, group="search")
     async def run_search(self) -> None:
-        """Debounced: the next keystroke cancels this worker while it waits."""
-        await asyncio.sleep(DEBOUNCE_SECONDS)
+        """Searches at once when idle; while a search is still running (fast typing on a large
+        catalogue) it waits a moment first, and the next keystroke cancels it while it waits."""
+        if self._searching:
+            await asyncio.sleep(DEBOUNCE_SECONDS)
         engine = self.library.engine
+        self._searching = True
         try:
             result = await asyncio.to_thread(
                 engine.search, self.query_text, sort=self.sort, filters=self.filters
@@ -165,6 +169,8 @@ class MainScreen(BrowserActions, Screen[None]):
         except QueryError as error:
             self.query_one(SearchBar).show_error(error)
             return
+        finally:
+            self._searching = False
         self.matches = result.positions
 
     def watch_matches(self) -> None:

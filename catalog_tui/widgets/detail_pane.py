@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
+from collections import Counter
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -134,14 +137,14 @@ class DetailPane(VerticalScroll, can_focus=True):
         """Other works sharing a campaign or channel, most shared first."""
         index = self.index
         assert index is not None
-        scores: dict[int, int] = {}
+        scores: Counter[int] = Counter()
         for field, values in (("campaign", work.campaigns), ("channel", work.channels)):
             for value in values:
-                for p in index.groups[field][value].members:
-                    scores[p] = scores.get(p, 0) + 1
+                scores.update(index.groups[field][value].members)
         scores.pop(index.position_by_id[work.id], None)
-        ranked = sorted(scores, key=lambda p: (-scores[p], index.ranks["title"][p]))
-        return ranked[:RELATED_LIMIT]
+        # Only the first few are shown: a heap avoids sorting groups of thousands.
+        title_rank = index.ranks["title"]
+        return heapq.nsmallest(RELATED_LIMIT, scores, key=lambda p: (-scores[p], title_rank[p]))
 
     def _field(self, body: Text, label: str, values: list[str]) -> None:
         if values:
