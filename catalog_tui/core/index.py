@@ -6,6 +6,7 @@ and the store keeps them; `SearchIndex` then only arranges them into postings an
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_right
 from collections import defaultdict
@@ -109,11 +110,21 @@ class SearchIndex:
                 lines.append(key)
                 offset += len(key) + 1
         self.pinyin_blob = "\n".join(lines)
+        self._by_initial: dict[str, set[int]] = {}
         self._pinyin_starts = starts
         self._pinyin_owners = owners
 
-    def pinyin_owner(self, offset: int) -> int:
-        return self._pinyin_owners[bisect_right(self._pinyin_starts, offset) - 1]
+    def pinyin_matches(self, pattern: re.Pattern[str]) -> set[int]:
+        """Works with a pinyin key matching `pattern`. A one-letter pattern (the first keystroke,
+        and the commonest) is answered from a table built on first use."""
+        single = pattern.pattern if _SINGLE_LETTER.fullmatch(pattern.pattern) else None
+        if single is not None and single in self._by_initial:
+            return self._by_initial[single]
+        starts, owners = self._pinyin_starts, self._pinyin_owners
+        found = {owners[bisect_right(starts, m.start()) - 1] for m in pattern.finditer(self.pinyin_blob)}
+        if single is not None:
+            self._by_initial[single] = found
+        return found
 
     # Facets ----------------------------------------------------------------------------------
 
@@ -173,3 +184,4 @@ class SearchIndex:
 
 
 _EMPTY: array[int] = array("i")
+_SINGLE_LETTER = re.compile(r"\\\|[a-z0-9]")
