@@ -428,3 +428,21 @@ def test_a_malformed_query_raises_query_error(engine: SearchEngine) -> None:
     assert caught.value.position == 4
     with pytest.raises(QueryError):
         engine.search("year:2025..2023")
+
+
+def test_digits_in_titles_are_not_taken_for_tone_numbers() -> None:
+    # "d2j" must read 第2季 (a real digit), while "su1dong1po1" still reads tones.
+    from catalog_tui.core.index import SearchIndex
+    from catalog_tui.core.model import Catalog
+
+    catalog = Catalog.from_dict(
+        {
+            "works": [
+                {"id": "a", "title": "醒狮第2季", "type": "micro-drama"},
+                {"id": "b", "title": "苏东坡", "type": "micro-drama"},
+            ]
+        }  # fmt: skip
+    )
+    engine = SearchEngine(SearchIndex(catalog))
+    assert engine.search("xsd2j").positions == [0]
+    assert engine.search("su1dong1po1").positions == [1]

@@ -20,11 +20,20 @@ __all__ = ["FacetFilter", "QueryError", "SearchEngine", "SearchResult", "pinyin_
 def pinyin_pattern(value: str) -> re.Pattern[str] | None:
     """A regex over pinyin keys ("|ni|hao|su|dong|po") for a query written in pinyin, initials,
     or a mix with hanzi: each letter either continues the current syllable or starts the next
-    one, and each hanzi stands for one whole syllable. None when the value has no Latin letter."""
-    text = strip_tones(unicodedata.normalize("NFKC", value))
+    one, and each hanzi stands for one whole syllable. None when the value has no Latin letter.
+    A digit after a letter may be a tone number (su1) or a real digit (第2季 as d2j): both read."""
+    normal = unicodedata.normalize("NFKC", value)
+    readings_of_digits = dict.fromkeys((strip_tones(normal), strip_tones(normal, numbers=False)))
+    bodies = [body for text in readings_of_digits if (body := _pattern_body(text))]
+    if not bodies:
+        return None
+    return re.compile(bodies[0] if len(bodies) == 1 else "|".join(f"(?:{body})" for body in bodies))
+
+
+def _pattern_body(text: str) -> str:
     units = [c for c in text if c.isalnum() and (c.isascii() or is_han(c))]
     if not any(c.isascii() and c.isalpha() for c in units):
-        return None
+        return ""
     mark = re.escape(SYLLABLE_MARK)
     parts: list[str] = []
     previous_was_letter = False
@@ -39,7 +48,7 @@ def pinyin_pattern(value: str) -> re.Pattern[str] | None:
         else:
             parts.append(f"{mark}{re.escape(unit)}")
             previous_was_letter = True
-    return re.compile("".join(parts))
+    return "".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,11 +46,12 @@ def fold(text: str) -> str:
     return "".join(_WORD.findall(folded))
 
 
-def strip_tones(text: str) -> str:
-    """`sū dōng pō`, `su1dong1po1` and `lǘ` become `sudongpo` and `lv`."""
+def strip_tones(text: str, *, numbers: bool = True) -> str:
+    """`sū dōng pō`, `su1dong1po1` and `lǘ` become `sudongpo` and `lv` (tone numbers only when
+    `numbers`: a digit after a letter may also be a real digit, as in 第2季)."""
     text = unicodedata.normalize("NFKD", text.casefold()).replace("u\u0308", "v")
     text = _TONE_MARKS.sub("", text)
-    return _TONE_NUMBER.sub("", text)
+    return _TONE_NUMBER.sub("", text) if numbers else text
 
 
 def is_han(char: str) -> bool:
