@@ -441,7 +441,7 @@ def test_digits_in_titles_are_not_taken_for_tone_numbers() -> None:
                 {"id": "a", "title": "醒狮第2季", "type": "micro-drama"},
                 {"id": "b", "title": "苏东坡", "type": "micro-drama"},
             ]
-        }  # fmt: skip
+        }
     )
     engine = SearchEngine(SearchIndex(catalog))
     assert engine.search("xsd2j").positions == [0]
