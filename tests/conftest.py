@@ -257,3 +257,18 @@ def bad_catalog_file(tmp_path: Path, bad_catalog_text: str) -> Path:
     path = tmp_path / "bad.yaml"
     path.write_text(bad_catalog_text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]):
+    """The CLI in-process: (exit code, stdout, stderr); never a traceback. Modules that need a
+    catalogue and store passed in define their own `run`."""
+    from catalog_tui.cli import main
+
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return code, out, err
+
+    return invoke

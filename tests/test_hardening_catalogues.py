@@ -65,17 +65,6 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]):
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err
-        return code, out, err
-
-    return invoke
-
-
-@pytest.fixture
 def store(catalog_file: Path, db_path: Path) -> Path:
     """A seeded store with a selection and a saved search: the state a bad catalogue must not touch."""
     library = Library.open(catalog_file, db_path)

@@ -26,7 +26,6 @@ from textual.widgets import Static
 from tui_helpers import ready, settle
 
 from catalog_tui.app import CatalogApp
-from catalog_tui.cli import main
 from catalog_tui.core import atomic
 from catalog_tui.core.library import Library
 from catalog_tui.core.loader import CatalogError
@@ -75,19 +74,6 @@ def user_tables(db_path: Path) -> dict[str, Any]:
         assert isinstance(table, dict)
         assert all(key.isdecimal() and isinstance(row, dict) for key, row in table.items())
     return data
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]):
-    """The CLI in-process: (exit code, stdout, stderr); never a traceback."""
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err
-        return code, out, err
-
-    return invoke
 
 
 async def wait_for(pilot, screen_type: type) -> Any:
