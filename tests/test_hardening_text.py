@@ -317,15 +317,21 @@ async def test_the_palette_shows_hostile_names_literally(hostile_file: Path, tmp
             assert app.is_running and isinstance(app.screen, MainScreen)
 
 
-async def test_notifications_and_saved_searches_show_hostile_text_literally(
-    hostile_file: Path, tmp_path: Path
-) -> None:
+def app_with_saved_searches(catalog: Path, tmp_path: Path, searches: dict[str, str]) -> CatalogApp:
+    """The app on `catalog`, with a store that already holds these saved searches (name: query)."""
     db = tmp_path / "store" / "store.json"
     db.parent.mkdir()
     store = Store(db)
-    store.save_search("[b]粗[/b]\x1b]0;pwned\x07名", "pwned")
+    for name, query in searches.items():
+        store.save_search(name, query)
     store.close()
-    app = CatalogApp(catalog_path=hostile_file, db_path=str(db))
+    return CatalogApp(catalog_path=catalog, db_path=str(db))
+
+
+async def test_notifications_and_saved_searches_show_hostile_text_literally(
+    hostile_file: Path, tmp_path: Path
+) -> None:
+    app = app_with_saved_searches(hostile_file, tmp_path, {"[b]粗[/b]\x1b]0;pwned\x07名": "pwned"})
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("f")  # the side panel lists the saved searches
@@ -354,13 +360,9 @@ async def type_and_save(pilot, name: str) -> None:
 async def test_a_saved_query_with_markup_is_shown_literally_in_the_palette(
     hostile_file: Path, tmp_path: Path
 ) -> None:
-    db = tmp_path / "store" / "store.json"
-    db.parent.mkdir()
-    store = Store(db)
-    store.save_search("括号", "[@click=app.quit]x[/] [red]y")
-    store.save_search("斜杠", "[/]")
-    store.close()
-    app = CatalogApp(catalog_path=hostile_file, db_path=str(db))
+    app = app_with_saved_searches(
+        hostile_file, tmp_path, {"括号": "[@click=app.quit]x[/] [red]y", "斜杠": "[/]"}
+    )
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+p")

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Tabs
 
 from ..core.export import ExportError, export_works
+from ..core.index import SORTS
 from ..core.search import FacetFilter
 from ..core.text import safe_display
 from ..i18n import t
@@ -111,8 +112,6 @@ class BrowserActions(Screen[None]):
         self.show_english = not self.show_english
 
     def action_cycle_sort(self) -> None:
-        from .main import SORTS
-
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.notify(t("sort.changed", sort=t(f"sort.{self.sort}")), timeout=2, markup=False)
 

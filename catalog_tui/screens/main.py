@@ -42,7 +42,6 @@ TABS: dict[str, str | None] = {
     "policies": None,
     "stats": None,
 }
-SORTS = ("title", "year", "type")
 
 
 class MainScreen(BrowserActions, Screen[None]):
@@ -127,7 +126,7 @@ class MainScreen(BrowserActions, Screen[None]):
         catalog = self.library.catalog
         self.query_one("#records-policies", RecordTable).show_records([*catalog.policies, *catalog.events])
         self.query_one(SavedSearchList).show_saved(self.library.store.saved_searches())
-        self.watch_filters()
+        self._show_filters()
         for table in self.query(WorksTable):
             table.refresh()
         self._show_count()
@@ -147,9 +146,12 @@ class MainScreen(BrowserActions, Screen[None]):
         self.run_search()
 
     def watch_filters(self) -> None:
+        self._show_filters()
+        self.run_search()
+
+    def _show_filters(self) -> None:
         labels = {(f.field, f.value): self.library.index.group_names(f.field, f.value) for f in self.filters}
         self.query_one(FilterLine).show_filters(self.filters, labels)
-        self.run_search()
 
     def watch_sort(self) -> None:
         self.run_search()
