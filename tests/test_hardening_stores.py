@@ -204,7 +204,7 @@ def test_the_cli_says_what_was_kept(run, catalog_file: Path, db_path: Path) -> N
 # Older and newer schemas -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("schema", [0, None, "1", 2, 99])
+@pytest.mark.parametrize("schema", [0, None, "2", 1, 99])
 def test_a_store_of_another_schema_reseeds_and_keeps_the_user_tables(
     catalog_file: Path, db_path: Path, schema: Any
 ) -> None:

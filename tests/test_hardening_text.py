@@ -492,7 +492,8 @@ def test_any_text_searches_or_is_a_query_error(query: str) -> None:
         result = _ENGINE.search(query)
     except QueryError:
         return
-    assert set(result.positions) <= _ENGINE.index.universe
+    assert set(result.positions) <= set(range(len(_ENGINE.index)))
+    assert result.found == _ENGINE.index.encode(result.positions)
 
 
 @pytest.mark.parametrize(

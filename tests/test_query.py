@@ -343,4 +343,5 @@ def test_search_random_queries_returns_results_or_raises_query_error(query: str)
     except QueryError:
         return
     assert len(set(result.positions)) == len(result.positions)
-    assert set(result.positions) <= _ENGINE.index.universe
+    assert set(result.positions) <= set(range(len(_ENGINE.index)))
+    assert result.found == _ENGINE.index.encode(result.positions)

@@ -1,36 +1,62 @@
 """The prepared form of a catalogue that search runs over.
 
-`derive()` computes the per-work strings (folded text, pinyin keys, sort key) once, at seed time,
-and the store keeps them; `SearchIndex` then only arranges them into postings and sort orders.
+Works are numbered by their rank in title order, and every set of works (a character's postings,
+a campaign's members, a query's matches) is an int with bit r for the work at rank r (see bits.py).
+`derive()` computes each work's strings once, at seed time; the index built from them is saved with
+the store's snapshot (`to_saved`), so a restart only decodes it (`from_saved`).
+
+Pinyin is indexed by syllable slot: code `i * size + r` says that the work at rank r reads the
+syllable at its i-th slot. A set of such codes is an int of `width` blocks of `size` bits, so
+"slot i + 1 of the same work" is a shift by `size`, and a query such as `sdp` is three ANDs.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from array import array
-from bisect import bisect_right
+from base64 import b64decode, b64encode
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from functools import reduce
+from itertools import compress
+from operator import add, and_, itemgetter
+from typing import Any, TypeAlias
 
+from . import bits
 from .model import WORK_TYPES, Catalog, Work
-from .text import fold, pinyin_keys, sort_key
+from .text import fold, has_han, known_readings, pinyin_keys, remember_readings, syllables
 
 SORTS = ("title", "year", "type")
+INDEX_VERSION = 4
+_LATIN_RUN = re.compile(r"[a-z0-9]{2,}")
 _TYPE_ORDER = {slug: position for position, slug in enumerate(WORK_TYPES)}
+MAX_PINYIN_SLOTS = 32
+_CACHE_BYTES = 64 << 20  # lazily built sets kept for the next keystroke
+
+# A query unit: a letter or digit (str) or the readings of one Han character (tuple).
+Unit = str | tuple[str, ...]
 
 
 def derive(work: Work) -> dict[str, Any]:
-    """The derived data the store keeps beside each work (plain JSON types)."""
+    """What the index needs of one work beyond the work itself (plain JSON types)."""
     text = " ".join((work.title, work.title_en, work.summary, *work.themes, *work.facts))
+    slots = syllables(work.title)
     return {
         "hay": fold(text),
         "title_fold": fold(work.title),
         "title_en_fold": fold(work.title_en),
-        "pinyin": pinyin_keys(work.title),
-        "sort": sort_key(work.title),
+        "sort": " ".join(slot[0] for slot in slots) or fold(work.title),
+        # Latin-only titles have no pinyin: their words are found as text. Sets of slot codes grow
+        # with the longest title, so pinyin covers a title's first MAX_PINYIN_SLOTS syllables.
+        "slots": [list(slot) for slot in slots[:MAX_PINYIN_SLOTS]] if has_han(work.title) else [],
     }
+
+
+# The derived keys the snapshot keeps per work; the rest lives in the saved index.
+STORED_KEYS = ("hay", "title_fold", "title_en_fold")
 
 
 @dataclass(slots=True)
@@ -43,12 +69,16 @@ class Group:
     label_en: str = ""
     folded: tuple[str, ...] = ()
     pinyin: tuple[str, ...] = ()
-    members: set[int] = field(default_factory=set)
+    members: int = 0  # a set of ranks
 
     @property
     def names(self) -> tuple[str, ...]:
         """The folded Chinese and English names, without the id (free text matches names only)."""
         return self.folded[1:]
+
+    @property
+    def count(self) -> int:
+        return self.members.bit_count()
 
 
 def _group(field_name: str, value: str, label: str, label_en: str = "") -> Group:
@@ -59,129 +89,347 @@ def _group(field_name: str, value: str, label: str, label_en: str = "") -> Group
 
 
 class SearchIndex:
-    """Works plus everything search needs about them, by position (a work's int index)."""
+    """Works plus everything search needs about them. A work's position is its index in
+    `catalog.works`; its rank is its place in title order, which numbers the bits of every set."""
 
     def __init__(self, catalog: Catalog, derived: Sequence[dict[str, Any]] | None = None) -> None:
+        """Build from the works (and their `derive()` rows when already computed)."""
+        rows = derived if derived is not None and all("slots" in r for r in derived) else None
+        rows = rows if rows is not None else [derive(work) for work in catalog.works]
+        self._attach(catalog, rows)
+        works = self.works
+        by_title = sorted(range(self.size), key=lambda p: (rows[p]["sort"], works[p].title, works[p].id))
+        self._set_orders(
+            {
+                "title": by_title,
+                "year": sorted(by_title, key=lambda p: -(works[p].year or 0)),
+                "type": sorted(by_title, key=lambda p: _TYPE_ORDER.get(works[p].type, len(_TYPE_ORDER))),
+            }
+        )
+        rank = self.ranks["title"]
+        self._char_ranks = _char_postings(self._hay_by_rank, self.size)
+        self._title_char_ranks = _char_postings(
+            map(" ".join, zip(self._titles_by_rank, self._titles_en_by_rank, strict=True)), self.size
+        )
+        width = max((len(row["slots"]) for row in rows), default=0)
+        codes: defaultdict[str, array[int]] = defaultdict(
+            lambda: array("i" if width * self.size < 2**31 else "q")
+        )
+        for position, row in enumerate(rows):
+            base = rank[position]
+            for slot, readings in enumerate(row["slots"]):
+                for reading in readings:
+                    codes[reading].append(slot * self.size + base)
+        self.width = width
+        self._syllable_codes = _compact(codes, width * self.size)
+        self._vocabulary = sorted(self._syllable_codes)
+        title_chars = (char for work in works for char in work.title)
+        self._readings = known_readings(title_chars)
+        self._build_groups()
+
+    def _attach(self, catalog: Catalog, rows: Sequence[dict[str, Any]]) -> None:
         self.catalog = catalog
         self.works: list[Work] = catalog.works
-        rows = derived if derived is not None else [derive(work) for work in self.works]
+        self.size = len(self.works)
+        self.universe = (1 << self.size) - 1
         self.hay: list[str] = [row["hay"] for row in rows]
         self.title_fold: list[str] = [row["title_fold"] for row in rows]
         self.title_en_fold: list[str] = [row["title_en_fold"] for row in rows]
         self.position_by_id: dict[str, int] = {work.id: i for i, work in enumerate(self.works)}
-        self.universe: frozenset[int] = frozenset(range(len(self.works)))
-        self._build_pinyin(row["pinyin"] for row in rows)
-        self._build_char_postings()
-        self._build_groups()
-        self._build_orders([row["sort"] for row in rows])
+        self._cache: dict[tuple[str, str], int] = {}
+        self._cached_bytes = 0
+        self._exact_titles: dict[str, list[int]] | None = None
+        self._permuters: dict[str, itemgetter[Any]] = {}
+
+    def _set_orders(self, orders: dict[str, list[int]]) -> None:
+        self.orders = orders
+        self.ranks: dict[str, list[int]] = {}
+        for name, order in orders.items():
+            ranks = [0] * self.size
+            for r, p in enumerate(order):
+                ranks[p] = r
+            self.ranks[name] = ranks
+        title = orders["title"]
+        self._hay_by_rank = [self.hay[p] for p in title]
+        self._titles_by_rank = [self.title_fold[p] for p in title]
+        self._titles_en_by_rank = [self.title_en_fold[p] for p in title]
 
     def __len__(self) -> int:
-        return len(self.works)
+        return self.size
 
-    # Free text -------------------------------------------------------------------------------
+    # Saving ------------------------------------------------------------------------------------
 
-    def _build_char_postings(self) -> None:
-        postings: defaultdict[str, list[int]] = defaultdict(list)
-        for position, text in enumerate(self.hay):
-            for char in set(text):
-                postings[char].append(position)
-        self.char_postings: dict[str, array[int]] = {c: array("i", p) for c, p in postings.items()}
+    def to_saved(self) -> dict[str, Any]:
+        """Everything a restart needs beyond the works and their stored rows, as JSON types."""
+        return {
+            "version": INDEX_VERSION,
+            "byteorder": sys.byteorder,
+            "size": self.size,
+            "width": self.width,
+            "orders": {name: _pack(array("i", order)) for name, order in self.orders.items()},
+            "chars": _saved_postings(self._char_ranks),
+            "title_chars": _saved_postings(self._title_char_ranks),
+            "syllables": _saved_postings(self._syllable_codes),
+            "readings": {char: list(values) for char, values in self._readings.items()},
+            "groups": {
+                field_name: [
+                    [g.value, g.label, g.label_en, list(g.folded), list(g.pinyin), bits.to_text(g.members)]
+                    for g in groups.values()
+                ]
+                for field_name, groups in self.groups.items()
+            },
+        }
 
-    def literal_candidates(self, folded: str) -> Iterable[int]:
-        """Works whose text may contain `folded`: those having its two rarest characters."""
-        lists = sorted((self.char_postings.get(c, _EMPTY) for c in set(folded)), key=len)
-        if not lists or not lists[0]:
-            return ()
-        if len(lists) == 1:
-            return lists[0]
-        second = set(lists[1])
-        return [p for p in lists[0] if p in second]
+    @classmethod
+    def from_saved(
+        cls, catalog: Catalog, rows: Sequence[dict[str, Any]], saved: dict[str, Any]
+    ) -> SearchIndex:
+        """The index `to_saved` described; ValueError (or KeyError, TypeError) when it does not
+        fit these works, so that the caller rebuilds it."""
+        if saved.get("version") != INDEX_VERSION or saved.get("byteorder") != sys.byteorder:
+            raise ValueError("saved index of another version")
+        if saved["size"] != len(catalog.works) or len(rows) != len(catalog.works):
+            raise ValueError("saved index of another catalogue")
+        index = cls.__new__(cls)
+        index._attach(catalog, rows)
+        orders = {name: _unpack("i", saved["orders"][name]).tolist() for name in SORTS}
+        if any(len(order) != index.size or len(set(order)) != index.size or min(order, default=0) < 0 or max(order, default=-1) >= index.size
+               for order in orders.values()):  # fmt: skip
+            raise ValueError("saved index orders are not permutations")
+        index._set_orders(orders)
+        index._char_ranks = _loaded_postings(saved["chars"])
+        index._title_char_ranks = _loaded_postings(saved["title_chars"])
+        index.width = int(saved["width"])
+        index._syllable_codes = _loaded_postings(saved["syllables"])
+        index._vocabulary = sorted(index._syllable_codes)
+        index._readings = {char: tuple(values) for char, values in saved["readings"].items()}
+        remember_readings(saved["readings"])
+        index.groups = {
+            field_name: {
+                value: Group(
+                    field_name, value, label, label_en, tuple(folded), tuple(keys), bits.from_text(members)
+                )
+                for value, label, label_en, folded, keys, members in groups
+            }
+            for field_name, groups in saved["groups"].items()
+        }
+        if any(g.members > index.universe for field in index.groups.values() for g in field.values()):
+            raise ValueError("saved index groups do not fit the works")
+        return index
 
-    def _build_pinyin(self, keys_per_work: Iterable[list[str]]) -> None:
-        # All keys in one newline-separated blob, so one compiled regex scans every title in C.
-        lines: list[str] = []
-        owners = array("i")
-        starts = array("i")
-        offset = 0
-        for position, keys in enumerate(keys_per_work):
-            for key in keys:
-                starts.append(offset)
-                owners.append(position)
-                lines.append(key)
-                offset += len(key) + 1
-        self.pinyin_blob = "\n".join(lines)
-        self._by_initial: dict[str, set[int]] = {}
-        self._pinyin_starts = starts
-        self._pinyin_owners = owners
+    # Sets --------------------------------------------------------------------------------------
 
-    def pinyin_matches(self, pattern: re.Pattern[str]) -> set[int]:
-        """Works with a pinyin key matching `pattern`. A one-letter pattern (the first keystroke,
-        and the commonest) is answered from a table built on first use."""
-        single = pattern.pattern if _SINGLE_LETTER.fullmatch(pattern.pattern) else None
-        if single is not None and single in self._by_initial:
-            return self._by_initial[single]
-        starts, owners = self._pinyin_starts, self._pinyin_owners
-        found = {owners[bisect_right(starts, m.start()) - 1] for m in pattern.finditer(self.pinyin_blob)}
-        if single is not None:
-            self._by_initial[single] = found
+    def encode(self, positions: Iterable[int]) -> int:
+        rank = self.ranks["title"]
+        return bits.from_ranks((rank[p] for p in positions), self.size)
+
+    def decode(self, found: int, sort: str = "title") -> list[int]:
+        """The positions of a set, in `sort` order."""
+        if sort == "title" or not found:
+            return bits.select(self.orders["title"], found)
+        if found.bit_count() * 32 <= self.size:
+            title = self.orders["title"]
+            return sorted((title[r] for r in bits.ranks(found, self.size)), key=self.ranks[sort].__getitem__)
+        permuter = self._permuters.get(sort)
+        if permuter is None:
+            title_rank = self.ranks["title"]
+            permuter = self._permuters[sort] = itemgetter(*(title_rank[p] for p in self.orders[sort]))
+        return list(compress(self.orders[sort], permuter(bits.flags(found, self.size))))
+
+    def _cached(self, kind: str, key: str, build: Any) -> int:
+        found = self._cache.get((kind, key))
+        if found is None:
+            found = build()
+            if self._cached_bytes > _CACHE_BYTES:
+                self._cache.clear()
+                self._cached_bytes = 0
+            self._cache[kind, key] = found
+            self._cached_bytes += found.bit_length() // 8
         return found
 
-    # Facets ----------------------------------------------------------------------------------
+    # Free text ---------------------------------------------------------------------------------
+
+    def char_set(self, key: str, kind: str = "char") -> int:
+        """Works with `key` (a character or Latin pair) in their text (kind "char") or in a
+        title ("title")."""
+        ranks = (self._char_ranks if kind == "char" else self._title_char_ranks).get(key)
+        if ranks is None:
+            return 0
+        if isinstance(ranks, int):
+            return ranks
+        return self._cached(kind, key, lambda: bits.from_ranks(ranks, self.size))
+
+    def containing(self, folded: str) -> int:
+        """Works whose text contains `folded`: those with all its characters, checked."""
+        found = reduce(and_, (self.char_set(key) for key in _keys(folded)), self.universe)
+        if len(folded) <= 1 or not found:
+            return found
+        hay = self._hay_by_rank
+        ranks = bits.ranks(found, self.size)
+        kept = [r for r in ranks if folded in hay[r]]
+        return found if len(kept) == len(ranks) else bits.from_ranks(kept, self.size)
+
+    def titles_containing(self, folded: str, within: int) -> int:
+        """Those of `within` whose Chinese or English title contains `folded`."""
+        within = reduce(and_, (self.char_set(key, "title") for key in _keys(folded)), within)
+        if len(folded) <= 1 or not within:
+            return within
+        titles, titles_en = self._titles_by_rank, self._titles_en_by_rank
+        ranks = bits.ranks(within, self.size)
+        kept = [r for r in ranks if folded in titles[r] or folded in titles_en[r]]
+        return within if len(kept) == len(ranks) else bits.from_ranks(kept, self.size)
+
+    def titles_equal(self, folded: str) -> int:
+        if self._exact_titles is None:
+            exact: defaultdict[str, list[int]] = defaultdict(list)
+            for r, title in enumerate(self._titles_by_rank):
+                exact[title].append(r)
+            self._exact_titles = dict(exact)
+        return bits.from_ranks(self._exact_titles.get(folded, ()), self.size)
+
+    # Pinyin ------------------------------------------------------------------------------------
+
+    def pinyin(self, units: Sequence[Unit]) -> int:
+        """Works whose title reads `units` on consecutive syllables: each run of letters splits
+        into prefixes of syllables (s-u-dong-p, su-d-p, …), each Han character is one syllable."""
+        size = self.size
+        ends = [0] * (len(units) + 1)  # ends[k]: codes of the slot where units[:k] can end
+        for start, unit in enumerate(units):
+            if start and not ends[start]:
+                continue
+            steps: list[tuple[int, int]] = []
+            if isinstance(unit, tuple):
+                steps.append((start + 1, self._syllables_set(unit)))
+            else:
+                piece = ""
+                for stop in range(start + 1, len(units) + 1):
+                    letter = units[stop - 1]
+                    if isinstance(letter, tuple):
+                        break
+                    piece += letter
+                    prefixed = self._prefix_set(piece)
+                    if not prefixed:
+                        break
+                    steps.append((stop, prefixed))
+            for stop, codes in steps:
+                ends[stop] |= codes if start == 0 else (ends[start] << size) & codes
+        return bits.fold(ends[-1], size) if size else 0
+
+    def _syllable_set(self, syllable: str) -> int:
+        codes = self._syllable_codes.get(syllable)
+        if codes is None:
+            return 0
+        if isinstance(codes, int):
+            return codes
+        return self._cached("syllable", syllable, lambda: bits.from_ranks(codes, self.width * self.size))
+
+    def _syllables_set(self, readings: tuple[str, ...]) -> int:
+        return reduce(lambda a, b: a | b, map(self._syllable_set, readings), 0)
+
+    def _prefix_set(self, prefix: str) -> int:
+        def build() -> int:
+            vocabulary = self._vocabulary
+            start = bisect_left(vocabulary, prefix)
+            stop = start
+            while stop < len(vocabulary) and vocabulary[stop].startswith(prefix):
+                stop += 1
+            return self._syllables_set(tuple(vocabulary[start:stop]))
+
+        return self._cached("prefix", prefix, build)
+
+    # Facets ------------------------------------------------------------------------------------
 
     def _build_groups(self) -> None:
-        catalog = self.catalog
-        self.groups: dict[str, dict[str, Group]] = {
+        catalog, size, rank = self.catalog, self.size, self.ranks["title"]
+        groups: dict[str, dict[str, Group]] = {
             "type": {slug: _group("type", slug, zh, en) for slug, (zh, en) in WORK_TYPES.items()},
             "campaign": {c.id: _group("campaign", c.id, c.name, c.name_en) for c in catalog.campaigns},
             "channel": {c.id: _group("channel", c.id, c.name, c.name_en) for c in catalog.channels},
             "theme": {},
             "year": {},
         }
-        themes, years = self.groups["theme"], self.groups["year"]
+        members: dict[tuple[str, str], list[int]] = defaultdict(list)
         for position, work in enumerate(self.works):
-            self.groups["type"][work.type].members.add(position)
+            r = rank[position]
+            members["type", work.type].append(r)
             for campaign_id in work.campaigns:
-                self.groups["campaign"][campaign_id].members.add(position)
+                members["campaign", campaign_id].append(r)
             for channel_id in work.channels:
-                self.groups["channel"][channel_id].members.add(position)
+                members["channel", channel_id].append(r)
             for theme in work.themes:
-                if theme not in themes:
-                    themes[theme] = _group("theme", theme, theme)
-                themes[theme].members.add(position)
+                if theme not in groups["theme"]:
+                    groups["theme"][theme] = _group("theme", theme, theme)
+                members["theme", theme].append(r)
             if work.year is not None:
                 key = str(work.year)
-                if key not in years:
-                    years[key] = Group("year", key, key, "", (key,))
-                years[key].members.add(position)
+                if key not in groups["year"]:
+                    groups["year"][key] = Group("year", key, key, "", (key,))
+                members["year", key].append(r)
+        for (field_name, value), ranks in members.items():
+            groups[field_name][value].members = bits.from_ranks(ranks, size)
+        self.groups = groups
 
     def group_names(self, field_name: str, value: str) -> str:
         group = self.groups[field_name].get(value)
         return group.label if group else value
 
-    # Order -----------------------------------------------------------------------------------
 
-    def _build_orders(self, sort_keys: list[str]) -> None:
-        works = self.works
-        by_title = sorted(range(len(works)), key=lambda p: (sort_keys[p], works[p].title, works[p].id))
-        self.orders: dict[str, list[int]] = {
-            "title": by_title,
-            "year": sorted(by_title, key=lambda p: -(works[p].year or 0)),
-            "type": sorted(by_title, key=lambda p: _TYPE_ORDER.get(works[p].type, len(_TYPE_ORDER))),
-        }
-        self.ranks: dict[str, list[int]] = {}
-        for name, order in self.orders.items():
-            ranks = [0] * len(works)
-            for r, p in enumerate(order):
-                ranks[p] = r
-            self.ranks[name] = ranks
-
-    def ordered(self, positions: Iterable[int], sort: str = "title") -> list[int]:
-        """Positions in the catalogue's sort order: a filtered walk when many, a sort when few."""
-        chosen = positions if isinstance(positions, (set, frozenset)) else set(positions)
-        if len(chosen) * 8 > len(self.works):
-            return [p for p in self.orders[sort] if p in chosen]
-        return sorted(chosen, key=self.ranks[sort].__getitem__)
+# A postings list: the ranks (or slot codes) that have a key, as an array when few have it and
+# as a ready set when many do (a set then takes less room than the array, saved or in memory).
+Postings: TypeAlias = "array[int] | int"
 
 
-_EMPTY: array[int] = array("i")
-_SINGLE_LETTER = re.compile(r"\\\|[a-z0-9]")
+def _compact(postings: dict[str, array[int]], space: int) -> dict[str, Postings]:
+    return {
+        key: bits.from_ranks(found, space) if len(found) * 32 > space else found
+        for key, found in postings.items()
+    }
+
+
+def _saved_postings(postings: dict[str, Postings]) -> dict[str, str]:
+    return {
+        key: "b:" + bits.to_text(found) if isinstance(found, int) else f"{found.typecode}:{_pack(found)}"
+        for key, found in postings.items()
+    }
+
+
+def _loaded_postings(saved: dict[str, str]) -> dict[str, Postings]:
+    loaded: dict[str, Postings] = {}
+    for key, text in saved.items():
+        kind, _, packed = text.partition(":")
+        loaded[key] = bits.from_text(packed) if kind == "b" else _unpack(kind, packed)
+    return loaded
+
+
+def _char_postings(texts: Iterable[str], size: int) -> dict[str, Postings]:
+    """For each character, and each pair of adjacent Latin letters or digits, the ranks of the
+    texts (given in rank order) that contain it. Han characters alone are selective; 26 letters
+    are not, so Latin words are narrowed down by their letter pairs."""
+    postings: defaultdict[str, array[int]] = defaultdict(lambda: array("i"))
+    for r, text in enumerate(texts):
+        keys = set(text)
+        for run in _LATIN_RUN.findall(text):
+            keys.update(map(add, run, run[1:]))
+        for key in keys:
+            postings[key].append(r)
+    return _compact(postings, size)
+
+
+def _keys(folded: str) -> set[str]:
+    """The postings keys a text has: its characters and Latin letter pairs."""
+    keys = set(folded)
+    for run in _LATIN_RUN.findall(folded):
+        keys.update(map(add, run, run[1:]))
+    return keys
+
+
+def _pack(values: array[int]) -> str:
+    return b64encode(values.tobytes()).decode("ascii")
+
+
+def _unpack(typecode: str, text: str) -> array[int]:
+    if typecode not in ("i", "q"):
+        raise ValueError(f"unknown array type {typecode!r}")
+    values = array(typecode)
+    values.frombytes(b64decode(text, validate=True))
+    return values

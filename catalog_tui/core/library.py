@@ -12,9 +12,7 @@ from .index import SearchIndex
 from .loader import gc_paused
 from .model import Catalog, Work
 from .search import SearchEngine
-from .store import Loaded, Progress, SeedReport, Store, bundled_catalog_path, resolve_db_path
-
-_SNAPSHOT_DAMAGE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+from .store import Progress, SeedReport, Store, bundled_catalog_path, resolve_db_path
 
 
 @dataclass(slots=True)
@@ -41,13 +39,13 @@ class Library:
         try:
             # Loading builds millions of objects and frees none: collecting meanwhile only costs.
             with gc_paused():
-                loaded, index = _open(store, path, force, progress)
+                loaded = store.open_catalog(path, force=force, progress=progress)
         except BaseException:
             store.close()
             raise
         # The catalogue and index live as long as the app: keep the collector from rescanning them.
         gc.freeze()
-        return cls(store, loaded.catalog, index, SearchEngine(index), loaded.report)
+        return cls(store, loaded.catalog, loaded.index, SearchEngine(loaded.index), loaded.report)
 
     def works_at(self, positions: Iterable[int]) -> list[Work]:
         works = self.index.works
@@ -60,25 +58,3 @@ class Library:
 
     def close(self) -> None:
         self.store.close()
-
-
-def _open(store: Store, path: Path, force: bool, progress: Progress | None) -> tuple[Loaded, SearchIndex]:
-    loaded = store.open_catalog(path, force=force, progress=progress)
-    try:
-        return loaded, _index(loaded, progress)
-    except _SNAPSHOT_DAMAGE:
-        if loaded.report.seeded:
-            raise
-        # A snapshot that reads as JSON yet does not make an index: rebuild it once.
-        store.discard_snapshot()
-        loaded = store.open_catalog(path, progress=progress)
-        return loaded, _index(loaded, progress)
-
-
-def _index(loaded: Loaded, progress: Progress | None) -> SearchIndex:
-    if progress is not None:
-        progress("indexing", 0, 1)
-    index = SearchIndex(loaded.catalog, loaded.derived)
-    if progress is not None:
-        progress("indexing", 1, 1)
-    return index

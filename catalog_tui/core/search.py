@@ -6,14 +6,15 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import and_
 
-from .index import Group, SearchIndex
+from .index import Group, SearchIndex, Unit
 from .model import Figure
 from .query import FIELDS, AllOf, AnyOf, Node, QueryError, Term, YearRange, parse
 from .text import SYLLABLE_MARK, fold, is_han, readings, strip_tones
 
-__all__ = ["FacetFilter", "QueryError", "SearchEngine", "SearchResult", "pinyin_pattern"]
+__all__ = ["FacetFilter", "QueryError", "SearchEngine", "SearchResult", "pinyin_pattern", "pinyin_units"]
 
 
 @lru_cache(maxsize=512)
@@ -28,6 +29,18 @@ def pinyin_pattern(value: str) -> re.Pattern[str] | None:
     if not bodies:
         return None
     return re.compile(bodies[0] if len(bodies) == 1 else "|".join(f"(?:{body})" for body in bodies))
+
+
+def pinyin_units(value: str) -> tuple[tuple[Unit, ...], ...]:
+    """The query as pinyin units (a letter or digit, or a Han character's readings), once per
+    way of reading its digits (tone numbers or real digits); empty without a Latin letter."""
+    normal = unicodedata.normalize("NFKC", value)
+    spellings = []
+    for text in dict.fromkeys((strip_tones(normal), strip_tones(normal, numbers=False))):
+        units = [c for c in text if c.isalnum() and (c.isascii() or is_han(c))]
+        if any(c.isascii() and c.isalpha() for c in units):
+            spellings.append(tuple(readings(c) if is_han(c) else c for c in units))
+    return tuple(spellings)
 
 
 def _pattern_body(text: str) -> str:
@@ -71,6 +84,7 @@ class FacetFilter:
 class SearchResult:
     positions: list[int]
     title_hits: int = 0
+    found: int = 0  # the same works as a set of ranks (see bits.py), for counting and facets
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -78,8 +92,8 @@ class SearchResult:
 
 @dataclass(slots=True)
 class _Match:
-    every: set[int]
-    in_title: set[int]
+    every: int
+    in_title: int
 
 
 class SearchEngine:
@@ -99,25 +113,28 @@ class SearchEngine:
         tree = parse(query)
         matched, title_sets = self._evaluate_top(tree)
         for facet in filters:
-            members = self.index.groups.get(facet.field, {}).get(facet.value)
-            chosen = members.members if members else set()
-            matched = matched - chosen if facet.exclude else matched & chosen
+            group = self.index.groups.get(facet.field, {}).get(facet.value)
+            chosen = group.members if group else 0
+            matched = matched & ~chosen if facet.exclude else matched & chosen
         tiers = self._tiers(matched, tree, title_sets)
         positions: list[int] = []
         for tier in tiers:
-            positions.extend(self.index.ordered(tier, sort))
+            positions.extend(self.index.decode(tier, sort))
             if limit is not None and len(positions) >= limit:
                 break
         return SearchResult(
-            positions[:limit] if limit is not None else positions, len(tiers[0]) + len(tiers[1])
+            positions[:limit] if limit is not None else positions,
+            (tiers[0] | tiers[1]).bit_count(),
+            matched,
         )
 
-    def facet_counts(self, positions: Iterable[int]) -> dict[str, list[tuple[Group, int]]]:
-        """For each facet field, its values with the number of `positions` having them, most first."""
-        chosen = positions if isinstance(positions, (set, frozenset)) else set(positions)
+    def facet_counts(self, matched: int | Iterable[int]) -> dict[str, list[tuple[Group, int]]]:
+        """For each facet field, its values with the number of matched works having them, most
+        first. `matched` is a set of ranks (SearchResult.found) or positions."""
+        chosen = matched if isinstance(matched, int) else self.index.encode(matched)
         counts: dict[str, list[tuple[Group, int]]] = {}
         for field_name in FIELDS:
-            pairs = [(g, len(g.members & chosen)) for g in self.index.groups[field_name].values()]
+            pairs = [(g, (g.members & chosen).bit_count()) for g in self.index.groups[field_name].values()]
             if field_name == "year":
                 pairs.sort(key=lambda pair: pair[0].value, reverse=True)
             else:
@@ -161,11 +178,12 @@ class SearchEngine:
         ]
 
     # Evaluation ------------------------------------------------------------------------------
+    # Sets of works are ints of ranks (bits.py): & intersects, | unites, & ~ removes.
 
-    def _evaluate_top(self, tree: AllOf) -> tuple[set[int], list[set[int]]]:
+    def _evaluate_top(self, tree: AllOf) -> tuple[int, list[int]]:
         """Like _evaluate, but also collects the title matches of top-level free-text terms."""
-        matched: set[int] = set(self.index.universe)
-        title_sets: list[set[int]] = []
+        matched = self.index.universe
+        title_sets: list[int] = []
         for part in tree.parts:
             if isinstance(part, Term) and part.field is None and not part.negated:
                 match = self._free_text(part.value)
@@ -177,40 +195,43 @@ class SearchEngine:
                 matched = self._combine(matched, part)
         return matched, title_sets
 
-    def _combine(self, matched: set[int], node: Node) -> set[int]:
+    def _combine(self, matched: int, node: Node) -> int:
         found = self._positive(node)
         if found is None:  # nothing searchable in it: it constrains nothing, negated or not
             return matched
-        return matched - found if node.negated else matched & found
+        return matched & ~found if node.negated else matched & found
 
-    def _evaluate(self, node: Node) -> set[int]:
+    def _evaluate(self, node: Node) -> int:
         found = self._positive(node)
         if found is None:
-            return set(self.index.universe)
-        return set(self.index.universe) - found if node.negated else found
+            return self.index.universe
+        return self.index.universe & ~found if node.negated else found
 
-    def _positive(self, node: Node) -> set[int] | None:
+    def _positive(self, node: Node) -> int | None:
         if isinstance(node, AllOf):
-            matched: set[int] = set(self.index.universe)
+            matched = self.index.universe
             for part in node.parts:
                 matched = self._combine(matched, part)
             return matched
         if isinstance(node, AnyOf):
-            return set().union(*(self._evaluate(option) for option in node.options))
+            found = 0
+            for option in node.options:
+                found |= self._evaluate(option)
+            return found
         if isinstance(node, YearRange):
             return self._years(node)
         if node.field is None:
             match = self._free_text(node.value)
             return match.every if match is not None else None
-        members: set[int] = set()
+        members = 0
         for group in self.groups_matching(node.field, node.value):
             members |= group.members
         return members
 
-    def _years(self, node: YearRange) -> set[int]:
+    def _years(self, node: YearRange) -> int:
         low = node.low if node.low is not None else -(10**9)
         high = node.high if node.high is not None else 10**9
-        members: set[int] = set()
+        members = 0
         for group in self.index.groups["year"].values():
             if low <= int(group.value) <= high:
                 members |= group.members
@@ -220,33 +241,29 @@ class SearchEngine:
         """Works whose text, pinyin title, campaign or channel names match; None for a value with
         nothing searchable in it (lone punctuation), which then constrains nothing."""
         folded = fold(value)
-        pattern = pinyin_pattern(value)
-        if not folded and pattern is None:
+        spellings = pinyin_units(value)
+        if not folded and not spellings:
             return None
         index = self.index
-        every: set[int] = set()
-        in_title: set[int] = set()
+        every = in_title = 0
         if folded:
-            hay, titles, titles_en = index.hay, index.title_fold, index.title_en_fold
-            # Comprehensions, not loops with .add(): this is the hot path at 100k works.
-            every = {p for p in index.literal_candidates(folded) if folded in hay[p]}
-            in_title = {p for p in every if folded in titles[p] or folded in titles_en[p]}
+            every = index.containing(folded)
+            in_title = index.titles_containing(folded, every)
             for field_name in ("campaign", "channel"):
                 for group in index.groups[field_name].values():
                     if any(folded in name for name in group.names):
                         every |= group.members
-        if pattern is not None:
-            hits = index.pinyin_matches(pattern)
+        for units in spellings:
+            hits = index.pinyin(units)
             every |= hits
             in_title |= hits
         return _Match(every, in_title)
 
-    def _tiers(self, matched: set[int], tree: AllOf, title_sets: list[set[int]]) -> list[set[int]]:
+    def _tiers(self, matched: int, tree: AllOf, title_sets: list[int]) -> list[int]:
         """Three ranks: titles equal to the query's words, titles matching every word, the rest."""
         if not title_sets:
-            return [set(), set(), matched]
-        in_title = matched.intersection(*title_sets)
+            return [0, 0, matched]
+        in_title = reduce(and_, title_sets, matched)
         words = [p.value for p in tree.parts if isinstance(p, Term) and p.field is None and not p.negated]
-        whole = fold("".join(words))
-        exact = {p for p in in_title if self.index.title_fold[p] == whole}
-        return [exact, in_title - exact, matched - in_title]
+        exact = in_title & self.index.titles_equal(fold("".join(words)))
+        return [exact, in_title & ~exact, matched & ~in_title]

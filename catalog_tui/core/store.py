@@ -23,15 +23,15 @@ from tinydb import Query, TinyDB
 from tinydb.table import Table
 
 from .atomic import AtomicJSONStorage, atomic_write_bytes, file_lock, loads_json
-from .index import derive
+from .index import STORED_KEYS, SearchIndex, derive
 from .loader import load_catalog
-from .model import RECORD_TYPES, Catalog, Document
+from .model import RECORD_TYPES, Catalog, Document, Work
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the snapshot carries the saved search index
 ENV_DB = "CATALOG_TUI_DB"
 USER_TABLES = ("selection", "saved_searches")
 _SNAPSHOT_TABLE = "_snapshot"  # inside store.catalog.json: which catalogue content it holds
-_DERIVED_KEYS = ("hay", "title_fold", "title_en_fold", "pinyin", "sort")
+_INDEX_TABLE = "_index"  # inside store.catalog.json: SearchIndex.to_saved()
 Progress = Callable[[str, int, int], None]
 
 
@@ -90,7 +90,7 @@ class SeedReport:
 @dataclass(slots=True)
 class Loaded:
     catalog: Catalog
-    derived: list[dict[str, Any]]
+    index: SearchIndex
     report: SeedReport
 
 
@@ -277,13 +277,13 @@ class Store:
             reason = "forced" if force else self._stale_reason(self._meta(), digest)
         if reason is None:
             try:
-                catalog, derived = self._read_snapshot(digest, progress)
+                catalog, index = self._read_snapshot(digest, progress)
                 report = SeedReport(False, "content unchanged", catalog_path, self.path, catalog.counts())
                 report.backups = list(self.backups)
-                return Loaded(catalog, derived, report)
+                return Loaded(catalog, index, report)
             except _SnapshotStale:
                 reason = "the seeded snapshot holds another catalogue"
-            except (OSError, ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+            except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeDecodeError):
                 reason = "the seeded snapshot was unreadable"
                 broken_snapshot = True
         _report(progress, "reading catalogue", 0, 1)
@@ -293,13 +293,16 @@ class Store:
             with self._writing(self.snapshot_path, "cannot move the broken snapshot aside"):
                 self.backups.append(self._move_aside(self.snapshot_path))
         derived = self._derive_all(catalog, progress)
-        self._write_snapshot(catalog, derived, digest, progress)
+        _report(progress, "indexing", 0, 1)
+        index = SearchIndex(catalog, derived)
+        _report(progress, "indexing", 1, 1)
+        self._write_snapshot(catalog, index, digest, progress)
         self._write_meta(
             {"schema": SCHEMA_VERSION, "catalog_hash": digest, "catalog_path": str(catalog_path),
              "seeded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "counts": catalog.counts()}
         )  # fmt: skip
         report = SeedReport(True, reason, catalog_path, self.path, catalog.counts(), list(self.backups))
-        return Loaded(catalog, derived, report)
+        return Loaded(catalog, index, report)
 
     def discard_snapshot(self) -> None:
         """Move an unusable snapshot aside, so the next open_catalog reseeds."""
@@ -343,7 +346,7 @@ class Store:
         return derived
 
     def _write_snapshot(
-        self, catalog: Catalog, derived: list[dict[str, Any]], digest: str, progress: Progress | None
+        self, catalog: Catalog, index: SearchIndex, digest: str, progress: Progress | None
     ) -> None:
         _report(progress, "writing store", 0, 1)
         tables: dict[str, dict[str, Any]] = {
@@ -352,13 +355,14 @@ class Store:
         }
         for section in RECORD_TYPES:
             tables[section] = {str(i): r.to_dict() for i, r in enumerate(getattr(catalog, section), 1)}
-        for row, extra in zip(tables["works"].values(), derived, strict=True):
-            row["_derived"] = extra
+        for position, row in enumerate(tables["works"].values()):
+            row["_derived"] = {key: getattr(index, key)[position] for key in STORED_KEYS}
+        tables[_INDEX_TABLE] = {"1": index.to_saved()}
         with self._writing(self.snapshot_path):
             AtomicJSONStorage(self.snapshot_path).write(tables)
         _report(progress, "writing store", 1, 1)
 
-    def _read_snapshot(self, digest: str, progress: Progress | None) -> tuple[Catalog, list[dict[str, Any]]]:
+    def _read_snapshot(self, digest: str, progress: Progress | None) -> tuple[Catalog, SearchIndex]:
         _report(progress, "reading store", 0, 1)
         tables = AtomicJSONStorage(self.snapshot_path).read()
         if tables is None:
@@ -366,17 +370,28 @@ class Store:
         stamp = next(iter(tables.get(_SNAPSHOT_TABLE, {}).values()), {})
         if stamp.get("catalog_hash") != digest or stamp.get("schema") != SCHEMA_VERSION:
             raise _SnapshotStale()
-        works = list(tables["works"].values())
-        derived = [row.pop("_derived") for row in works]
-        for extra in derived:
-            if not all(key in extra for key in _DERIVED_KEYS):
-                raise KeyError("derived search data")
+        rows = tables.pop("works")
         data: dict[str, Any] = {section: list(tables.get(section, {}).values()) for section in RECORD_TYPES}
-        data["works"] = works
+        data["works"] = []
         catalog = Catalog.from_dict(data)
         catalog.documents = [Document.from_dict(d) for d in tables.get("documents", {}).values()]
-        _report(progress, "reading store", 1, 1)
-        return catalog, derived
+        # Each row is dropped once its work is built, so the rows and the works are not all in
+        # memory at once (at 100,000 works that is the difference between two copies and one).
+        total = len(rows)
+        step = max(1, total // 50)
+        derived: list[dict[str, Any]] = []
+        for done, key in enumerate(list(rows)):
+            row = rows.pop(key)
+            extra = row.pop("_derived")
+            if not all(type(extra.get(name)) is str for name in STORED_KEYS):
+                raise KeyError("derived search data")
+            derived.append(extra)
+            catalog.works.append(Work.from_dict(row))
+            if done % step == 0:
+                _report(progress, "reading store", done, total)
+        index = SearchIndex.from_saved(catalog, derived, tables[_INDEX_TABLE]["1"])
+        _report(progress, "reading store", total, total)
+        return catalog, index
 
     # User tables -------------------------------------------------------------------------------
 

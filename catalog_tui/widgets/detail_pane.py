@@ -140,7 +140,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         scores: Counter[int] = Counter()
         for field, values in (("campaign", work.campaigns), ("channel", work.channels)):
             for value in values:
-                scores.update(index.groups[field][value].members)
+                scores.update(index.decode(index.groups[field][value].members))
         scores.pop(index.position_by_id[work.id], None)
         # Only the first few are shown: a heap avoids sorting groups of thousands.
         title_rank = index.ranks["title"]

@@ -68,7 +68,8 @@ class StatsView(VerticalScroll):
         if self._shown is not None:
             self.show(*self._shown)
 
-    def show(self, engine: SearchEngine, matches: list[int], query: str, chosen: frozenset[str]) -> None:
+    def show(self, engine: SearchEngine, matches: int, query: str, chosen: frozenset[str]) -> None:
+        """`matches` is a set of ranks (SearchResult.found)."""
         self._shown = (engine, matches, query, chosen)
         index = engine.index
         counts = engine.facet_counts(matches)
@@ -80,13 +81,13 @@ class StatsView(VerticalScroll):
         self.query_one("#stats-charts", Static).update(charts)
         self.query_one("#stats-cross-title", Static).update(Text(t("stats.cross"), style="bold"))
         self.query_one("#stats-figures-title", Static).update(Text(t("stats.figures"), style="bold"))
-        self._cross_table(index, set(matches), counts)
+        self._cross_table(index, matches, counts)
         figures = self.query_one("#records-figures", RecordTable)
         figures.selected = chosen
         figures.show_records(engine.matching_figures(query))
 
     def _cross_table(
-        self, index: SearchIndex, matched: set[int], counts: dict[str, list[tuple[Group, int]]]
+        self, index: SearchIndex, matched: int, counts: dict[str, list[tuple[Group, int]]]
     ) -> None:
         table = self.query_one("#stats-cross", DataTable)
         table.clear(columns=True)
@@ -102,6 +103,6 @@ class StatsView(VerticalScroll):
             in_campaign = campaign.members & matched
             cells = [Text(safe_display(campaign.label), style="bold")]
             for channel in channels:
-                n = len(in_campaign & channel.members)
+                n = (in_campaign & channel.members).bit_count()
                 cells.append(Text(str(n) if n else "·", justify="right", style="" if n else "dim"))
             table.add_row(*cells)
