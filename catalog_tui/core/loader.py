@@ -1,7 +1,8 @@
 """Read a catalogue file, check all of it, and build a Catalog — or say precisely what is wrong.
 
-The happy path is one libyaml load plus one cheap pass over the plain data. Only when that pass finds
-problems is the text composed again into nodes, to give each problem its line and column.
+The happy path is one pass over libyaml's parse events, building the plain data directly (yaml_events),
+plus one cheap pass over that data. Only when that pass finds problems is the text composed again into
+nodes, to give each problem its line and column.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from catalog_tui.core.model import (
     Catalog,
     Document,
 )
+from catalog_tui.core.yaml_events import Progress, load_single_data
 
 # Safe loaders only: tags such as !!python/object are refused by their constructor, never run.
 _Loader: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
@@ -88,21 +90,28 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_catalog(path: str | os.PathLike[str]) -> Catalog:
+def load_catalog(path: str | os.PathLike[str], progress: Progress | None = None) -> Catalog:
+    """The catalogue at `path`; `progress` as in catalog_data."""
     with gc_paused():
-        return Catalog.from_dict(catalog_data(path))
+        return Catalog.from_dict(catalog_data(path, progress))
 
 
-def parse_catalog_text(text: str, name: str = "<catalogue>") -> Catalog:
+def parse_catalog_text(text: str, name: str = "<catalogue>", progress: Progress | None = None) -> Catalog:
     with gc_paused():
-        return Catalog.from_dict(_validated_data(text, name))
+        return Catalog.from_dict(_validated_data(text, name, progress))
 
 
-def catalog_data(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The validated catalogue as plain data (null optional fields removed)."""
+def catalog_data(path: str | os.PathLike[str], progress: Progress | None = None) -> dict[str, Any]:
+    """The validated catalogue as plain data (null optional fields removed).
+
+    `progress(done, total)`, if given, is called from this thread about every 1% of the text while it
+    is parsed, with `done` rising and below `total` (both counted in characters of the decoded text),
+    then once with `(total, total)` when the data is parsed and valid; not after a problem. What it
+    raises is passed on unchanged, so raising from it abandons the load.
+    """
     name = os.fsdecode(path)
     with gc_paused():
-        return _validated_data(_decode(_read_bytes(path, name), name), name)
+        return _validated_data(_decode(_read_bytes(path, name), name), name, progress)
 
 
 def _fail(name: str, message: str, line: int | None = None, column: int | None = None) -> CatalogError:
@@ -132,16 +141,18 @@ def _decode(raw: bytes, name: str) -> str:
         raise _fail(name, message, raw.count(b"\n", 0, error.start) + 1) from None
 
 
-def _validated_data(text: str, name: str) -> dict[str, Any]:
+def _validated_data(text: str, name: str, progress: Progress | None = None) -> dict[str, Any]:
     text = text.removeprefix("\ufeff")
     if _may_have_alias(text) or _may_nest_deeply(text):
         _refuse_aliases_and_deep_nesting(text, name)
-    data = _parse(text, name)
+    data = _parse(text, name, progress)
     if data is None:
         raise _fail(name, "the catalogue is empty")
     issues = _Validator().run(data)
     if issues:
         raise CatalogError(_locate(text, name, issues))
+    if progress is not None:
+        progress(len(text), len(text))
     return data
 
 
@@ -196,13 +207,29 @@ def _refuse_aliases_and_deep_nesting(text: str, name: str) -> None:
         raise _fail(name, offender[1], mark.line + 1, mark.column + 1)
 
 
-def _parse(text: str, name: str) -> Any:
-    try:
-        loader = _Loader(text)
+class _ProgressRaised(Exception):
+    """Carries what the progress callback raised past the handlers that turn errors into problems."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def _passing_on_errors(progress: Progress) -> Progress:
+    def report(done: int, total: int) -> None:
         try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
+            progress(done, total)
+        except Exception as error:
+            raise _ProgressRaised(error) from None
+
+    return report
+
+
+def _parse(text: str, name: str, progress: Progress | None = None) -> Any:
+    try:
+        return load_single_data(_Loader, text, None if progress is None else _passing_on_errors(progress))
+    except _ProgressRaised as carrier:
+        raise carrier.error from carrier.error.__cause__
     except yaml.MarkedYAMLError as error:
         raise _syntax_problem(error, text, name) from None
     except yaml.reader.ReaderError as error:
