@@ -154,15 +154,18 @@ def _results(engine: SearchEngine) -> list[Any]:
     return [
         (engine.search(q).positions, engine.search(q, sort="year").positions, engine.search(q).found)
         for q in QUERIES
-    ] + [sorted((f, [(g.value, n) for g, n in p]) for f, p in engine.facet_counts(engine.index.universe).items())]
+    ] + [
+        sorted(
+            (f, [(g.value, n) for g, n in p]) for f, p in engine.facet_counts(engine.index.universe).items()
+        )
+    ]
 
 
 def test_the_saved_index_searches_like_a_fresh_one(bundled: tuple[SearchIndex, dict[str, list[str]]]) -> None:
     index, _ = bundled
     saved = json.loads(json.dumps(index.to_saved()))  # through JSON, as the store keeps it
-    rows = [{"hay": h, "title_fold": t, "title_en_fold": e}
-            for h, t, e in zip(index.hay, index.title_fold, index.title_en_fold, strict=True)]  # fmt: skip
-    restored = SearchIndex.from_saved(index.catalog, rows, saved)
+    columns = {"hay": index.hay, "title_fold": index.title_fold, "title_en_fold": index.title_en_fold}
+    restored = SearchIndex.from_saved(index.catalog, columns, saved)
     assert _results(SearchEngine(restored)) == _results(SearchEngine(index))
 
 
@@ -170,11 +173,13 @@ def test_a_saved_index_of_other_works_is_refused() -> None:
     index = SearchIndex(Catalog.from_dict(catalog_data()))
     saved = index.to_saved()
     fewer = Catalog.from_dict({**catalog_data(), "works": catalog_data()["works"][:-1]})
-    rows = [{"hay": "", "title_fold": "", "title_en_fold": ""}] * len(fewer.works)
+    columns = {key: [""] * len(fewer.works) for key in ("hay", "title_fold", "title_en_fold")}
     with pytest.raises(ValueError):
-        SearchIndex.from_saved(fewer, rows, saved)
+        SearchIndex.from_saved(fewer, columns, saved)
     with pytest.raises(ValueError):
-        SearchIndex.from_saved(index.catalog, rows + rows[:1], {**saved, "version": -1})
+        SearchIndex.from_saved(index.catalog, columns, {**saved, "version": -1})
+    with pytest.raises(ValueError):  # the right count of works, the wrong count of texts
+        SearchIndex.from_saved(index.catalog, columns, saved)
 
 
 def test_a_very_long_title_is_indexed_for_pinyin_by_its_first_syllables() -> None:
@@ -188,3 +193,22 @@ def test_a_very_long_title_is_indexed_for_pinyin_by_its_first_syllables() -> Non
     engine = SearchEngine(index)
     assert {index.works[p].id for p in engine.search("sdp").positions} == {"long", "short"}
     assert {index.works[p].id for p in engine.search("苏东坡苏东坡").positions} == {"long"}
+
+
+def test_related_works_are_the_most_shared_then_in_title_order(
+    bundled: tuple[SearchIndex, dict[str, list[str]]],
+) -> None:
+    index, _ = bundled
+    rank = index.ranks["title"]
+    checked = 0
+    for position, work in enumerate(index.works):
+        scores: dict[int, int] = {}
+        for field_name, values in (("campaign", work.campaigns), ("channel", work.channels)):
+            for value in set(values):
+                for other in index.decode(index.groups[field_name][value].members):
+                    scores[other] = scores.get(other, 0) + 1
+        scores.pop(position, None)
+        expected = sorted(scores, key=lambda p: (-scores[p], rank[p]))[:5]
+        assert index.related(position, 5) == expected, work.id
+        checked += bool(expected)
+    assert checked > 10  # the bundled catalogue has works sharing campaigns and channels

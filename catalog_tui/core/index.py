@@ -18,11 +18,11 @@ from array import array
 from base64 import b64decode, b64encode
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from itertools import compress
-from operator import add, and_, itemgetter
+from itertools import chain, compress, repeat
+from operator import add, and_, itemgetter, or_
 from typing import Any, TypeAlias
 
 from . import bits
@@ -96,7 +96,7 @@ class SearchIndex:
         """Build from the works (and their `derive()` rows when already computed)."""
         rows = derived if derived is not None and all("slots" in r for r in derived) else None
         rows = rows if rows is not None else [derive(work) for work in catalog.works]
-        self._attach(catalog, rows)
+        self._attach(catalog, {key: [row[key] for row in rows] for key in STORED_KEYS})
         works = self.works
         by_title = sorted(range(self.size), key=lambda p: (rows[p]["sort"], works[p].title, works[p].id))
         self._set_orders(
@@ -112,9 +112,7 @@ class SearchIndex:
             map(" ".join, zip(self._titles_by_rank, self._titles_en_by_rank, strict=True)), self.size
         )
         width = max((len(row["slots"]) for row in rows), default=0)
-        codes: defaultdict[str, array[int]] = defaultdict(
-            lambda: array("i" if width * self.size < 2**31 else "q")
-        )
+        codes: defaultdict[str, list[int]] = defaultdict(list)
         for position, row in enumerate(rows):
             base = rank[position]
             for slot, readings in enumerate(row["slots"]):
@@ -127,14 +125,16 @@ class SearchIndex:
         self._readings = known_readings(title_chars)
         self._build_groups()
 
-    def _attach(self, catalog: Catalog, rows: Sequence[dict[str, Any]]) -> None:
+    def _attach(self, catalog: Catalog, columns: Mapping[str, list[str]]) -> None:
         self.catalog = catalog
         self.works: list[Work] = catalog.works
         self.size = len(self.works)
         self.universe = (1 << self.size) - 1
-        self.hay: list[str] = [row["hay"] for row in rows]
-        self.title_fold: list[str] = [row["title_fold"] for row in rows]
-        self.title_en_fold: list[str] = [row["title_en_fold"] for row in rows]
+        self.hay: list[str] = columns["hay"]
+        self.title_fold: list[str] = columns["title_fold"]
+        self.title_en_fold: list[str] = columns["title_en_fold"]
+        if any(len(column) != self.size for column in (self.hay, self.title_fold, self.title_en_fold)):
+            raise ValueError("stored search text does not fit the works")
         self.position_by_id: dict[str, int] = {work.id: i for i, work in enumerate(self.works)}
         self._cache: dict[tuple[str, str], int] = {}
         self._cached_bytes = 0
@@ -182,16 +182,16 @@ class SearchIndex:
 
     @classmethod
     def from_saved(
-        cls, catalog: Catalog, rows: Sequence[dict[str, Any]], saved: dict[str, Any]
+        cls, catalog: Catalog, columns: Mapping[str, list[str]], saved: dict[str, Any]
     ) -> SearchIndex:
         """The index `to_saved` described; ValueError (or KeyError, TypeError) when it does not
         fit these works, so that the caller rebuilds it."""
         if saved.get("version") != INDEX_VERSION or saved.get("byteorder") != sys.byteorder:
             raise ValueError("saved index of another version")
-        if saved["size"] != len(catalog.works) or len(rows) != len(catalog.works):
+        if saved["size"] != len(catalog.works):
             raise ValueError("saved index of another catalogue")
         index = cls.__new__(cls)
-        index._attach(catalog, rows)
+        index._attach(catalog, columns)
         orders = {name: _unpack("i", saved["orders"][name]).tolist() for name in SORTS}
         if any(len(order) != index.size or len(set(order)) != index.size or min(order, default=0) < 0 or max(order, default=-1) >= index.size
                for order in orders.values()):  # fmt: skip
@@ -260,24 +260,29 @@ class SearchIndex:
         return self._cached(kind, key, lambda: bits.from_ranks(ranks, self.size))
 
     def containing(self, folded: str) -> int:
-        """Works whose text contains `folded`: those with all its characters, checked."""
+        """Works whose text contains `folded`: those with all its keys, checked."""
         found = reduce(and_, (self.char_set(key) for key in _keys(folded)), self.universe)
-        if len(folded) <= 1 or not found:
+        if _is_one_key(folded) or not found:
             return found
-        hay = self._hay_by_rank
-        ranks = bits.ranks(found, self.size)
-        kept = [r for r in ranks if folded in hay[r]]
-        return found if len(kept) == len(ranks) else bits.from_ranks(kept, self.size)
+        return self._checked(found, folded, self._hay_by_rank)
 
     def titles_containing(self, folded: str, within: int) -> int:
         """Those of `within` whose Chinese or English title contains `folded`."""
         within = reduce(and_, (self.char_set(key, "title") for key in _keys(folded)), within)
-        if len(folded) <= 1 or not within:
+        if _is_one_key(folded) or not within:
             return within
-        titles, titles_en = self._titles_by_rank, self._titles_en_by_rank
-        ranks = bits.ranks(within, self.size)
-        kept = [r for r in ranks if folded in titles[r] or folded in titles_en[r]]
-        return within if len(kept) == len(ranks) else bits.from_ranks(kept, self.size)
+        return self._checked(within, folded, self._titles_by_rank, self._titles_en_by_rank)
+
+    def _checked(self, candidates: int, folded: str, *texts_by_rank: list[str]) -> int:
+        """The candidates with `folded` in one of their texts, tested by map() in C."""
+        ranks = bits.ranks(candidates, self.size)
+        tests = [
+            map(str.__contains__, map(texts.__getitem__, ranks), repeat(folded)) for texts in texts_by_rank
+        ]
+        hits = bytes(tests[0] if len(tests) == 1 else map(or_, *tests))
+        if hits.count(0) == 0:
+            return candidates
+        return bits.from_ranks(list(compress(ranks, hits)), self.size)
 
     def titles_equal(self, folded: str) -> int:
         if self._exact_titles is None:
@@ -299,7 +304,7 @@ class SearchIndex:
                 continue
             steps: list[tuple[int, int]] = []
             if isinstance(unit, tuple):
-                steps.append((start + 1, self._syllables_set(unit)))
+                steps.append((start + 1, self._exact_set(unit)))
             else:
                 piece = ""
                 for stop in range(start + 1, len(units) + 1):
@@ -315,16 +320,23 @@ class SearchIndex:
                 ends[stop] |= codes if start == 0 else (ends[start] << size) & codes
         return bits.fold(ends[-1], size) if size else 0
 
-    def _syllable_set(self, syllable: str) -> int:
-        codes = self._syllable_codes.get(syllable)
-        if codes is None:
-            return 0
-        if isinstance(codes, int):
-            return codes
-        return self._cached("syllable", syllable, lambda: bits.from_ranks(codes, self.width * self.size))
+    def _syllables_set(self, syllables: Sequence[str]) -> int:
+        """The codes of any of `syllables`. The sparse ones are gathered into one build: a
+        prefix such as "s" covers some 35 syllables, and one build per syllable cost 90 ms."""
+        found = 0
+        sparse: list[array[int]] = []
+        for syllable in syllables:
+            codes = self._syllable_codes.get(syllable)
+            if isinstance(codes, int):
+                found |= codes
+            elif codes is not None:
+                sparse.append(codes)
+        if sparse:
+            found |= bits.from_ranks(chain.from_iterable(sparse), self.width * self.size)
+        return found
 
-    def _syllables_set(self, readings: tuple[str, ...]) -> int:
-        return reduce(lambda a, b: a | b, map(self._syllable_set, readings), 0)
+    def _exact_set(self, readings: tuple[str, ...]) -> int:
+        return self._cached("syllables", "|".join(readings), lambda: self._syllables_set(readings))
 
     def _prefix_set(self, prefix: str) -> int:
         def build() -> int:
@@ -333,7 +345,7 @@ class SearchIndex:
             stop = start
             while stop < len(vocabulary) and vocabulary[stop].startswith(prefix):
                 stop += 1
-            return self._syllables_set(tuple(vocabulary[start:stop]))
+            return self._syllables_set(vocabulary[start:stop])
 
         return self._cached("prefix", prefix, build)
 
@@ -369,6 +381,29 @@ class SearchIndex:
             groups[field_name][value].members = bits.from_ranks(ranks, size)
         self.groups = groups
 
+    def related(self, position: int, limit: int) -> list[int]:
+        """Other works sharing a campaign or channel with this one: most shared first, then in
+        title order. Sets of "in at least n of its groups" are built with ANDs and ORs, so a
+        campaign of 10,000 works costs no more than one of ten."""
+        work = self.works[position]
+        groups = [
+            group.members
+            for field_name, values in (("campaign", work.campaigns), ("channel", work.channels))
+            for value in dict.fromkeys(values)
+            if (group := self.groups[field_name].get(value)) is not None
+        ]
+        at_least = [self.universe] + [0] * len(groups)  # at_least[n]: in n or more of the groups
+        for members in groups:
+            for level in range(len(groups), 0, -1):
+                at_least[level] |= at_least[level - 1] & members
+        others = self.universe & ~(1 << self.ranks["title"][position])
+        found: list[int] = []
+        for level in range(len(groups), 0, -1):
+            above = at_least[level + 1] if level < len(groups) else 0
+            found += bits.first(at_least[level] & ~above & others, limit - len(found))
+        title = self.orders["title"]
+        return [title[rank] for rank in found]
+
     def group_names(self, field_name: str, value: str) -> str:
         group = self.groups[field_name].get(value)
         return group.label if group else value
@@ -379,9 +414,11 @@ class SearchIndex:
 Postings: TypeAlias = "array[int] | int"
 
 
-def _compact(postings: dict[str, array[int]], space: int) -> dict[str, Postings]:
+def _compact(postings: dict[str, list[int]], space: int) -> dict[str, Postings]:
+    """Dense postings become sets, sparse ones arrays (4 bytes a rank, not a list's 8 + int)."""
+    typecode = "i" if space < 2**31 else "q"
     return {
-        key: bits.from_ranks(found, space) if len(found) * 32 > space else found
+        key: bits.from_ranks(found, space) if len(found) * 32 > space else array(typecode, found)
         for key, found in postings.items()
     }
 
@@ -405,7 +442,7 @@ def _char_postings(texts: Iterable[str], size: int) -> dict[str, Postings]:
     """For each character, and each pair of adjacent Latin letters or digits, the ranks of the
     texts (given in rank order) that contain it. Han characters alone are selective; 26 letters
     are not, so Latin words are narrowed down by their letter pairs."""
-    postings: defaultdict[str, array[int]] = defaultdict(lambda: array("i"))
+    postings: defaultdict[str, list[int]] = defaultdict(list)
     for r, text in enumerate(texts):
         keys = set(text)
         for run in _LATIN_RUN.findall(text):
@@ -413,6 +450,11 @@ def _char_postings(texts: Iterable[str], size: int) -> dict[str, Postings]:
         for key in keys:
             postings[key].append(r)
     return _compact(postings, size)
+
+
+def _is_one_key(folded: str) -> bool:
+    """Whether the postings of `folded` are exact: one character, or a pair of Latin letters."""
+    return len(folded) <= 1 or (len(folded) == 2 and _LATIN_RUN.fullmatch(folded) is not None)
 
 
 def _keys(folded: str) -> set[str]:

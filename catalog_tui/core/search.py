@@ -186,7 +186,7 @@ class SearchEngine:
         title_sets: list[int] = []
         for part in tree.parts:
             if isinstance(part, Term) and part.field is None and not part.negated:
-                match = self._free_text(part.value)
+                match = self._free_text(part.value, titles=True)
                 if match is None:
                     continue
                 matched &= match.every
@@ -237,9 +237,10 @@ class SearchEngine:
                 members |= group.members
         return members
 
-    def _free_text(self, value: str) -> _Match | None:
-        """Works whose text, pinyin title, campaign or channel names match; None for a value with
-        nothing searchable in it (lone punctuation), which then constrains nothing."""
+    def _free_text(self, value: str, *, titles: bool = False) -> _Match | None:
+        """Works whose text, pinyin title, campaign or channel names match (and, with `titles`,
+        which of them match by title, for ranking); None for a value with nothing searchable in
+        it (lone punctuation), which then constrains nothing."""
         folded = fold(value)
         spellings = pinyin_units(value)
         if not folded and not spellings:
@@ -248,7 +249,7 @@ class SearchEngine:
         every = in_title = 0
         if folded:
             every = index.containing(folded)
-            in_title = index.titles_containing(folded, every)
+            in_title = index.titles_containing(folded, every) if titles else 0
             for field_name in ("campaign", "channel"):
                 for group in index.groups[field_name].values():
                     if any(folded in name for name in group.names):
