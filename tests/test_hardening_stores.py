@@ -256,11 +256,11 @@ def test_a_truncated_or_garbled_snapshot_is_reseeded(
 
 
 def _damage_derived(tables: dict[str, Any]) -> None:
-    tables["works"]["1"]["_derived"] = {}
+    tables["works"]["1"]["row"] = tables["works"]["1"]["row"][:-3]  # no search texts
 
 
 def _no_id(tables: dict[str, Any]) -> None:
-    del tables["works"]["1"]["id"]
+    tables["works"]["1"]["row"][0] = None
 
 
 def _no_works_table(tables: dict[str, Any]) -> None:
@@ -268,7 +268,19 @@ def _no_works_table(tables: dict[str, Any]) -> None:
 
 
 def _derived_is_a_list(tables: dict[str, Any]) -> None:
-    tables["works"]["2"]["_derived"] = ["hay"]
+    tables["works"]["2"]["row"][-3] = ["hay"]
+
+
+def _row_is_a_mapping(tables: dict[str, Any]) -> None:
+    tables["works"]["2"] = {"id": "x", "title": "y"}
+
+
+def _no_index(tables: dict[str, Any]) -> None:
+    del tables["_index"]
+
+
+def _index_of_other_works(tables: dict[str, Any]) -> None:
+    tables["_index"]["1"]["size"] += 1
 
 
 def _row_is_a_string(tables: dict[str, Any]) -> None:
@@ -276,7 +288,17 @@ def _row_is_a_string(tables: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    "damage", [_damage_derived, _no_id, _no_works_table, _derived_is_a_list, _row_is_a_string]
+    "damage",
+    [
+        _damage_derived,
+        _no_id,
+        _no_works_table,
+        _derived_is_a_list,
+        _row_is_a_string,
+        _row_is_a_mapping,
+        _no_index,
+        _index_of_other_works,
+    ],
 )
 def test_a_snapshot_of_the_wrong_shape_is_reseeded_not_a_crash(
     catalog_file: Path, db_path: Path, damage

@@ -3,6 +3,7 @@ reseeds, UTF-8 files written atomically, recovery from broken files, and where t
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from catalog_tui.core.index import SearchIndex
 from catalog_tui.core.library import Library
 from catalog_tui.core.loader import CatalogError, load_catalog
 from catalog_tui.core.search import SearchEngine
-from catalog_tui.core.store import ENV_DB, Store, resolve_db_path
+from catalog_tui.core.store import ENV_DB, Store, bundled_catalog_path, resolve_db_path
 
 
 def open_library(catalog_file: Path, db_path: Path, **options) -> Library:
@@ -151,6 +152,18 @@ def test_progress_is_reported(catalog_file: Path, db_path: Path) -> None:
     assert order.index("preparing search data") < order.index("indexing") < order.index("writing store")
     assert stages[-1] == "writing store"
     assert all(0 <= done <= total for _, done, total in calls)
+    # The parse itself reports how far it got, ending at the catalogue's length in characters.
+    reading = [(done, total) for stage, done, total in calls if stage == "reading catalogue"]
+    length = len(catalog_file.read_text(encoding="utf-8"))
+    assert reading[-1] == (length, length) and len(reading) > 2
+
+
+def test_reopening_reports_reading_the_store(catalog_file: Path, db_path: Path) -> None:
+    Library.open(catalog_file, db_path).close()
+    calls: list[tuple[str, int, int]] = []
+    Library.open(catalog_file, db_path, progress=lambda *call: calls.append(call)).close()
+    assert {stage for stage, _, _ in calls} == {"reading store"}
+    assert calls[-1][1] == calls[-1][2] == 7  # the fixture's works, built one by one
 
 
 # User tables ------------------------------------------------------------------------------------
@@ -426,3 +439,11 @@ def test_two_broken_stores_in_the_same_second_keep_both_backups(
     open_library(catalog_file, db_path)
     kept = sorted(p.read_bytes() for p in db_path.parent.glob("store.json.broken-*"))
     assert kept == [b"first junk", b"second junk"]
+
+
+def test_a_work_row_keeps_every_field() -> None:
+    from catalog_tui.core.store import _work_from_row, _work_row
+
+    for work in load_catalog(bundled_catalog_path()).works:
+        texts = (f"hay {work.id}", work.title, work.title_en)
+        assert _work_from_row(json.loads(json.dumps(_work_row(work, *texts)))) == (work, texts)

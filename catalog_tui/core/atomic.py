@@ -12,7 +12,7 @@ import errno
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,9 @@ except ImportError:  # pragma: no cover - orjson is a declared dependency
     orjson = None  # type: ignore[assignment]
 
 
-def atomic_write_bytes(path: Path, payload: bytes, *, overwrite: bool = True) -> None:
-    """Write `payload` to `path` all at once or not at all; the folder must exist.
+def atomic_write_bytes(path: Path, payload: bytes | Iterable[bytes], *, overwrite: bool = True) -> None:
+    """Write `payload` (bytes, or chunks of bytes written as they come, so that a large file
+    need not be in memory at once) to `path` all at once or not at all; the folder must exist.
 
     Whatever goes wrong — a full disk, no permission, an exception or Ctrl-C mid-write — the
     temporary file is removed and `path` keeps its old content (or stays absent). With
@@ -35,7 +36,10 @@ def atomic_write_bytes(path: Path, payload: bytes, *, overwrite: bool = True) ->
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            if isinstance(payload, bytes | bytearray):
+                stream.write(payload)
+            else:
+                stream.writelines(payload)
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():

@@ -116,15 +116,15 @@ class Record:
     def to_dict(self) -> dict[str, Any]:
         """The catalogue form: field order as declared, empty optional values left out."""
         out: dict[str, Any] = {}
-        for spec in fields(self):
-            value = getattr(self, spec.name)
-            if spec.name == "sources":
-                out["sources"] = [asdict(source) for source in value]
+        for name, _ in _readers(type(self)):
+            value = getattr(self, name)
+            if name == "sources":
+                out["sources"] = [{"doc": source.doc, "quote": source.quote} for source in value]
             elif isinstance(value, tuple):
                 if value:
-                    out[spec.name] = list(value)
+                    out[name] = list(value)
             elif value is not None and value != "":
-                out[spec.name] = value
+                out[name] = value
         return out
 
 
