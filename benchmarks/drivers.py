@@ -78,7 +78,10 @@ _APP_CSS = str(ROOT / "catalog_tui" / "app.tcss")
 
 
 def emit(**fields: Any) -> None:
-    print(json.dumps(fields, ensure_ascii=False), flush=True)
+    # One write(2) per event, straight to the descriptor: the loading worker and the UI thread
+    # emit at nearly the same moment, and print() through Textual's stdout capture can interleave.
+    line = (json.dumps(fields, ensure_ascii=False) + "\n").encode("utf-8")
+    os.write(1, line)
 
 
 def max_rss_mib() -> float:

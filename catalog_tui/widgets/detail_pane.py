@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
-from collections import Counter
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -137,14 +134,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         """Other works sharing a campaign or channel, most shared first."""
         index = self.index
         assert index is not None
-        scores: Counter[int] = Counter()
-        for field, values in (("campaign", work.campaigns), ("channel", work.channels)):
-            for value in values:
-                scores.update(index.decode(index.groups[field][value].members))
-        scores.pop(index.position_by_id[work.id], None)
-        # Only the first few are shown: a heap avoids sorting groups of thousands.
-        title_rank = index.ranks["title"]
-        return heapq.nsmallest(RELATED_LIMIT, scores, key=lambda p: (-scores[p], title_rank[p]))
+        return index.related(index.position_by_id[work.id], RELATED_LIMIT)
 
     def _field(self, body: Text, label: str, values: list[str]) -> None:
         if values:

@@ -17,7 +17,7 @@ from textual.strip import Strip
 from ..core.index import SearchIndex
 from ..core.model import WORK_TYPES, Work
 from ..core.text import display_width, safe_display
-from ..i18n import t, vocab
+from ..i18n import language, t, vocab
 
 CHECK = "✓"
 
@@ -90,6 +90,7 @@ class WorksTable(ScrollView, can_focus=True):
         self.index: SearchIndex | None = None
         self.empty_key = empty_key  # an i18n key, so the text follows the interface language
         self._last_highlight: int | None = -1
+        self._layout: tuple[tuple[int, str], list[tuple[str, int]]] | None = None
 
     # State -----------------------------------------------------------------------------------
 
@@ -179,6 +180,14 @@ class WorksTable(ScrollView, can_focus=True):
     # Drawing ---------------------------------------------------------------------------------
 
     def _columns(self, width: int) -> list[tuple[str, int]]:
+        # Asked for every line drawn: remembered per width and language.
+        key = (width, language())
+        if self._layout is None or self._layout[0] != key:
+            self._layout = (key, self._layout_columns(width))
+        return self._layout[1]
+
+    @staticmethod
+    def _layout_columns(width: int) -> list[tuple[str, int]]:
         # The type column fits the longest type name in the interface language.
         type_width = max(display_width(vocab(labels)) for labels in WORK_TYPES.values()) + 1
         fixed = [("mark", 2), ("type", type_width), ("year", 5)]
