@@ -446,4 +446,34 @@ def test_a_work_row_keeps_every_field() -> None:
 
     for work in load_catalog(bundled_catalog_path()).works:
         texts = (f"hay {work.id}", work.title, work.title_en)
-        assert _work_from_row(json.loads(json.dumps(_work_row(work, *texts)))) == (work, texts)
+        row = json.loads(json.dumps(_work_row(work, *texts)))
+        assert _work_from_row(row) == work
+        assert row[-3:] == list(texts)
+
+
+def test_a_hand_edited_row_reads_as_empty_fields_not_a_crash() -> None:
+    from catalog_tui.core.store import _work_from_row
+
+    row = ["w", 5, None, [], "2024", "c", [1, "ch"], None, {}, 7, [["a.txt"], 3, ["b.txt", "q"]], None]
+    work = _work_from_row(row)
+    assert (work.id, work.title, work.year, work.campaigns, work.channels) == ("w", "", None, (), ("ch",))
+    assert [(s.doc, s.quote) for s in work.sources] == [("b.txt", "q")]
+
+
+def test_reopened_works_are_built_when_first_asked_for(catalog_file: Path, db_path: Path) -> None:
+    from catalog_tui.core.model import LazyWorks
+
+    Library.open(catalog_file, db_path).close()
+    library = Library.open(catalog_file, db_path)
+    try:
+        works = library.catalog.works
+        assert isinstance(works, LazyWorks)
+        assert works._works.count(None) == len(works)  # nothing built by opening
+        expected = load_catalog(catalog_file).works
+        assert works[2] == expected[2] and works[2] is works[2]
+        assert works._works.count(None) == len(works) - 1 and works._rows[2] is None
+        assert works[-1] == expected[-1] and works[1:3] == expected[1:3]
+        assert works == expected and list(works) == expected
+        assert library.index.position_by_id == {w.id: i for i, w in enumerate(expected)}
+    finally:
+        library.close()

@@ -127,7 +127,7 @@ class SearchIndex:
 
     def _attach(self, catalog: Catalog, columns: Mapping[str, list[str]]) -> None:
         self.catalog = catalog
-        self.works: list[Work] = catalog.works
+        self.works: Sequence[Work] = catalog.works
         self.size = len(self.works)
         self.universe = (1 << self.size) - 1
         self.hay: list[str] = columns["hay"]
@@ -135,7 +135,9 @@ class SearchIndex:
         self.title_en_fold: list[str] = columns["title_en_fold"]
         if any(len(column) != self.size for column in (self.hay, self.title_fold, self.title_en_fold)):
             raise ValueError("stored search text does not fit the works")
-        self.position_by_id: dict[str, int] = {work.id: i for i, work in enumerate(self.works)}
+        # The ids come with the stored texts when the works are built lazily (model.LazyWorks).
+        ids = columns.get("id") or [work.id for work in self.works]
+        self.position_by_id: dict[str, int] = {work_id: i for i, work_id in enumerate(ids)}
         self._cache: dict[tuple[str, str], int] = {}
         self._cached_bytes = 0
         self._exact_titles: dict[str, list[int]] | None = None

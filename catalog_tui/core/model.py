@@ -6,8 +6,9 @@ shape; `to_dict` gives back exactly the catalogue format (and drops empty option
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, overload
 
 # Fixed vocabularies: slug -> (Chinese label, English label). The slugs are what the catalogue stores.
 WORK_TYPES: dict[str, tuple[str, str]] = {
@@ -233,12 +234,51 @@ RECORD_TYPES: dict[str, type[Record]] = {
 }
 
 
+class LazyWorks(Sequence[Work]):
+    """Works built from stored rows the first time each is asked for. A restart with 100,000
+    works then shows the browser without building them all; the list draws only a screenful."""
+
+    __slots__ = ("_build", "_rows", "_works")
+
+    def __init__(self, rows: list[Any], build: Callable[[Any], Work]) -> None:
+        self._rows = rows
+        self._works: list[Work | None] = [None] * len(rows)
+        self._build = build
+
+    def __len__(self) -> int:
+        return len(self._works)
+
+    @overload
+    def __getitem__(self, index: int) -> Work: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Work]: ...
+    def __getitem__(self, index: int | slice) -> Work | list[Work]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        work = self._works[index]
+        if work is None:
+            work = self._works[index] = self._build(self._rows[index])
+            self._rows[index] = None  # built: the row is no longer needed
+        return work
+
+    def __iter__(self) -> Iterator[Work]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazyWorks({len(self)} works)"
+
+
 @dataclass(slots=True)
 class Catalog:
     """The whole catalogue, with id lookups for the referenced sections."""
 
     documents: list[Document] = field(default_factory=list)
-    works: list[Work] = field(default_factory=list)
+    works: Sequence[Work] = field(default_factory=list)
     campaigns: list[Campaign] = field(default_factory=list)
     channels: list[Channel] = field(default_factory=list)
     policies: list[Policy] = field(default_factory=list)

@@ -26,7 +26,7 @@ from tinydb.table import Table
 from .atomic import AtomicJSONStorage, atomic_write_bytes, dumps_json, file_lock, loads_json
 from .index import STORED_KEYS, SearchIndex, derive
 from .loader import load_catalog
-from .model import RECORD_TYPES, Catalog, Document, Source, Work
+from .model import RECORD_TYPES, Catalog, Document, LazyWorks, Source, Work
 
 SCHEMA_VERSION = 3  # 2: the snapshot carries the saved search index; 3: works as rows
 ENV_DB = "CATALOG_TUI_DB"
@@ -396,21 +396,28 @@ class Store:
         data["works"] = []
         catalog = Catalog.from_dict(data)
         catalog.documents = [Document.from_dict(d) for d in tables.get("documents", {}).values()]
-        # Each row is dropped once its work is built, so the rows and the works are not all in
-        # memory at once.
+        # Only the search texts are taken now: each work is built from its row when first shown
+        # (model.LazyWorks), which at 100,000 works saves most of the time the browser waits for.
         total = len(rows)
         step = max(1, total // 50)
-        columns: dict[str, list[str]] = {key: [] for key in STORED_KEYS}
-        hay, titles, titles_en = (columns[key] for key in STORED_KEYS)
-        works = catalog.works
+        columns: dict[str, list[str]] = {key: [] for key in ("id", *STORED_KEYS)}
+        ids, hay, titles, titles_en = columns.values()
+        work_rows = []
         for done, key in enumerate(list(rows)):
-            work, texts = _work_from_row(rows.pop(key)[_ROW])
-            works.append(work)
-            hay.append(texts[0])
-            titles.append(texts[1])
-            titles_en.append(texts[2])
+            row = rows.pop(key)[_ROW]
+            if type(row) is not list or len(row) != len(_WORK_FIELDS) + len(STORED_KEYS):
+                raise ValueError("a work row of another shape")
+            texts = (row[0], *row[len(_WORK_FIELDS) :])
+            if not all(type(text) is str for text in texts):
+                raise TypeError("a work row of another shape")
+            work_rows.append(row)
+            ids.append(texts[0])
+            hay.append(texts[1])
+            titles.append(texts[2])
+            titles_en.append(texts[3])
             if done % step == 0:
                 _report(progress, "reading store", done, total)
+        catalog.works = LazyWorks(work_rows, _work_from_row)
         index = SearchIndex.from_saved(catalog, columns, tables[_INDEX_TABLE]["1"])
         _report(progress, "reading store", total, total)
         return catalog, index
@@ -482,18 +489,29 @@ def _work_row(work: Work, *texts: str) -> list[Any]:
     return [*values, *texts]
 
 
-def _work_from_row(row: list[Any]) -> tuple[Work, tuple[str, str, str]]:
-    """The work and its search texts; ValueError or TypeError for a row of another shape."""
-    (work_id, title, title_en, kind, year, campaigns, channels, themes, facts, summary, sources, note,
-     hay, title_fold, title_en_fold) = row  # fmt: skip
-    texts = (hay, title_fold, title_en_fold)
-    if not all(type(value) is str for value in (work_id, title, title_en, kind, summary, note, *texts)):
-        raise TypeError("a work row of another shape")
-    work = Work(
-        work_id, title, title_en, kind, year, tuple(campaigns), tuple(channels), tuple(themes), tuple(facts),
-        summary, tuple(Source(doc, quote) for doc, quote in sources), note,
+def _work_from_row(row: list[Any]) -> Work:
+    """The work of a row whose id and texts were checked on reading; a field of another type
+    (a hand-edited snapshot) reads as empty rather than failing where the work is shown."""
+    (work_id, title, title_en, kind, year, campaigns, channels, themes, facts, summary, sources,
+     note) = row[: len(_WORK_FIELDS)]  # fmt: skip
+    return Work(
+        work_id, _text(title), _text(title_en), _text(kind), year if type(year) is int else None,
+        _texts(campaigns), _texts(channels), _texts(themes), _texts(facts), _text(summary),
+        tuple(Source(*pair) for pair in sources if _is_source(pair)) if type(sources) is list else (),
+        _text(note),
     )  # fmt: skip
-    return work, texts
+
+
+def _text(value: Any) -> str:
+    return value if type(value) is str else ""
+
+
+def _texts(values: Any) -> tuple[str, ...]:
+    return tuple(value for value in values if type(value) is str) if type(values) is list else ()
+
+
+def _is_source(pair: Any) -> bool:
+    return type(pair) is list and len(pair) == 2 and type(pair[0]) is str and type(pair[1]) is str
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
