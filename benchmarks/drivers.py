@@ -20,6 +20,8 @@ STARTED = time.monotonic()  # as early as possible: imports below count in the f
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import gc  # noqa: E402
+import importlib.abc  # noqa: E402
+import importlib.util  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import os  # noqa: E402
@@ -116,9 +118,9 @@ def run_bare_app(args: argparse.Namespace) -> None:
 def run_app(args: argparse.Namespace) -> None:
     """catalog-tui itself: first frame (the first screen painted) and "search usable" (the browser
     painted with its first results, which for the empty query is every work)."""
+    # Only what `catalog-tui` itself imports before its first frame: the browser screen and the
+    # core are imported after it (by the app, and here to time Library.open), as in real use.
     from catalog_tui.app import CatalogApp
-    from catalog_tui.core.library import Library
-    from catalog_tui.screens.main import MainScreen
 
     class Probe(CatalogApp):
         CSS_PATH = _APP_CSS  # relative paths resolve beside the subclass's module
@@ -147,7 +149,7 @@ def run_app(args: argparse.Namespace) -> None:
             # first search shows the results.
             library = self.library
             if (
-                isinstance(screen, MainScreen)
+                type(screen).__name__ == "MainScreen"
                 and library is not None
                 and not self.usable_seen
                 and len(screen.matches) == len(library.index)
@@ -156,19 +158,44 @@ def run_app(args: argparse.Namespace) -> None:
                 emit(event="usable", t=now, works=len(library.index))
                 self.exit()
 
-    # Diagnostics: when the worker's Library.open starts and ends (wrapped here, in this process).
-    original_open = Library.open.__func__  # type: ignore[attr-defined]
-
-    def timed_open(cls: type[Library], *a: Any, **k: Any) -> Library:
-        emit(event="open_start", t=time.monotonic())
-        library = original_open(cls, *a, **k)
-        emit(event="open_end", t=time.monotonic(), max_rss_mib=max_rss_mib())
-        return library  # type: ignore[no-any-return]
-
-    Library.open = classmethod(timed_open)  # type: ignore[method-assign, assignment]
+    _time_library_open()
     app = Probe(catalog_path=args.catalog, db_path=args.db)
     app.run(headless=True, size=(120, 40))
     emit(event="done", t=time.monotonic(), max_rss_mib=max_rss_mib())
+
+
+def _time_library_open() -> None:
+    """Diagnostics: when the loading worker's Library.open starts and ends. The wrapper goes in
+    as the worker first imports the core (an import hook), so nothing is imported earlier than
+    `catalog-tui` itself would import it."""
+
+    def wrap(library_class: Any) -> None:
+        original_open = library_class.open.__func__
+
+        def timed_open(cls: Any, *a: Any, **k: Any) -> Any:
+            emit(event="open_start", t=time.monotonic())
+            library = original_open(cls, *a, **k)
+            emit(event="open_end", t=time.monotonic(), max_rss_mib=max_rss_mib())
+            return library
+
+        library_class.open = classmethod(timed_open)
+
+    class AfterImport(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+            if name != "catalog_tui.core.library":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            run_module = spec.loader.exec_module  # type: ignore[union-attr]
+
+            def exec_module(module: Any) -> None:
+                run_module(module)
+                wrap(module.Library)
+
+            spec.loader.exec_module = exec_module  # type: ignore[union-attr]
+            return spec
+
+    sys.meta_path.insert(0, AfterImport())
 
 
 # --- seeding and opening the store ---------------------------------------------------------------

@@ -78,6 +78,7 @@ class MainScreen(BrowserActions, Screen[None]):
         super().__init__()
         self.library = library
         self._searching = False
+        self._details_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -249,6 +250,14 @@ class MainScreen(BrowserActions, Screen[None]):
         self.refresh_tab()
 
     def _show_highlighted(self) -> None:
+        """Show the highlighted entry's details once the list has been drawn: while typing, the
+        results appear a frame sooner, and a burst of highlight changes renders the pane once."""
+        if not self._details_pending:
+            self._details_pending = True
+            self.call_after_refresh(self._show_details)
+
+    def _show_details(self) -> None:
+        self._details_pending = False
         tab = self.active_tab
         details = self.query_one(DetailPane)
         if tab in ("policies", "stats"):
