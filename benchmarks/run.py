@@ -413,9 +413,9 @@ def measure_seed(runner: Runner, report: Report, catalog: Path, db: Path, works:
         "start-up and imports": "interpreter start-up and imports",
         "before the first progress call": "store open, catalogue hash (before the first progress call)",
         "reading catalogue": "loader: read, parse and validate the YAML, build the Catalog",
-        "preparing search data": "derive: folded text, pinyin keys, sort keys",
-        "writing store": "snapshot: to_dict + orjson + atomic write",
-        "indexing": "SearchIndex build",
+        "preparing search data": "derive: folded text, pinyin syllables, sort keys",
+        "writing store": "snapshot: rows + saved index, streamed atomic write",
+        "indexing": "SearchIndex build (postings, orders, groups)",
     }
     for name, samples in parts.items():
         report.add(Figure(f"seed_part_{name}", labels.get(name, name), samples, "s", kind="part"))
@@ -460,8 +460,8 @@ def measure_big_first_frame(
     labels = {
         "start-up and imports": "(no Textual) interpreter start-up and core imports",
         "before the first progress call": "(no Textual) store open, catalogue hash",
-        "reading store": "(no Textual) read snapshot: orjson + Catalog.from_dict",
-        "indexing": "(no Textual) SearchIndex build",
+        "reading store": "(no Textual) read snapshot: orjson, rows, saved index",
+        "indexing": "(no Textual) SearchIndex build (only without a saved index)",
     }
     report.add(
         Figure(
