@@ -189,7 +189,7 @@ def test_a_very_long_title_is_indexed_for_pinyin_by_its_first_syllables() -> Non
                    {"id": "short", "title": "苏东坡", "type": "web-drama"}]}
     )  # fmt: skip
     index = SearchIndex(catalog)
-    assert index.width == 32
+    assert index.syllables.width == 32
     engine = SearchEngine(index)
     assert {index.works[p].id for p in engine.search("sdp").positions} == {"long", "short"}
     assert {index.works[p].id for p in engine.search("苏东坡苏东坡").positions} == {"long"}

@@ -5,40 +5,42 @@ a campaign's members, a query's matches) is an int with bit r for the work at ra
 `derive()` computes each work's strings once, at seed time; the index built from them is saved with
 the store's snapshot (`to_saved`), so a restart only decodes it (`from_saved`).
 
-Pinyin is indexed by syllable slot: code `i * size + r` says that the work at rank r reads the
-syllable at its i-th slot. A set of such codes is an int of `width` blocks of `size` bits, so
-"slot i + 1 of the same work" is a shift by `size`, and a query such as `sdp` is three ANDs.
+Characters and Latin letter pairs have postings (postings.py); pinyin is indexed by syllable slot
+(syllables.py).
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from array import array
-from base64 import b64decode, b64encode
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from itertools import chain, compress, repeat
-from operator import add, and_, contains, itemgetter, or_
-from typing import Any, TypeAlias
+from itertools import compress, repeat
+from operator import and_, contains, itemgetter, or_
+from typing import Any
 
 from . import bits
 from .model import WORK_TYPES, Catalog, Work
+from .postings import (
+    SetCache,
+    char_postings,
+    is_one_key,
+    keys_of,
+    loaded_postings,
+    pack,
+    saved_postings,
+    unpack,
+)
+from .syllables import SyllableIndex, Unit
 from .text import fold, has_han, known_readings, pinyin_keys, remember_readings, syllables
 
 SORTS = ("title", "year", "type")
-INDEX_VERSION = 4
-_LATIN_RUN = re.compile(r"[a-z0-9]{2,}")
+INDEX_VERSION = 5
 _FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")  # test results: failed <-> passed
 _TYPE_ORDER = {slug: position for position, slug in enumerate(WORK_TYPES)}
 MAX_PINYIN_SLOTS = 32
-_CACHE_BYTES = 64 << 20  # lazily built sets kept for the next keystroke
-
-# A query unit: a letter or digit (str) or the readings of one Han character (tuple).
-Unit = str | tuple[str, ...]
 
 
 def derive(work: Work) -> dict[str, Any]:
@@ -108,20 +110,12 @@ class SearchIndex:
             }
         )
         rank = self.ranks["title"]
-        self._char_ranks = _char_postings(self._hay_by_rank, self.size)
-        self._title_char_ranks = _char_postings(
+        self._char_ranks = char_postings(self._hay_by_rank, self.size)
+        self._title_char_ranks = char_postings(
             map(" ".join, zip(self._titles_by_rank, self._titles_en_by_rank, strict=True)), self.size
         )
-        width = max((len(row["slots"]) for row in rows), default=0)
-        codes: defaultdict[str, list[int]] = defaultdict(list)
-        for position, row in enumerate(rows):
-            base = rank[position]
-            for slot, readings in enumerate(row["slots"]):
-                for reading in readings:
-                    codes[reading].append(slot * self.size + base)
-        self.width = width
-        self._syllable_codes = _compact(codes, width * self.size)
-        self._vocabulary = sorted(self._syllable_codes)
+        slots = [(rank[position], row["slots"]) for position, row in enumerate(rows)]
+        self.syllables = SyllableIndex.build(slots, self.size, self._cache)
         title_chars = (char for work in works for char in work.title)
         self._readings = known_readings(title_chars)
         self._build_groups()
@@ -139,8 +133,7 @@ class SearchIndex:
         # The ids come with the stored texts when the works are built lazily (model.LazyWorks).
         ids = columns.get("id") or [work.id for work in self.works]
         self.position_by_id: dict[str, int] = {work_id: i for i, work_id in enumerate(ids)}
-        self._cache: dict[tuple[str, str], int] = {}
-        self._cached_bytes = 0
+        self._cache = SetCache()
         self._exact_titles: dict[str, list[int]] | None = None
         self._permuters: dict[str, itemgetter[Any]] = {}
 
@@ -168,11 +161,10 @@ class SearchIndex:
             "version": INDEX_VERSION,
             "byteorder": sys.byteorder,
             "size": self.size,
-            "width": self.width,
-            "orders": {name: _pack(array("i", order)) for name, order in self.orders.items()},
-            "chars": _saved_postings(self._char_ranks),
-            "title_chars": _saved_postings(self._title_char_ranks),
-            "syllables": _saved_postings(self._syllable_codes),
+            "orders": {name: pack(array("i", order)) for name, order in self.orders.items()},
+            "chars": saved_postings(self._char_ranks),
+            "title_chars": saved_postings(self._title_char_ranks),
+            "syllables": self.syllables.to_saved(),
             "readings": {char: list(values) for char, values in self._readings.items()},
             "groups": {
                 field_name: [
@@ -195,16 +187,14 @@ class SearchIndex:
             raise ValueError("saved index of another catalogue")
         index = cls.__new__(cls)
         index._attach(catalog, columns)
-        orders = {name: _unpack("i", saved["orders"][name]).tolist() for name in SORTS}
+        orders = {name: unpack("i", saved["orders"][name]).tolist() for name in SORTS}
         if any(len(order) != index.size or len(set(order)) != index.size or min(order, default=0) < 0 or max(order, default=-1) >= index.size
                for order in orders.values()):  # fmt: skip
             raise ValueError("saved index orders are not permutations")
         index._set_orders(orders)
-        index._char_ranks = _loaded_postings(saved["chars"])
-        index._title_char_ranks = _loaded_postings(saved["title_chars"])
-        index.width = int(saved["width"])
-        index._syllable_codes = _loaded_postings(saved["syllables"])
-        index._vocabulary = sorted(index._syllable_codes)
+        index._char_ranks = loaded_postings(saved["chars"])
+        index._title_char_ranks = loaded_postings(saved["title_chars"])
+        index.syllables = SyllableIndex.from_saved(saved["syllables"], index.size, index._cache)
         index._readings = {char: tuple(values) for char, values in saved["readings"].items()}
         remember_readings(saved["readings"])
         index.groups = {
@@ -239,17 +229,6 @@ class SearchIndex:
             permuter = self._permuters[sort] = itemgetter(*(title_rank[p] for p in self.orders[sort]))
         return list(compress(self.orders[sort], permuter(bits.flags(found, self.size))))
 
-    def _cached(self, kind: str, key: str, build: Any) -> int:
-        found = self._cache.get((kind, key))
-        if found is None:
-            found = build()
-            if self._cached_bytes > _CACHE_BYTES:
-                self._cache.clear()
-                self._cached_bytes = 0
-            self._cache[kind, key] = found
-            self._cached_bytes += found.bit_length() // 8
-        return found
-
     # Free text ---------------------------------------------------------------------------------
 
     def char_set(self, key: str, kind: str = "char") -> int:
@@ -260,19 +239,19 @@ class SearchIndex:
             return 0
         if isinstance(ranks, int):
             return ranks
-        return self._cached(kind, key, lambda: bits.from_ranks(ranks, self.size))
+        return self._cache.get(kind, key, lambda: bits.from_ranks(ranks, self.size))
 
     def containing(self, folded: str) -> int:
         """Works whose text contains `folded`: those with all its keys, checked."""
-        found = reduce(and_, (self.char_set(key) for key in _keys(folded)), self.universe)
-        if _is_one_key(folded) or not found:
+        found = reduce(and_, (self.char_set(key) for key in keys_of(folded)), self.universe)
+        if is_one_key(folded) or not found:
             return found
         return self._checked(found, folded, self._hay_by_rank)
 
     def titles_containing(self, folded: str, within: int) -> int:
         """Those of `within` whose Chinese or English title contains `folded`."""
-        within = reduce(and_, (self.char_set(key, "title") for key in _keys(folded)), within)
-        if _is_one_key(folded) or not within:
+        within = reduce(and_, (self.char_set(key, "title") for key in keys_of(folded)), within)
+        if is_one_key(folded) or not within:
             return within
         return self._checked(within, folded, self._titles_by_rank, self._titles_en_by_rank)
 
@@ -300,59 +279,8 @@ class SearchIndex:
     # Pinyin ------------------------------------------------------------------------------------
 
     def pinyin(self, units: Sequence[Unit]) -> int:
-        """Works whose title reads `units` on consecutive syllables: each run of letters splits
-        into prefixes of syllables (s-u-dong-p, su-d-p, …), each Han character is one syllable."""
-        size = self.size
-        ends = [0] * (len(units) + 1)  # ends[k]: codes of the slot where units[:k] can end
-        for start, unit in enumerate(units):
-            if start and not ends[start]:
-                continue
-            steps: list[tuple[int, int]] = []
-            if isinstance(unit, tuple):
-                steps.append((start + 1, self._exact_set(unit)))
-            else:
-                piece = ""
-                for stop in range(start + 1, len(units) + 1):
-                    letter = units[stop - 1]
-                    if isinstance(letter, tuple):
-                        break
-                    piece += letter
-                    prefixed = self._prefix_set(piece)
-                    if not prefixed:
-                        break
-                    steps.append((stop, prefixed))
-            for stop, codes in steps:
-                ends[stop] |= codes if start == 0 else (ends[start] << size) & codes
-        return bits.fold(ends[-1], size) if size else 0
-
-    def _syllables_set(self, syllables: Sequence[str]) -> int:
-        """The codes of any of `syllables`. The sparse ones are gathered into one build: a
-        prefix such as "s" covers some 35 syllables, and one build per syllable cost 90 ms."""
-        found = 0
-        sparse: list[array[int]] = []
-        for syllable in syllables:
-            codes = self._syllable_codes.get(syllable)
-            if isinstance(codes, int):
-                found |= codes
-            elif codes is not None:
-                sparse.append(codes)
-        if sparse:
-            found |= bits.from_ranks(chain.from_iterable(sparse), self.width * self.size)
-        return found
-
-    def _exact_set(self, readings: tuple[str, ...]) -> int:
-        return self._cached("syllables", "|".join(readings), lambda: self._syllables_set(readings))
-
-    def _prefix_set(self, prefix: str) -> int:
-        def build() -> int:
-            vocabulary = self._vocabulary
-            start = bisect_left(vocabulary, prefix)
-            stop = start
-            while stop < len(vocabulary) and vocabulary[stop].startswith(prefix):
-                stop += 1
-            return self._syllables_set(vocabulary[start:stop])
-
-        return self._cached("prefix", prefix, build)
+        """Works whose title reads `units` on consecutive syllables (see SyllableIndex.find)."""
+        return self.syllables.find(units)
 
     # Facets ------------------------------------------------------------------------------------
 
@@ -412,71 +340,3 @@ class SearchIndex:
     def group_names(self, field_name: str, value: str) -> str:
         group = self.groups[field_name].get(value)
         return group.label if group else value
-
-
-# A postings list: the ranks (or slot codes) that have a key, as an array when few have it and
-# as a ready set when many do (a set then takes less room than the array, saved or in memory).
-Postings: TypeAlias = "array[int] | int"
-
-
-def _compact(postings: dict[str, list[int]], space: int) -> dict[str, Postings]:
-    """Dense postings become sets, sparse ones arrays (4 bytes a rank, not a list's 8 + int)."""
-    typecode = "i" if space < 2**31 else "q"
-    return {
-        key: bits.from_ranks(found, space) if len(found) * 32 > space else array(typecode, found)
-        for key, found in postings.items()
-    }
-
-
-def _saved_postings(postings: dict[str, Postings]) -> dict[str, str]:
-    return {
-        key: "b:" + bits.to_text(found) if isinstance(found, int) else f"{found.typecode}:{_pack(found)}"
-        for key, found in postings.items()
-    }
-
-
-def _loaded_postings(saved: dict[str, str]) -> dict[str, Postings]:
-    loaded: dict[str, Postings] = {}
-    for key, text in saved.items():
-        kind, _, packed = text.partition(":")
-        loaded[key] = bits.from_text(packed) if kind == "b" else _unpack(kind, packed)
-    return loaded
-
-
-def _char_postings(texts: Iterable[str], size: int) -> dict[str, Postings]:
-    """For each character, and each pair of adjacent Latin letters or digits, the ranks of the
-    texts (given in rank order) that contain it. Han characters alone are selective; 26 letters
-    are not, so Latin words are narrowed down by their letter pairs."""
-    postings: defaultdict[str, list[int]] = defaultdict(list)
-    for r, text in enumerate(texts):
-        keys = set(text)
-        for run in _LATIN_RUN.findall(text):
-            keys.update(map(add, run, run[1:]))
-        for key in keys:
-            postings[key].append(r)
-    return _compact(postings, size)
-
-
-def _is_one_key(folded: str) -> bool:
-    """Whether the postings of `folded` are exact: one character, or a pair of Latin letters."""
-    return len(folded) <= 1 or (len(folded) == 2 and _LATIN_RUN.fullmatch(folded) is not None)
-
-
-def _keys(folded: str) -> set[str]:
-    """The postings keys a text has: its characters and Latin letter pairs."""
-    keys = set(folded)
-    for run in _LATIN_RUN.findall(folded):
-        keys.update(map(add, run, run[1:]))
-    return keys
-
-
-def _pack(values: array[int]) -> str:
-    return b64encode(values.tobytes()).decode("ascii")
-
-
-def _unpack(typecode: str, text: str) -> array[int]:
-    if typecode not in ("i", "q"):
-        raise ValueError(f"unknown array type {typecode!r}")
-    values = array(typecode)
-    values.frombytes(b64decode(text, validate=True))
-    return values

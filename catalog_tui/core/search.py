@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from functools import lru_cache, reduce
 from operator import and_
 
-from .index import Group, SearchIndex, Unit
+from .index import Group, SearchIndex
 from .model import Figure
 from .query import FIELDS, AllOf, AnyOf, Node, QueryError, Term, YearRange, parse
+from .syllables import Unit
 from .text import SYLLABLE_MARK, fold, is_han, readings, strip_tones
 
 __all__ = ["FacetFilter", "QueryError", "SearchEngine", "SearchResult", "pinyin_pattern", "pinyin_units"]

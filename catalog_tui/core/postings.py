@@ -1,0 +1,104 @@
+"""Postings: which works (by rank) have a key, kept as an array when few do and as a set (an int,
+see bits.py) when many do; and a small cache of sets built from them for the next keystroke."""
+
+from __future__ import annotations
+
+import re
+from array import array
+from base64 import b64decode, b64encode
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from operator import add
+from typing import TypeAlias
+
+from . import bits
+
+LATIN_RUN = re.compile(r"[a-z0-9]{2,}")
+_CACHE_BYTES = 64 << 20  # lazily built sets kept for the next keystroke
+
+# A postings list: the ranks (or slot codes) that have a key, as an array when few have it and
+# as a ready set when many do (a set then takes less room than the array, saved or in memory).
+Postings: TypeAlias = "array[int] | int"
+
+
+def compact(postings: dict[str, list[int]], space: int) -> dict[str, Postings]:
+    """Dense postings become sets, sparse ones arrays (4 bytes a rank, not a list's 8 + int)."""
+    typecode = "i" if space < 2**31 else "q"
+    return {
+        key: bits.from_ranks(found, space) if len(found) * 32 > space else array(typecode, found)
+        for key, found in postings.items()
+    }
+
+
+def saved_postings(postings: dict[str, Postings]) -> dict[str, str]:
+    return {
+        key: "b:" + bits.to_text(found) if isinstance(found, int) else f"{found.typecode}:{pack(found)}"
+        for key, found in postings.items()
+    }
+
+
+def loaded_postings(saved: dict[str, str]) -> dict[str, Postings]:
+    loaded: dict[str, Postings] = {}
+    for key, text in saved.items():
+        kind, _, packed = text.partition(":")
+        loaded[key] = bits.from_text(packed) if kind == "b" else unpack(kind, packed)
+    return loaded
+
+
+def char_postings(texts: Iterable[str], size: int) -> dict[str, Postings]:
+    """For each character, and each pair of adjacent Latin letters or digits, the ranks of the
+    texts (given in rank order) that contain it. Han characters alone are selective; 26 letters
+    are not, so Latin words are narrowed down by their letter pairs."""
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    for r, text in enumerate(texts):
+        keys = set(text)
+        for run in LATIN_RUN.findall(text):
+            keys.update(map(add, run, run[1:]))
+        for key in keys:
+            postings[key].append(r)
+    return compact(postings, size)
+
+
+def is_one_key(folded: str) -> bool:
+    """Whether the postings of `folded` are exact: one character, or a pair of Latin letters."""
+    return len(folded) <= 1 or (len(folded) == 2 and LATIN_RUN.fullmatch(folded) is not None)
+
+
+def keys_of(folded: str) -> set[str]:
+    """The postings keys a text has: its characters and Latin letter pairs."""
+    keys = set(folded)
+    for run in LATIN_RUN.findall(folded):
+        keys.update(map(add, run, run[1:]))
+    return keys
+
+
+def pack(values: array[int]) -> str:
+    return b64encode(values.tobytes()).decode("ascii")
+
+
+def unpack(typecode: str, text: str) -> array[int]:
+    if typecode not in ("i", "q"):
+        raise ValueError(f"unknown array type {typecode!r}")
+    values = array(typecode)
+    values.frombytes(b64decode(text, validate=True))
+    return values
+
+
+class SetCache:
+    """Sets built lazily (a character's postings, a pinyin prefix's codes), kept until they take
+    more than 64 MiB, then dropped all at once: typing reuses the last few, rarely old ones."""
+
+    def __init__(self) -> None:
+        self._sets: dict[tuple[str, str], int] = {}
+        self._bytes = 0
+
+    def get(self, kind: str, key: str, build: Callable[[], int]) -> int:
+        found = self._sets.get((kind, key))
+        if found is None:
+            found = build()
+            if self._bytes > _CACHE_BYTES:
+                self._sets.clear()
+                self._bytes = 0
+            self._sets[kind, key] = found
+            self._bytes += found.bit_length() // 8
+        return found
