@@ -442,7 +442,7 @@ def test_two_broken_stores_in_the_same_second_keep_both_backups(
 
 
 def test_a_work_row_keeps_every_field() -> None:
-    from catalog_tui.core.store import _work_from_row, _work_row
+    from catalog_tui.core.snapshot import _work_from_row, _work_row
 
     for work in load_catalog(bundled_catalog_path()).works:
         texts = (f"hay {work.id}", work.title, work.title_en)
@@ -452,7 +452,7 @@ def test_a_work_row_keeps_every_field() -> None:
 
 
 def test_a_hand_edited_row_reads_as_empty_fields_not_a_crash() -> None:
-    from catalog_tui.core.store import _work_from_row
+    from catalog_tui.core.snapshot import _work_from_row
 
     row = ["w", 5, None, [], "2024", "c", [1, "ch"], None, {}, 7, [["a.txt"], 3, ["b.txt", "q"]], None]
     work = _work_from_row(row)
@@ -475,5 +475,21 @@ def test_reopened_works_are_built_when_first_asked_for(catalog_file: Path, db_pa
         assert works[-1] == expected[-1] and works[1:3] == expected[1:3]
         assert works == expected and list(works) == expected
         assert library.index.position_by_id == {w.id: i for i, w in enumerate(expected)}
+    finally:
+        library.close()
+
+
+def test_a_snapshot_of_another_index_version_reseeds_without_a_backup(
+    catalog_file: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from catalog_tui.core import snapshot
+
+    Library.open(catalog_file, db_path).close()
+    monkeypatch.setattr(snapshot, "INDEX_VERSION", snapshot.INDEX_VERSION + 1)  # an upgrade
+    library = Library.open(catalog_file, db_path)
+    try:
+        assert library.report.seeded and "another version" in library.report.reason
+        assert library.report.backups == []
+        assert not list(db_path.parent.glob("*.broken-*"))
     finally:
         library.close()

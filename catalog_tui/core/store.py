@@ -16,23 +16,21 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
-from .atomic import AtomicJSONStorage, atomic_write_bytes, dumps_json, file_lock, loads_json
-from .index import STORED_KEYS, SearchIndex, derive
+from .atomic import AtomicJSONStorage, atomic_write_bytes, file_lock, loads_json
+from .index import SearchIndex, derive
 from .loader import load_catalog
-from .model import RECORD_TYPES, Catalog, Document, LazyWorks, Source, Work
+from .model import Catalog
+from .snapshot import SCHEMA_VERSION, SnapshotStale, read_snapshot, snapshot_chunks
 
-SCHEMA_VERSION = 3  # 2: the snapshot carries the saved search index; 3: works as rows
 ENV_DB = "CATALOG_TUI_DB"
 USER_TABLES = ("selection", "saved_searches")
-_SNAPSHOT_TABLE = "_snapshot"  # inside store.catalog.json: which catalogue content it holds
-_INDEX_TABLE = "_index"  # inside store.catalog.json: SearchIndex.to_saved()
 Progress = Callable[[str, int, int], None]
 
 
@@ -41,10 +39,6 @@ class StoreError(OSError):
 
     An OSError whose `strerror` says what failed and why and whose `filename` says where, so
     `f"{error.strerror} ({error.filename})"` is the whole message."""
-
-
-class _SnapshotStale(Exception):
-    """The snapshot holds another catalogue's content (e.g. a second catalog-tui reseeded)."""
 
 
 def bundled_catalog_path() -> Path:
@@ -282,8 +276,8 @@ class Store:
                 report = SeedReport(False, "content unchanged", catalog_path, self.path, catalog.counts())
                 report.backups = list(self.backups)
                 return Loaded(catalog, index, report)
-            except _SnapshotStale:
-                reason = "the seeded snapshot holds another catalogue"
+            except SnapshotStale as stale:
+                reason = str(stale)
             except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeDecodeError):
                 reason = "the seeded snapshot was unreadable"
                 broken_snapshot = True
@@ -355,32 +349,8 @@ class Store:
         self, catalog: Catalog, index: SearchIndex, digest: str, progress: Progress | None
     ) -> None:
         _report(progress, "writing store", 0, 1)
-        tables: dict[str, dict[str, Any]] = {
-            _SNAPSHOT_TABLE: {"1": {"schema": SCHEMA_VERSION, "catalog_hash": digest}},
-            "documents": {str(i): doc.to_dict() for i, doc in enumerate(catalog.documents, 1)},
-        }
-        for section in RECORD_TYPES:
-            if section != "works":
-                tables[section] = {str(i): r.to_dict() for i, r in enumerate(getattr(catalog, section), 1)}
-        tables[_INDEX_TABLE] = {"1": index.to_saved()}
-
-        def works_table() -> Iterator[bytes]:
-            # One row at a time: the rows and the whole file's bytes are never all in memory.
-            yield b'"works":{'
-            for position, work in enumerate(catalog.works):
-                row = {_ROW: _work_row(work, *(getattr(index, key)[position] for key in STORED_KEYS))}
-                yield b"%s%s:%s" % (b"," if position else b"", dumps_json(str(position + 1)), dumps_json(row))
-            yield b"}"
-
-        def snapshot() -> Iterator[bytes]:
-            yield b"{"
-            for name, table in tables.items():
-                yield dumps_json(name) + b":" + dumps_json(table) + b","
-            yield from works_table()
-            yield b"}"
-
         with self._writing(self.snapshot_path):
-            atomic_write_bytes(self.snapshot_path, snapshot())
+            atomic_write_bytes(self.snapshot_path, snapshot_chunks(catalog, index, digest))
         _report(progress, "writing store", 1, 1)
 
     def _read_snapshot(self, digest: str, progress: Progress | None) -> tuple[Catalog, SearchIndex]:
@@ -388,39 +358,11 @@ class Store:
         tables = AtomicJSONStorage(self.snapshot_path).read()
         if tables is None:
             raise ValueError("empty snapshot")
-        stamp = next(iter(tables.get(_SNAPSHOT_TABLE, {}).values()), {})
-        if stamp.get("catalog_hash") != digest or stamp.get("schema") != SCHEMA_VERSION:
-            raise _SnapshotStale()
-        rows = tables.pop("works")
-        data: dict[str, Any] = {section: list(tables.get(section, {}).values()) for section in RECORD_TYPES}
-        data["works"] = []
-        catalog = Catalog.from_dict(data)
-        catalog.documents = [Document.from_dict(d) for d in tables.get("documents", {}).values()]
-        # Only the search texts are taken now: each work is built from its row when first shown
-        # (model.LazyWorks), which at 100,000 works saves most of the time the browser waits for.
-        total = len(rows)
-        step = max(1, total // 50)
-        columns: dict[str, list[str]] = {key: [] for key in ("id", *STORED_KEYS)}
-        ids, hay, titles, titles_en = columns.values()
-        work_rows = []
-        for done, key in enumerate(list(rows)):
-            row = rows.pop(key)[_ROW]
-            if type(row) is not list or len(row) != len(_WORK_FIELDS) + len(STORED_KEYS):
-                raise ValueError("a work row of another shape")
-            texts = (row[0], *row[len(_WORK_FIELDS) :])
-            if not all(type(text) is str for text in texts):
-                raise TypeError("a work row of another shape")
-            work_rows.append(row)
-            ids.append(texts[0])
-            hay.append(texts[1])
-            titles.append(texts[2])
-            titles_en.append(texts[3])
-            if done % step == 0:
-                _report(progress, "reading store", done, total)
-        catalog.works = LazyWorks(work_rows, _work_from_row)
-        index = SearchIndex.from_saved(catalog, columns, tables[_INDEX_TABLE]["1"])
-        _report(progress, "reading store", total, total)
-        return catalog, index
+
+        def reading(done: int, total: int) -> None:
+            _report(progress, "reading store", done, total)
+
+        return read_snapshot(tables, digest, reading)
 
     # User tables -------------------------------------------------------------------------------
 
@@ -473,45 +415,6 @@ class Store:
         self.repair()
         with self._writing(self.path):
             self._table("saved_searches").remove(Query().name == name)
-
-
-# A work in the snapshot: one document {"row": [...]} holding the Work's fields in declaration
-# order, then its stored search texts (STORED_KEYS). Positional rows parse and build about twice as
-# fast as keyed ones and take a third less memory while the snapshot is read, which at 100,000
-# works is what decides how soon the browser opens.
-_ROW = "row"
-_WORK_FIELDS = tuple(spec.name for spec in fields(Work))
-
-
-def _work_row(work: Work, *texts: str) -> list[Any]:
-    values: list[Any] = [getattr(work, name) for name in _WORK_FIELDS]
-    values[_WORK_FIELDS.index("sources")] = [[source.doc, source.quote] for source in work.sources]
-    return [*values, *texts]
-
-
-def _work_from_row(row: list[Any]) -> Work:
-    """The work of a row whose id and texts were checked on reading; a field of another type
-    (a hand-edited snapshot) reads as empty rather than failing where the work is shown."""
-    (work_id, title, title_en, kind, year, campaigns, channels, themes, facts, summary, sources,
-     note) = row[: len(_WORK_FIELDS)]  # fmt: skip
-    return Work(
-        work_id, _text(title), _text(title_en), _text(kind), year if type(year) is int else None,
-        _texts(campaigns), _texts(channels), _texts(themes), _texts(facts), _text(summary),
-        tuple(Source(*pair) for pair in sources if _is_source(pair)) if type(sources) is list else (),
-        _text(note),
-    )  # fmt: skip
-
-
-def _text(value: Any) -> str:
-    return value if type(value) is str else ""
-
-
-def _texts(values: Any) -> tuple[str, ...]:
-    return tuple(value for value in values if type(value) is str) if type(values) is list else ()
-
-
-def _is_source(pair: Any) -> bool:
-    return type(pair) is list and len(pair) == 2 and type(pair[0]) is str and type(pair[1]) is str
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
