@@ -34,7 +34,7 @@ from .postings import (
     unpack,
 )
 from .syllables import SyllableIndex, Unit
-from .text import fold, has_han, known_readings, pinyin_keys, remember_readings, syllables
+from .text import fold, has_han, known_readings, pinyin_keys, remember_readings, sort_key, syllables
 
 SORTS = ("title", "year", "type")
 INDEX_VERSION = 5
@@ -51,7 +51,7 @@ def derive(work: Work) -> dict[str, Any]:
         "hay": fold(text),
         "title_fold": fold(work.title),
         "title_en_fold": fold(work.title_en),
-        "sort": " ".join(slot[0] for slot in slots) or fold(work.title),
+        "sort": sort_key(work.title, slots),
         # Latin-only titles have no pinyin: their words are found as text. Sets of slot codes grow
         # with the longest title, so pinyin covers a title's first MAX_PINYIN_SLOTS syllables.
         "slots": [list(slot) for slot in slots[:MAX_PINYIN_SLOTS]] if has_han(work.title) else [],
@@ -79,10 +79,6 @@ class Group:
         """The folded Chinese and English names, without the id (free text matches names only)."""
         return self.folded[1:]
 
-    @property
-    def count(self) -> int:
-        return self.members.bit_count()
-
 
 def _group(field_name: str, value: str, label: str, label_en: str = "") -> Group:
     # folded[0] is always the id, then the names: Group.names relies on that order.
@@ -97,8 +93,7 @@ class SearchIndex:
 
     def __init__(self, catalog: Catalog, derived: Sequence[dict[str, Any]] | None = None) -> None:
         """Build from the works (and their `derive()` rows when already computed)."""
-        rows = derived if derived is not None and all("slots" in r for r in derived) else None
-        rows = rows if rows is not None else [derive(work) for work in catalog.works]
+        rows = derived if derived is not None else [derive(work) for work in catalog.works]
         self._attach(catalog, {key: [row[key] for row in rows] for key in STORED_KEYS})
         works = self.works
         by_title = sorted(range(self.size), key=lambda p: (rows[p]["sort"], works[p].title, works[p].id))
@@ -188,8 +183,7 @@ class SearchIndex:
         index = cls.__new__(cls)
         index._attach(catalog, columns)
         orders = {name: unpack("i", saved["orders"][name]).tolist() for name in SORTS}
-        if any(len(order) != index.size or len(set(order)) != index.size or min(order, default=0) < 0 or max(order, default=-1) >= index.size
-               for order in orders.values()):  # fmt: skip
+        if not all(_is_permutation(order, index.size) for order in orders.values()):
             raise ValueError("saved index orders are not permutations")
         index._set_orders(orders)
         index._char_ranks = loaded_postings(saved["chars"])
@@ -340,3 +334,13 @@ class SearchIndex:
     def group_names(self, field_name: str, value: str) -> str:
         group = self.groups[field_name].get(value)
         return group.label if group else value
+
+
+def _is_permutation(order: list[int], size: int) -> bool:
+    """Whether `order` holds each of 0 … size - 1 once."""
+    return (
+        len(order) == size
+        and len(set(order)) == size
+        and min(order, default=0) >= 0
+        and max(order, default=-1) < size
+    )

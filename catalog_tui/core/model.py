@@ -73,7 +73,7 @@ class Source:
 
 
 def _sources(raw: Any) -> tuple[Source, ...]:
-    return tuple(Source(str(item["doc"]), str(item["quote"])) for item in raw) if raw else ()
+    return tuple(map(Source.from_dict, raw)) if raw else ()
 
 
 def _strings(raw: Any) -> tuple[str, ...]:

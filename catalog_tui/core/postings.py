@@ -51,10 +51,7 @@ def char_postings(texts: Iterable[str], size: int) -> dict[str, Postings]:
     are not, so Latin words are narrowed down by their letter pairs."""
     postings: defaultdict[str, list[int]] = defaultdict(list)
     for r, text in enumerate(texts):
-        keys = set(text)
-        for run in LATIN_RUN.findall(text):
-            keys.update(map(add, run, run[1:]))
-        for key in keys:
+        for key in keys_of(text):
             postings[key].append(r)
     return compact(postings, size)
 
@@ -65,7 +62,7 @@ def is_one_key(folded: str) -> bool:
 
 
 def keys_of(folded: str) -> set[str]:
-    """The postings keys a text has: its characters and Latin letter pairs."""
+    """The postings keys a (folded) text has: its characters and Latin letter pairs."""
     keys = set(folded)
     for run in LATIN_RUN.findall(folded):
         keys.update(map(add, run, run[1:]))

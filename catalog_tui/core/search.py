@@ -24,9 +24,7 @@ def pinyin_pattern(value: str) -> re.Pattern[str] | None:
     or a mix with hanzi: each letter either continues the current syllable or starts the next
     one, and each hanzi stands for one whole syllable. None when the value has no Latin letter.
     A digit after a letter may be a tone number (su1) or a real digit (第2季 as d2j): both read."""
-    normal = unicodedata.normalize("NFKC", value)
-    readings_of_digits = dict.fromkeys((strip_tones(normal), strip_tones(normal, numbers=False)))
-    bodies = [body for text in readings_of_digits if (body := _pattern_body(text))]
+    bodies = [_pattern_body(units) for units in _spellings(value)]
     if not bodies:
         return None
     return re.compile(bodies[0] if len(bodies) == 1 else "|".join(f"(?:{body})" for body in bodies))
@@ -35,19 +33,22 @@ def pinyin_pattern(value: str) -> re.Pattern[str] | None:
 def pinyin_units(value: str) -> tuple[tuple[Unit, ...], ...]:
     """The query as pinyin units (a letter or digit, or a Han character's readings), once per
     way of reading its digits (tone numbers or real digits); empty without a Latin letter."""
+    return tuple(tuple(readings(c) if is_han(c) else c for c in units) for units in _spellings(value))
+
+
+def _spellings(value: str) -> list[list[str]]:
+    """The query's letters, digits and hanzi, once per reading of its digits (a tone number or a
+    real digit), keeping only the readings that have a Latin letter (pinyin needs one)."""
     normal = unicodedata.normalize("NFKC", value)
     spellings = []
     for text in dict.fromkeys((strip_tones(normal), strip_tones(normal, numbers=False))):
         units = [c for c in text if c.isalnum() and (c.isascii() or is_han(c))]
         if any(c.isascii() and c.isalpha() for c in units):
-            spellings.append(tuple(readings(c) if is_han(c) else c for c in units))
-    return tuple(spellings)
+            spellings.append(units)
+    return spellings
 
 
-def _pattern_body(text: str) -> str:
-    units = [c for c in text if c.isalnum() and (c.isascii() or is_han(c))]
-    if not any(c.isascii() and c.isalpha() for c in units):
-        return ""
+def _pattern_body(units: list[str]) -> str:
     mark = re.escape(SYLLABLE_MARK)
     parts: list[str] = []
     previous_was_letter = False

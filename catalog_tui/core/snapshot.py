@@ -51,7 +51,7 @@ def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterat
 
 
 def read_snapshot(
-    tables: dict[str, dict[str, Any]], digest: str, progress: Callable[[int, int], None]
+    tables: dict[str, dict[str, Any]], digest: str, progress: Callable[[int, int], None] | None = None
 ) -> tuple[Catalog, SearchIndex]:
     """The catalogue and index of a snapshot of the catalogue with content hash `digest`.
     SnapshotStale for another catalogue's; ValueError, KeyError, TypeError (and the like) for a
@@ -86,11 +86,12 @@ def read_snapshot(
         hay.append(texts[1])
         titles.append(texts[2])
         titles_en.append(texts[3])
-        if done % step == 0:
+        if progress is not None and done % step == 0:
             progress(done, total)
     catalog.works = LazyWorks(work_rows, _work_from_row)
     index = SearchIndex.from_saved(catalog, columns, tables[INDEX_TABLE]["1"])
-    progress(total, total)
+    if progress is not None:
+        progress(total, total)
     return catalog, index
 
 

@@ -282,12 +282,8 @@ class Store:
                 reason = "the seeded snapshot was unreadable"
                 broken_snapshot = True
         _report(progress, "reading catalogue", 0, 1)
-
-        def reading(done: int, total: int) -> None:  # characters of the catalogue parsed
-            _report(progress, "reading catalogue", done, total)
-
-        # Raises CatalogError before anything is changed.
-        catalog = load_catalog(catalog_path, progress=reading if progress is not None else None)
+        # Raises CatalogError before anything is changed. Its progress counts characters parsed.
+        catalog = load_catalog(catalog_path, progress=_stage(progress, "reading catalogue"))
         self.repair()
         if broken_snapshot and self.snapshot_path.exists():
             with self._writing(self.snapshot_path, "cannot move the broken snapshot aside"):
@@ -358,11 +354,7 @@ class Store:
         tables = AtomicJSONStorage(self.snapshot_path).read()
         if tables is None:
             raise ValueError("empty snapshot")
-
-        def reading(done: int, total: int) -> None:
-            _report(progress, "reading store", done, total)
-
-        return read_snapshot(tables, digest, reading)
+        return read_snapshot(tables, digest, _stage(progress, "reading store"))
 
     # User tables -------------------------------------------------------------------------------
 
@@ -415,6 +407,13 @@ class Store:
         self.repair()
         with self._writing(self.path):
             self._table("saved_searches").remove(Query().name == name)
+
+
+def _stage(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
+    """A (done, total) callback reporting one stage, or None without a progress callback."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(stage, done, total)
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:

@@ -137,9 +137,11 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def sort_key(text: str) -> str:
-    """A pinyin sort key, so 阿 sorts before 宝 and Latin titles interleave by sound."""
-    return " ".join(slot[0] for slot in syllables(text)) or fold(text)
+def sort_key(text: str, slots: list[tuple[str, ...]] | None = None) -> str:
+    """A pinyin sort key, so 阿 sorts before 宝 and Latin titles interleave by sound (`slots`:
+    the text's syllables() when the caller has them already)."""
+    slots = syllables(text) if slots is None else slots
+    return " ".join(slot[0] for slot in slots) or fold(text)
 
 
 # C0/C1 controls (ESC sequences could move the cursor or retitle the terminal), bidi overrides
