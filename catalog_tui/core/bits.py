@@ -49,7 +49,7 @@ def ranks(bits: int, size: int) -> list[int]:
         return list(compress(range(size), flags(bits, size)))
     # Few members: find them one by one in the binary digits rather than walk every rank.
     digits = bin(bits)[:1:-1]
-    found = []
+    found: list[int] = []
     at = digits.find("1")
     while at >= 0:
         found.append(at)
@@ -59,7 +59,7 @@ def ranks(bits: int, size: int) -> list[int]:
 
 def first(bits: int, count: int) -> list[int]:
     """The `count` lowest ranks in the set (fewer when it is smaller)."""
-    found = []
+    found: list[int] = []
     while bits and len(found) < count:
         lowest = bits & -bits
         found.append(lowest.bit_length() - 1)

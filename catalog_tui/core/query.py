@@ -12,6 +12,7 @@ Full-width forms （ ） ｜ ： ＂ “ ” work like their ASCII twins, so IME
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .text import display_width
@@ -38,14 +39,14 @@ class QueryError(ValueError):
     """A malformed query: the message and the 0-based position in the query it refers to."""
 
     def __init__(
-        self, message: str, position: int, code: str = "", params: dict[str, object] | None = None
+        self, message: str, position: int, code: str = "", params: Mapping[str, object] | None = None
     ) -> None:
         super().__init__(message)
         self.message = message
         self.position = position
         # A stable code and its values, so an interface can say the same in another language.
         self.code = code
-        self.params = params or {}
+        self.params = dict(params or {})
 
     def __str__(self) -> str:
         return f"{self.message} (at column {self.position + 1})"
