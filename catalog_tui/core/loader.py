@@ -31,6 +31,7 @@ from catalog_tui.core.model import (
     Document,
 )
 from catalog_tui.core.yaml_events import Progress, load_single_data
+from catalog_tui.core.yaml_strict import strict_loader
 
 # Safe loaders only: tags such as !!python/object are refused by their constructor, never run.
 _Loader: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
@@ -227,7 +228,10 @@ def _passing_on_errors(progress: Progress) -> Progress:
 
 def _parse(text: str, name: str, progress: Progress | None = None) -> Any:
     try:
-        return load_single_data(_Loader, text, None if progress is None else _passing_on_errors(progress))
+        loader_class = strict_loader(_Loader)
+        return load_single_data(
+            loader_class, text, None if progress is None else _passing_on_errors(progress)
+        )
     except _ProgressRaised as carrier:
         raise carrier.error from carrier.error.__cause__
     except yaml.MarkedYAMLError as error:
@@ -249,7 +253,9 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, name: str) -> Catalo
         if error.context_mark is not None and mark is not None and error.context_mark.line != mark.line:
             message += f" started at line {error.context_mark.line + 1}"
         message += ")"
-    if "constructor for the tag" in message:
+    if "maximum nesting depth" in message:  # libyaml's own limit (PyYAML >= 6.0.3 wheels), above ours
+        message = f"the catalogue is nested more than {_MAX_DEPTH} levels deep"
+    elif "constructor for the tag" in message:
         message += "; only plain YAML is allowed in a catalogue"
     if mark is None:
         return _fail(name, message)
@@ -325,9 +331,15 @@ def _check_year(v: _Validator, value: Any, where: Path, key: str) -> None:
         v.report((*where, key), f"year {value} is outside 1900..2100")
 
 
+# The store (orjson) holds 64-bit integers; a figure beyond them could be validated but never seeded.
+_SMALLEST, _LARGEST = -(2**63), 2**63 - 1
+
+
 def _check_number(v: _Validator, value: Any, where: Path, key: str) -> None:
     if type(value) is not int and (type(value) is not float or not math.isfinite(value)):
         v.report((*where, key), _expected("a finite number", value))
+    elif type(value) is int and not _SMALLEST <= value <= _LARGEST:
+        v.report((*where, key), f"{_show(value)} is out of range ({_SMALLEST} to {_LARGEST})")
 
 
 def _check_strings(v: _Validator, value: Any, where: Path, key: str) -> None:
