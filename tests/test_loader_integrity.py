@@ -4,12 +4,25 @@ words with file:line:col, by the fast event builder and by the SafeLoader fallba
 
 from __future__ import annotations
 
+import os
+import threading
+from pathlib import Path
+
 import pytest
 import yaml
 from conftest import catalog_data, dump_catalog
 
 from catalog_tui.core import loader
-from catalog_tui.core.loader import CatalogError, Problem, parse_catalog_text
+from catalog_tui.core.loader import (
+    ENV_MAX_CATALOG,
+    ENV_PIPE_WAIT,
+    CatalogError,
+    Problem,
+    load_catalog,
+    parse_catalog_text,
+)
+
+needs_dev_fd = pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="no /dev/fd")
 
 
 @pytest.fixture(params=["libyaml", "python"])
@@ -95,3 +108,85 @@ def test_libyamls_own_nesting_limit_reads_as_ours() -> None:
     (problem,) = problems_of("works: " + "[" * 5000 + "]" * 5000)
     assert problem.message == "the catalogue is nested more than 64 levels deep"
     assert problem.line == 1 and problem.column is not None
+
+
+# Reading the file once: pipes, FIFOs, devices and size (item 9) ----------------------------------
+
+
+def piped(tmp_path: Path, payload: bytes) -> str:
+    """A pipe's read end as a path (what `<(…)` gives), with a thread writing `payload` into it."""
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        with os.fdopen(write_end, "wb") as stream:
+            stream.write(payload)
+
+    threading.Thread(target=write, daemon=True).start()
+    return f"/dev/fd/{read_end}"
+
+
+@needs_dev_fd
+def test_a_pipe_is_read_once_and_validated(tmp_path: Path) -> None:
+    text = dump_catalog(catalog_data()).encode()
+    assert len(load_catalog(piped(tmp_path, text)).works) == len(catalog_data()["works"])
+
+
+@needs_dev_fd
+def test_seeding_from_a_pipe_hashes_and_parses_the_same_bytes(run, tmp_path: Path, db_path: Path) -> None:
+    text = dump_catalog(catalog_data()).encode()
+    code, out, err = run("seed", "--catalog", piped(tmp_path, text), "--db", str(db_path))
+    assert (code, err) == (0, "")
+    assert "seeded" in out and f"{len(catalog_data()['works'])} works" in out
+    code, out, _ = run("seed", "--catalog", piped(tmp_path, text), "--db", str(db_path))
+    assert code == 0 and "already up to date" in out  # the same content: the same hash
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_nobody_writes_to_is_a_clear_error_not_a_hang(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fifo = tmp_path / "catalog.fifo"
+    os.mkfifo(fifo)
+    monkeypatch.setenv(ENV_PIPE_WAIT, "0.2")
+    code, _, err = run("validate", str(fifo))
+    assert code == 2
+    assert err.startswith(f"{fifo}: nothing arrived in 0.2 s (a pipe nobody writes to?)")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+@pytest.mark.parametrize("command", ["validate", "seed"])
+def test_a_device_is_refused_before_reading_it(run, db_path: Path, command: str) -> None:
+    args = ("validate", "/dev/zero") if command == "validate" else ("seed", "--catalog", "/dev/zero")
+    code, _, err = run(*args, "--db", str(db_path))
+    assert code == 2
+    assert err.startswith("/dev/zero: is a device, not a catalogue file")
+    assert not db_path.parent.exists() or list(db_path.parent.iterdir()) == []
+
+
+def test_a_catalogue_beyond_the_size_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"# " + b"x" * (1 << 20) + b"\nworks: []\n")
+    monkeypatch.setenv(ENV_MAX_CATALOG, "1")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    assert str(caught.value) == f"{path}: is larger than 1 MiB; set {ENV_MAX_CATALOG} to allow more"
+    monkeypatch.setenv(ENV_MAX_CATALOG, "2")
+    assert load_catalog(path).works == []
+
+
+@needs_dev_fd
+def test_a_pipe_beyond_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_MAX_CATALOG, "1")
+    with pytest.raises(CatalogError, match="is larger than 1 MiB"):
+        load_catalog(piped(tmp_path, b"#" * (3 << 20)))
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "lots"])
+def test_a_bad_size_limit_is_named(catalog_file: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv(ENV_MAX_CATALOG, value)
+    with pytest.raises(
+        CatalogError, match=f"CATALOG_TUI_MAX_CATALOG_MIB must be a positive number, not '{value}'"
+    ):
+        load_catalog(catalog_file)

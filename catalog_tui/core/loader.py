@@ -12,6 +12,8 @@ import gc
 import math
 import os
 import re
+import select
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -112,17 +114,33 @@ def catalog_data(path: str | os.PathLike[str], progress: Progress | None = None)
     """
     name = os.fsdecode(path)
     with gc_paused():
-        return _validated_data(_decode(_read_bytes(path, name), name), name, progress)
+        return _validated_data(decode_catalog(read_catalog_bytes(path), name), name, progress)
 
 
 def _fail(name: str, message: str, line: int | None = None, column: int | None = None) -> CatalogError:
     return CatalogError([Problem(name, line, column, message)])
 
 
-def _read_bytes(path: str | os.PathLike[str], name: str) -> bytes:
+ENV_MAX_CATALOG = "CATALOG_TUI_MAX_CATALOG_MIB"
+ENV_PIPE_WAIT = "CATALOG_TUI_PIPE_WAIT"
+DEFAULT_MAX_CATALOG_MIB = 512  # a 1,000,000-work catalogue is about 400 MiB
+DEFAULT_PIPE_WAIT = 30.0  # seconds a pipe may stay silent (a FIFO nobody writes to)
+_CHUNK = 1 << 20
+
+
+def read_catalog_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The catalogue file's bytes, read once: a regular file, or a pipe or FIFO (`<(…)`,
+    `/dev/stdin`) read until its writer closes it. Devices (a terminal, /dev/zero), sockets and
+    folders are refused; so is anything over the size limit ($CATALOG_TUI_MAX_CATALOG_MIB) and a
+    pipe silent for $CATALOG_TUI_PIPE_WAIT seconds, which would otherwise hang."""
+    name = os.fsdecode(path)
+    limit = _env_number(name, ENV_MAX_CATALOG, DEFAULT_MAX_CATALOG_MIB) * (1 << 20)
+    # Non-blocking, so that opening a FIFO without a writer returns at once instead of hanging.
+    flags = (
+        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    )
     try:
-        with open(path, "rb") as stream:
-            return stream.read()
+        descriptor = os.open(path, flags)
     except FileNotFoundError:
         raise _fail(name, "no such file") from None
     except IsADirectoryError:
@@ -131,9 +149,70 @@ def _read_bytes(path: str | os.PathLike[str], name: str) -> bytes:
         raise _fail(name, "permission denied") from None
     except (OSError, ValueError) as error:  # ValueError: a NUL in the path
         raise _fail(name, f"cannot read the file: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        info = os.fstat(descriptor)
+        mode = info.st_mode
+        if stat.S_ISREG(mode):
+            if info.st_size > limit:
+                raise _too_large(name, limit)
+            return _read_all(descriptor, name, limit, None)
+        if stat.S_ISFIFO(mode):
+            return _read_all(descriptor, name, limit, _env_number(name, ENV_PIPE_WAIT, DEFAULT_PIPE_WAIT))
+        if stat.S_ISDIR(mode):
+            raise _fail(name, "is a directory, not a catalogue file")
+        kind = "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+        raise _fail(name, f"is {kind}, not a catalogue file (give a file or a pipe)")
+    except OSError as error:
+        raise _fail(name, f"cannot read the file: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
 
 
-def _decode(raw: bytes, name: str) -> str:
+def _read_all(descriptor: int, name: str, limit: int, wait: float | None) -> bytes:
+    """Read to the end; `wait` (for pipes) is how long to wait for each next chunk."""
+    poller = select.poll() if wait is not None and hasattr(select, "poll") else None
+    if poller is not None:
+        poller.register(descriptor, select.POLLIN)
+    elif wait is not None:  # no poll(): block as a plain read would
+        os.set_blocking(descriptor, True)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if poller is not None and wait is not None and not poller.poll(wait * 1000):
+            raise _fail(
+                name,
+                f"nothing arrived in {wait:g} s (a pipe nobody writes to?); set {ENV_PIPE_WAIT} to wait longer",
+            )
+        try:
+            chunk = os.read(descriptor, _CHUNK)
+        except BlockingIOError:
+            continue
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(name, limit)
+        chunks.append(chunk)
+
+
+def _too_large(name: str, limit: int) -> CatalogError:
+    return _fail(name, f"is larger than {limit >> 20} MiB; set {ENV_MAX_CATALOG} to allow more")
+
+
+def _env_number(name: str, variable: str, default: float) -> Any:
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
+    try:
+        value = type(default)(text)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise _fail(name, f"${variable} must be a positive number, not {_show(text)}")
+    return value
+
+
+def decode_catalog(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8")  # a BOM survives as U+FEFF and is dropped with the text's
     except UnicodeDecodeError as error:

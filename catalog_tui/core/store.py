@@ -25,7 +25,7 @@ from tinydb.table import Table
 
 from .atomic import AtomicJSONStorage, atomic_write_bytes, file_lock, loads_json
 from .index import SearchIndex, derive
-from .loader import load_catalog
+from .loader import decode_catalog, parse_catalog_text, read_catalog_bytes
 from .model import Catalog
 from .snapshot import SCHEMA_VERSION, SnapshotStale, read_snapshot, snapshot_chunks
 
@@ -261,10 +261,10 @@ class Store:
         """The catalogue from the snapshot when it matches the catalogue file's content, else a
         fresh seed. A catalogue that fails validation raises CatalogError and changes nothing."""
         catalog_path = Path(catalog_path)
-        try:
-            digest = content_hash(catalog_path.read_bytes())
-        except OSError:
-            digest = ""  # the loader below says what is wrong with the file
+        # Read once: the hash and the parse see the same bytes, and a pipe can be read only once.
+        # Raises CatalogError (before anything is changed) for a file that cannot be read.
+        raw = read_catalog_bytes(catalog_path)
+        digest = content_hash(raw)
         broken_snapshot = False
         if self._problem is not None:
             reason: str | None = f"the store file was damaged: {self._problem}"
@@ -282,8 +282,11 @@ class Store:
                 reason = "the seeded snapshot was unreadable"
                 broken_snapshot = True
         _report(progress, "reading catalogue", 0, 1)
+        text = decode_catalog(raw, os.fsdecode(catalog_path))
+        del raw  # the text alone is in memory while it is parsed
         # Raises CatalogError before anything is changed. Its progress counts characters parsed.
-        catalog = load_catalog(catalog_path, progress=_stage(progress, "reading catalogue"))
+        catalog = parse_catalog_text(text, os.fsdecode(catalog_path), _stage(progress, "reading catalogue"))
+        del text
         self.repair()
         if broken_snapshot and self.snapshot_path.exists():
             with self._writing(self.snapshot_path, "cannot move the broken snapshot aside"):
