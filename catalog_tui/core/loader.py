@@ -236,6 +236,11 @@ def _validated_data(text: str, name: str, progress: Progress | None = None) -> d
     return data
 
 
+def validation_problems(data: Any) -> list[str]:
+    """What the catalogue checks find wrong with plain catalogue data, unlocated ("works[2].year: …")."""
+    return [f"{_format_path(issue.path)}: {issue.message}" for issue in _Validator().run(data)]
+
+
 def _may_have_alias(text: str) -> bool:
     # An alias starts a node: at a line start or after an indicator, blanks aside. Prose such as
     # "a *b*" is skipped; other false hits only cost an event scan.

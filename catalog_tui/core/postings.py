@@ -37,11 +37,23 @@ def saved_postings(postings: dict[str, Postings]) -> dict[str, str]:
     }
 
 
-def loaded_postings(saved: dict[str, str]) -> dict[str, Postings]:
+def loaded_postings(saved: dict[str, str], space: int) -> dict[str, Postings]:
+    """The postings `saved_postings` wrote; ValueError (or TypeError) unless every rank or code
+    is below `space`, so that a damaged snapshot is rebuilt rather than searched."""
+    if type(saved) is not dict:
+        raise TypeError("saved postings are not a mapping")
     loaded: dict[str, Postings] = {}
     for key, text in saved.items():
         kind, _, packed = text.partition(":")
-        loaded[key] = bits.from_text(packed) if kind == "b" else unpack(kind, packed)
+        if kind == "b":
+            found: Postings = bits.from_text(packed)
+            if found.bit_length() > space:
+                raise ValueError(f"postings of {key!r} beyond the works")
+        else:
+            found = unpack(kind, packed)
+            if found and (min(found) < 0 or max(found) >= space):
+                raise ValueError(f"postings of {key!r} beyond the works")
+        loaded[key] = found
     return loaded
 
 

@@ -27,7 +27,14 @@ from .atomic import AtomicJSONStorage, atomic_write_bytes, file_lock, loads_json
 from .index import SearchIndex, derive
 from .loader import decode_catalog, parse_catalog_text, read_catalog_bytes
 from .model import Catalog
-from .snapshot import SCHEMA_VERSION, SnapshotStale, read_snapshot, snapshot_chunks
+from .snapshot import (
+    SCHEMA_VERSION,
+    SnapshotDamaged,
+    SnapshotStale,
+    read_snapshot,
+    snapshot_chunks,
+    snapshot_tables,
+)
 
 ENV_DB = "CATALOG_TUI_DB"
 USER_TABLES = ("selection", "saved_searches")
@@ -278,6 +285,9 @@ class Store:
                 return Loaded(catalog, index, report)
             except SnapshotStale as stale:
                 reason = str(stale)
+            except SnapshotDamaged as damaged:
+                reason = f"the seeded snapshot was unreadable: {damaged}"
+                broken_snapshot = True
             except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeDecodeError):
                 reason = "the seeded snapshot was unreadable"
                 broken_snapshot = True
@@ -354,9 +364,7 @@ class Store:
 
     def _read_snapshot(self, digest: str, progress: Progress | None) -> tuple[Catalog, SearchIndex]:
         _report(progress, "reading store", 0, 1)
-        tables = AtomicJSONStorage(self.snapshot_path).read()
-        if tables is None:
-            raise ValueError("empty snapshot")
+        tables = snapshot_tables(self.snapshot_path.read_bytes())
         return read_snapshot(tables, digest, _stage(progress, "reading store"))
 
     # User tables -------------------------------------------------------------------------------
