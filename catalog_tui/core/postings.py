@@ -46,14 +46,15 @@ def loaded_postings(saved: dict[str, str], space: int) -> dict[str, Postings]:
     for key, text in saved.items():
         kind, _, packed = text.partition(":")
         if kind == "b":
-            found: Postings = bits.from_text(packed)
-            if found.bit_length() > space:
+            members = bits.from_text(packed)
+            if members.bit_length() > space:
                 raise ValueError(f"postings of {key!r} beyond the works")
+            loaded[key] = members
         else:
-            found = unpack(kind, packed)
-            if found and (min(found) < 0 or max(found) >= space):
+            ranks = unpack(kind, packed)
+            if ranks and (min(ranks) < 0 or max(ranks) >= space):
                 raise ValueError(f"postings of {key!r} beyond the works")
-        loaded[key] = found
+            loaded[key] = ranks
     return loaded
 
 
