@@ -129,7 +129,10 @@ def _open_library(args: argparse.Namespace, force: bool = False):  # -> Library
     from .core.library import Library
 
     progress = _progress_bar() if sys.stderr.isatty() else None
-    return Library.open(_catalog_path(args), args.db, force=force, progress=progress)
+    library = Library.open(_catalog_path(args), args.db, force=force, progress=progress)
+    if library.report.damage and args.command != "seed":  # seed's own report says it on stdout
+        print(f"catalog-tui: warning: {_clean(library.report.damage)}", file=sys.stderr)
+    return library
 
 
 def _progress_bar():  # -> Progress
@@ -251,6 +254,9 @@ def _seed(args: argparse.Namespace) -> int:
     if kept:
         print(f"kept from it: {kept.get('selection', 0)} selected work(s), "
               f"{kept.get('saved_searches', 0)} saved search(es)")  # fmt: skip
+    earlier = [b for b in library.store.user_backups() if b not in library.report.backups]
+    if earlier:  # an earlier command repaired the store: "up to date" must not hide it
+        print(f"note: {len(earlier)} earlier damaged store file(s) kept; the latest is {earlier[-1]}")
     return 0
 
 

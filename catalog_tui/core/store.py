@@ -11,7 +11,10 @@ Two TinyDB files live side by side:
 
 from __future__ import annotations
 
+import errno
+import glob
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +26,14 @@ from typing import Any
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
-from .atomic import AtomicJSONStorage, atomic_write_bytes, file_lock, loads_json
+from .atomic import (
+    UTF8_BOM,
+    AtomicJSONStorage,
+    atomic_write_bytes,
+    file_lock,
+    loads_json,
+    remove_stale_temporaries,
+)
 from .index import SearchIndex, derive
 from .loader import decode_catalog, parse_catalog_text, read_catalog_bytes
 from .model import Catalog
@@ -82,6 +92,7 @@ class SeedReport:
     db_path: Path
     counts: dict[str, int] = field(default_factory=dict)
     backups: list[Path] = field(default_factory=list)
+    damage: str | None = None  # Store.damage_notice() when this open repaired the user file
 
     def summary(self) -> str:
         counts = ", ".join(f"{n} {section}" for section, n in self.counts.items())
@@ -158,13 +169,40 @@ def _check_user_data(data: Any) -> tuple[str | None, dict[str, dict[str, Any]]]:
 
 
 def _check_user_file(payload: bytes | None) -> tuple[str | None, dict[str, dict[str, Any]]]:
-    if payload is None or not payload.strip():
+    payload = (payload or b"").removeprefix(UTF8_BOM)  # an editor's BOM: read through, not damage
+    if not payload.strip():
         return None, {}  # no store yet, or an empty file: nothing to keep, nothing lost
     try:
         data = loads_json(payload)
     except (ValueError, UnicodeDecodeError):
-        return "not valid JSON (truncated or overwritten?)", {}
+        text = payload.decode("utf-8", "replace")
+        try:  # NaN or Infinity: Python's json reads them, orjson (and TinyDB here) does not
+            problem, kept = _check_user_data(json.loads(text))
+        except ValueError:
+            return "not valid JSON (truncated or overwritten?)", _salvage(text)
+        return "; ".join(filter(None, ("not strict JSON (NaN or Infinity)", problem))), kept
     return _check_user_data(data)
+
+
+def _salvage(text: str) -> dict[str, dict[str, Any]]:
+    """The selection and saved-search rows that still parse in a file that does not: each
+    `{` is tried as the start of a row, and a row found is skipped whole."""
+    decoder = json.JSONDecoder()
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in USER_TABLES}
+    at = text.find("{", 1)
+    while at != -1:
+        try:
+            row, end = decoder.raw_decode(text, at)
+        except ValueError:
+            row, end = None, at + 1
+        table = next((name for name in USER_TABLES if type(row) is dict and _ROW_CHECKS[name](row)), None)
+        if table is None:
+            end = at + 1  # a table, a filter or a broken row: look inside it
+        else:
+            rows[table].append(row)
+        at = text.find("{", end)
+    rows["selection"] = list({row["work_id"]: row for row in rows["selection"]}.values())
+    return {name: {str(n): row for n, row in enumerate(found, 1)} for name, found in rows.items() if found}
 
 
 # The store ---------------------------------------------------------------------------------------
@@ -183,7 +221,10 @@ class Store:
         self.lock_path = self.path.with_name(f"{self.path.name}.lock")
         self.backups: list[Path] = []
         self.kept: dict[str, int] = {}  # rows of each user table kept from a repaired file
+        self.damage: str | None = None  # what repair() found wrong with the user file
         self._problem, _ = self._inspect()
+        # Temporary files a killed seed left: garbage, not store content (kept if in use).
+        remove_stale_temporaries(self.path.parent, (self.path.name, self.snapshot_path.name))
         self.db = TinyDB(self.path, storage=AtomicJSONStorage)
 
     def _read_user_bytes(self) -> bytes | None:
@@ -202,10 +243,30 @@ class Store:
     def needs_repair(self) -> bool:
         return self._problem is not None
 
+    def user_backups(self) -> list[Path]:
+        """Backups of damaged user files next to the store, oldest first."""
+        try:
+            return sorted(self.path.parent.glob(f"{glob.escape(self.path.name)}.broken-*"))
+        except OSError:
+            return []
+
+    def _refuse_read_only(self, *targets: Path) -> None:
+        """A file without write permission is a user's "do not change": replacing it atomically
+        would succeed (the folder is writable, or we are root) and silently undo that."""
+        for target in targets:
+            try:
+                mode = target.stat().st_mode
+            except OSError:
+                continue  # absent (created on write) or unreadable (the write says so)
+            if not mode & 0o222:
+                raise StoreError(errno.EACCES, "the store file is read-only; make it writable to change it",
+                                 str(target))  # fmt: skip
+
     @contextmanager
     def _writing(self, target: Path, action: str = "cannot write the store") -> Iterator[None]:
         """Create the folder if need be and hold the lock; any OSError becomes a StoreError that
         names `target`. Writes are atomic, so a failed one leaves every file as it was."""
+        self._refuse_read_only(target)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -231,6 +292,7 @@ class Store:
                 self.backups.append(self._back_up(self.path, payload))
                 AtomicJSONStorage(self.path).write(kept)
                 self.kept = {name: len(kept.get(name, {})) for name in USER_TABLES}
+                self.damage = problem
         self._problem = None
 
     def _backup_name(self, path: Path, n: int) -> Path:
@@ -291,6 +353,7 @@ class Store:
             except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeDecodeError):
                 reason = "the seeded snapshot was unreadable"
                 broken_snapshot = True
+        self._refuse_read_only(self.path, self.snapshot_path)  # before any of the two is written
         _report(progress, "reading catalogue", 0, 1)
         text = decode_catalog(raw, os.fsdecode(catalog_path))
         del raw  # the text alone is in memory while it is parsed
@@ -311,7 +374,17 @@ class Store:
              "seeded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "counts": catalog.counts()}
         )  # fmt: skip
         report = SeedReport(True, reason, catalog_path, self.path, catalog.counts(), list(self.backups))
+        report.damage = self.damage_notice()
         return Loaded(catalog, index, report)
+
+    def damage_notice(self) -> str | None:
+        """One line on a damaged user file this store repaired: what, where its bytes are, what was kept."""
+        backup = next((b for b in self.backups if b.name.startswith(f"{self.path.name}.broken-")), None)
+        if self.damage is None or backup is None:
+            return None
+        selected, searches = self.kept.get("selection", 0), self.kept.get("saved_searches", 0)
+        return (f"the store file was damaged ({self.damage}); its bytes are kept in {backup}; "
+                f"carried over: {selected} selected work(s), {searches} saved search(es)")  # fmt: skip
 
     def discard_snapshot(self) -> None:
         """Move an unusable snapshot aside, so the next open_catalog reseeds."""
