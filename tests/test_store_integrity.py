@@ -7,6 +7,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
+import subprocess
+import sys
+import time
 from array import array
 from pathlib import Path
 from typing import Any
@@ -14,7 +18,9 @@ from typing import Any
 import pytest
 from conftest import SU_DONG_PO, XING_SHI, catalog_data
 
+from catalog_tui.core import atomic
 from catalog_tui.core.library import Library
+from catalog_tui.core.store import StoreError
 
 
 def snapshot_of(db_path: Path) -> Path:
@@ -163,3 +169,174 @@ def test_a_flipped_byte_that_leaves_valid_json_is_caught_by_the_checksum(
     finally:
         library.close()
     assert reopen(catalog_file, db_path).report.seeded is False
+
+
+# A damaged user file: reported by every command, readable rows carried over (item 5) -------------
+
+
+def _flip_inside_second_row(payload: bytes) -> bytes:
+    at = payload.index(SU_DONG_PO.encode())
+    return payload[: at - 3] + b"x" + payload[at - 2 :]  # `"work_id":"…` loses its closing quote
+
+
+DAMAGED = {
+    "flipped-byte": (_flip_inside_second_row, "not valid JSON (truncated or overwritten?)", 1),
+    "nan": (
+        lambda p: p.replace(b'"work_id"', b'"n":NaN,"work_id"', 1),
+        "not strict JSON (NaN or Infinity)",
+        2,
+    ),
+}
+
+
+@pytest.mark.parametrize("command", ["search", "export"])
+@pytest.mark.parametrize("case", DAMAGED.values(), ids=DAMAGED.keys())
+def test_every_command_says_when_it_repaired_the_store(
+    run, catalog_file: Path, db_path: Path, tmp_path: Path, command: str, case
+) -> None:
+    damage, problem, selected = case
+    seeded(catalog_file, db_path, selection=[XING_SHI, SU_DONG_PO], searches=1)
+    db_path.write_bytes(damage(db_path.read_bytes()))
+    extra = ("-o", str(tmp_path / "out.yaml")) if command == "export" else ()
+    code, _, err = run(command, "xingshi", *extra, "--catalog", str(catalog_file), "--db", str(db_path))
+    assert code == 0
+    (backup,) = sorted(db_path.parent.glob("store.json.broken-*"))
+    warning = (
+        f"catalog-tui: warning: the store file was damaged ({problem}); its bytes are kept in {backup}; "
+        f"carried over: {selected} selected work(s), 1 saved search(es)\n"
+    )
+    assert err.startswith(warning)
+    library = Library.open(catalog_file, db_path)
+    try:
+        assert XING_SHI in library.store.selected_ids()
+        assert [s["name"] for s in library.store.saved_searches()] == ["search-0"]
+    finally:
+        library.close()
+    # The next seed does not hide it behind "already up to date".
+    code, out, _ = run("seed", "--catalog", str(catalog_file), "--db", str(db_path))
+    assert code == 0
+    assert f"note: 1 earlier damaged store file(s) kept; the latest is {backup}" in out
+
+
+def test_a_bom_an_editor_added_is_read_through_not_damage(run, catalog_file: Path, db_path: Path) -> None:
+    seeded(catalog_file, db_path, selection=[XING_SHI])
+    db_path.write_bytes(b"\xef\xbb\xbf" + db_path.read_bytes())
+    code, _, err = run("search", "xingshi", "--catalog", str(catalog_file), "--db", str(db_path))
+    assert code == 0 and "warning" not in err
+    assert list(db_path.parent.glob("store.json.broken-*")) == []
+    library = Library.open(catalog_file, db_path)
+    try:
+        assert library.report.seeded is False
+        assert library.store.selected_ids() == [XING_SHI]
+        library.store.set_selected([SU_DONG_PO])  # and it is written back without the BOM
+    finally:
+        library.close()
+    assert json.loads(db_path.read_bytes())["selection"]
+
+
+# Orphaned temporary files (item 10) -------------------------------------------------------------
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_temp_files_a_killed_seed_left_are_removed_by_the_next_run(
+    run, catalog_file: Path, db_path: Path
+) -> None:
+    seeded(catalog_file, db_path)
+    folder = db_path.parent
+    orphans = [
+        folder / f".store.catalog.json.abcd1234.{_dead_pid()}.catalog-tui.tmp",
+        folder / f".store.json.abcd1234.{_dead_pid()}.catalog-tui.tmp",
+        folder / ".store.catalog.json.k2j3h4g5.tmp",  # an earlier version's name: by age
+    ]
+    for orphan in orphans:
+        orphan.write_bytes(b"{" * 1000)
+    old = time.time() - 2 * 3600
+    os.utime(orphans[2], (old, old))
+    live = folder / f".store.json.live0001.{os.getppid()}.catalog-tui.tmp"  # a running process's
+    live.write_bytes(b"{")
+    someone_elses = folder / ".notes.txt.abcdefgh.tmp"  # not a temporary of this store's files
+    someone_elses.write_bytes(b"x")
+    os.utime(someone_elses, (old, old))
+    code, out, _ = run("seed", "--catalog", str(catalog_file), "--db", str(db_path))
+    assert code == 0 and "already up to date" in out
+    assert [p for p in orphans if p.exists()] == []
+    assert live.exists() and someone_elses.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock")
+def test_a_temp_file_locked_by_a_live_writer_is_never_removed(tmp_path: Path) -> None:
+    import fcntl
+
+    live = tmp_path / f".out.yaml.abcd1234.{_dead_pid()}.catalog-tui.tmp"  # e.g. another pid namespace
+    live.write_bytes(b"partial")
+    with open(live, "rb") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        assert atomic.remove_stale_temporaries(tmp_path) == []
+        assert live.exists()
+    assert atomic.remove_stale_temporaries(tmp_path) == [live]
+
+
+def test_an_interrupted_export_leaves_nothing_the_next_export_keeps(
+    run, catalog_file: Path, db_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "exports" / "out.yaml"
+    target.parent.mkdir()
+    orphan = target.parent / f".out.yaml.abcd1234.{_dead_pid()}.catalog-tui.tmp"
+    orphan.write_bytes(b"half an export")
+    code, _, err = run("export", "", "-o", str(target), "--catalog", str(catalog_file), "--db", str(db_path))
+    assert code == 0, err
+    assert sorted(p.name for p in target.parent.iterdir()) == ["out.yaml"]
+
+
+def test_temp_files_are_named_for_their_target_and_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    real_replace = os.replace
+
+    def replace(source: Any, target: Any) -> None:
+        seen.append(Path(source).name)
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    atomic.atomic_write_bytes(tmp_path / "store.json", b"{}")
+    (name,) = seen
+    assert name.startswith(".store.json.") and name.endswith(f".{os.getpid()}.catalog-tui.tmp")
+
+
+# A read-only store is not rewritten (item 11) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("read_only", ["store.json", "store.catalog.json"])
+def test_a_read_only_store_file_is_refused_not_silently_rewritten(
+    run, catalog_file: Path, db_path: Path, read_only: str
+) -> None:
+    seeded(catalog_file, db_path, selection=[XING_SHI])
+    protected = db_path.with_name(read_only)
+    protected.chmod(0o444)
+    before = {p.name: p.read_bytes() for p in db_path.parent.iterdir() if p.is_file()}
+    code, _, err = run("seed", "--force", "--catalog", str(catalog_file), "--db", str(db_path))
+    assert code == 1
+    assert err == f"catalog-tui: the store file is read-only; make it writable to change it ({protected})\n"
+    assert {p.name: p.read_bytes() for p in db_path.parent.iterdir() if p.is_file()} == before
+    # Reading still works.
+    code, out, _ = run("search", "xingshi", "--catalog", str(catalog_file), "--db", str(db_path))
+    assert code == 0 and XING_SHI in out
+
+
+def test_a_read_only_user_file_refuses_selection_changes(catalog_file: Path, db_path: Path) -> None:
+    seeded(catalog_file, db_path, selection=[XING_SHI])
+    db_path.chmod(0o444)
+    library = Library.open(catalog_file, db_path)
+    try:
+        with pytest.raises(StoreError, match="read-only"):
+            library.store.set_selected([SU_DONG_PO])
+        assert library.store.selected_ids() == [XING_SHI]
+    finally:
+        library.close()
+    assert oct(db_path.stat().st_mode & 0o777) == "0o444"
