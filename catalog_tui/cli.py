@@ -53,14 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(validate)
 
     search = commands.add_parser("search", help="print the works matching a query (or @saved-search)")
-    search.add_argument("query", help="e.g. sudongpo, 'campaign:旅行 -type:documentary', 'year:2023..2025'")
+    search.add_argument(
+        "query", nargs="?", help="e.g. sudongpo, 'campaign:旅行 -type:documentary', 'year:2023..2025'"
+    )
     search.add_argument("--format", choices=("text", "json", "yaml", "csv"), default="text")
     search.add_argument("--limit", type=_positive_int, metavar="N", help="at most N works")
     search.add_argument("--sort", choices=("title", "year", "type"), default="title")
     _common(search)
 
     export = commands.add_parser("export", help="write the works matching a query to a file")
-    export.add_argument("query", help="the query ('' for every work)")
+    export.add_argument("query", nargs="?", help="the query ('' for every work)")
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="target file")
     export.add_argument("--format", choices=FORMATS, help="default: from the file's suffix, else yaml")
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -78,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = _with_query(parser, *parser.parse_known_args(argv))
     try:
         if args.command is None:
             return _run_tui(args)
@@ -117,6 +120,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def _with_query(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, extras: list[str]
+) -> argparse.Namespace:
+    """argparse takes a query such as `-type:documentary` for an unknown option: a lone unknown
+    "option" where the query is missing is the query, so a leading '-' needs no `--`."""
+    if "query" in args and args.query is None and len(extras) == 1 and extras[0][:1] == "-":
+        args.query, extras = extras[0], []
+    if extras:
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    if "query" in args and args.query is None:
+        parser.error(f"{args.command}: the following arguments are required: query")
+    return args
+
+
 def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
@@ -129,7 +146,10 @@ def _open_library(args: argparse.Namespace, force: bool = False):  # -> Library
     from .core.library import Library
 
     progress = _progress_bar() if sys.stderr.isatty() else None
-    return Library.open(_catalog_path(args), args.db, force=force, progress=progress)
+    library = Library.open(_catalog_path(args), args.db, force=force, progress=progress)
+    if library.report.damage and args.command != "seed":  # seed's own report says it on stdout
+        print(f"catalog-tui: warning: {_clean(library.report.damage)}", file=sys.stderr)
+    return library
 
 
 def _progress_bar():  # -> Progress
@@ -251,6 +271,9 @@ def _seed(args: argparse.Namespace) -> int:
     if kept:
         print(f"kept from it: {kept.get('selection', 0)} selected work(s), "
               f"{kept.get('saved_searches', 0)} saved search(es)")  # fmt: skip
+    earlier = [b for b in library.store.user_backups() if b not in library.report.backups]
+    if earlier:  # an earlier command repaired the store: "up to date" must not hide it
+        print(f"note: {len(earlier)} earlier damaged store file(s) kept; the latest is {earlier[-1]}")
     return 0
 
 

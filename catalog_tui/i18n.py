@@ -191,6 +191,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "query.empty_range": ("范围 {low}..{high} 是空的", "the range {low}..{high} is empty"),
     "query.too_deep": ("括号嵌套超过 {depth} 层", "parentheses nested more than {depth} deep"),
     "query.no_saved": ("没有名为“{name}”的保存搜索", "no saved search named '{name}'"),
+    "query.bad_text": (
+        "查询不是有效的文本（UTF-8 编码有误？）",
+        "the query is not valid text (invalid UTF-8?)",
+    ),
+    "query.too_long": ("查询超过 {limit} 个字符", "the query is longer than {limit} characters"),
 }
 
 # Key descriptions in the footer and help, by English text.

@@ -11,12 +11,19 @@ import contextlib
 import errno
 import json
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no locks, the pid and age decide
+    fcntl = None  # type: ignore[assignment]
 
 try:  # orjson is several times faster on large stores; plain json is the fallback
     import orjson
@@ -33,8 +40,10 @@ def atomic_write_bytes(path: Path, payload: bytes | Iterable[bytes], *, overwrit
     `overwrite=False`, a file that appeared at `path` while the payload was being written is not
     replaced: FileExistsError is raised instead.
     """
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temporaries(path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_temporary_suffix(), dir=path.parent)
     try:
+        _hold(handle)  # held until closed: a cleaner in another process sees the file is live
         with os.fdopen(handle, "wb") as stream:
             if isinstance(payload, bytes | bytearray):
                 stream.write(payload)
@@ -56,6 +65,83 @@ def atomic_write_bytes(path: Path, payload: bytes | Iterable[bytes], *, overwrit
     _sync_folder(path.parent)
 
 
+# Temporary files are named `.<target>.<random>.<pid>.catalog-tui.tmp` and locked while written, so
+# that the next run can tell one a killed writer left (no lock, its process gone, or a day old) from
+# one a concurrent writer is still filling.
+_TEMPORARY = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.(\d+)\.catalog-tui\.tmp")
+_LEGACY_TEMPORARY = "{}\\.[A-Za-z0-9_]{{8}}\\.tmp"  # before pids were in the names: by age alone
+STALE_AFTER = 24 * 3600.0
+LEGACY_STALE_AFTER = 3600.0
+
+
+def _temporary_suffix() -> str:
+    return f".{os.getpid()}.catalog-tui.tmp"
+
+
+def _hold(descriptor: int) -> None:
+    if fcntl is not None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+
+
+def remove_stale_temporaries(folder: Path, legacy_targets: Iterable[str] = ()) -> list[Path]:
+    """Remove the temporary files an interrupted write (kill -9, a crash) left in `folder`; never
+    one a live writer holds. `legacy_targets`: file names whose unmarked temporaries (written by
+    earlier versions) are removed once an hour old. Best effort: what cannot be removed stays."""
+    legacy = [re.compile(_LEGACY_TEMPORARY.format(re.escape(f".{name}"))) for name in legacy_targets]
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry.name)
+        if match is None and not any(pattern.fullmatch(entry.name) for pattern in legacy):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+            if match is None:
+                stale = age > LEGACY_STALE_AFTER
+            else:
+                stale = age > STALE_AFTER or not (_process_alive(int(match[1])) or _locked(entry.path))
+            if stale:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process (or a pid we cannot ask about): assume alive
+    return True
+
+
+def _locked(path: str) -> bool:
+    """Whether a writer (perhaps in another pid namespace) holds the file's lock."""
+    if fcntl is None:
+        return False
+    with open(path, "rb") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        return False
+
+
 def _sync_folder(folder: Path) -> None:
     """Make the rename itself durable (best effort: not every platform can open a folder)."""
     try:
@@ -68,6 +154,9 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def dumps_json(data: Any, *, indent: bool = False) -> bytes:
@@ -95,6 +184,7 @@ class AtomicJSONStorage(Storage):
             payload = self.path.read_bytes()
         except (FileNotFoundError, NotADirectoryError):  # not created yet
             return None
+        payload = payload.removeprefix(UTF8_BOM)  # an editor's BOM is not damage
         if not payload.strip():
             return None
         data = loads_json(payload)
@@ -114,9 +204,7 @@ def file_lock(path: Path) -> Iterator[None]:
     """An advisory lock on `path`, so two catalog-tui processes take turns to read-modify-write
     the store. Where the platform or file system has no locks, atomic replace alone still
     prevents corruption (a concurrent change may then be lost, never half-written)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
+    if fcntl is None:  # pragma: no cover - Windows
         yield
         return
     with open(path, "a+b") as handle:

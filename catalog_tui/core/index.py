@@ -186,9 +186,11 @@ class SearchIndex:
         if not all(_is_permutation(order, index.size) for order in orders.values()):
             raise ValueError("saved index orders are not permutations")
         index._set_orders(orders)
-        index._char_ranks = loaded_postings(saved["chars"])
-        index._title_char_ranks = loaded_postings(saved["title_chars"])
+        index._char_ranks = loaded_postings(saved["chars"], index.size)
+        index._title_char_ranks = loaded_postings(saved["title_chars"], index.size)
         index.syllables = SyllableIndex.from_saved(saved["syllables"], index.size, index._cache)
+        if not _all_texts(saved["readings"].values(), nested=True) or not _all_groups(saved["groups"]):
+            raise TypeError("saved readings or groups of another shape")
         index._readings = {char: tuple(values) for char, values in saved["readings"].items()}
         remember_readings(saved["readings"])
         index.groups = {
@@ -334,6 +336,29 @@ class SearchIndex:
     def group_names(self, field_name: str, value: str) -> str:
         group = self.groups[field_name].get(value)
         return group.label if group else value
+
+
+def _all_texts(values: Iterable[Any], nested: bool = False) -> bool:
+    """Whether every value is a string (`nested`: a list of strings)."""
+    if nested:
+        return all(type(value) is list and _all_texts(value) for value in values)
+    return all(type(value) is str for value in values)
+
+
+def _all_groups(saved: Any) -> bool:
+    """Whether saved groups have the shape to_saved gives: [value, label, label_en, folded, keys, members]."""
+    return type(saved) is dict and all(
+        type(groups) is list
+        and all(
+            type(group) is list
+            and len(group) == 6
+            and _all_texts(group[:3])
+            and _all_texts(group[3:5], nested=True)
+            and type(group[5]) is str
+            for group in groups
+        )
+        for groups in saved.values()
+    )
 
 
 def _is_permutation(order: list[int], size: int) -> bool:

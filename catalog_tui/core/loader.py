@@ -12,6 +12,8 @@ import gc
 import math
 import os
 import re
+import select
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -31,6 +33,7 @@ from catalog_tui.core.model import (
     Document,
 )
 from catalog_tui.core.yaml_events import Progress, load_single_data
+from catalog_tui.core.yaml_strict import strict_loader
 
 # Safe loaders only: tags such as !!python/object are refused by their constructor, never run.
 _Loader: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
@@ -111,17 +114,33 @@ def catalog_data(path: str | os.PathLike[str], progress: Progress | None = None)
     """
     name = os.fsdecode(path)
     with gc_paused():
-        return _validated_data(_decode(_read_bytes(path, name), name), name, progress)
+        return _validated_data(decode_catalog(read_catalog_bytes(path), name), name, progress)
 
 
 def _fail(name: str, message: str, line: int | None = None, column: int | None = None) -> CatalogError:
     return CatalogError([Problem(name, line, column, message)])
 
 
-def _read_bytes(path: str | os.PathLike[str], name: str) -> bytes:
+ENV_MAX_CATALOG = "CATALOG_TUI_MAX_CATALOG_MIB"
+ENV_PIPE_WAIT = "CATALOG_TUI_PIPE_WAIT"
+DEFAULT_MAX_CATALOG_MIB = 512  # a 1,000,000-work catalogue is about 400 MiB
+DEFAULT_PIPE_WAIT = 30.0  # seconds a pipe may stay silent (a FIFO nobody writes to)
+_CHUNK = 1 << 20
+
+
+def read_catalog_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The catalogue file's bytes, read once: a regular file, or a pipe or FIFO (`<(…)`,
+    `/dev/stdin`) read until its writer closes it. Devices (a terminal, /dev/zero), sockets and
+    folders are refused; so is anything over the size limit ($CATALOG_TUI_MAX_CATALOG_MIB) and a
+    pipe silent for $CATALOG_TUI_PIPE_WAIT seconds, which would otherwise hang."""
+    name = os.fsdecode(path)
+    limit = _env_number(name, ENV_MAX_CATALOG, DEFAULT_MAX_CATALOG_MIB) * (1 << 20)
+    # Non-blocking, so that opening a FIFO without a writer returns at once instead of hanging.
+    flags = (
+        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    )
     try:
-        with open(path, "rb") as stream:
-            return stream.read()
+        descriptor = os.open(path, flags)
     except FileNotFoundError:
         raise _fail(name, "no such file") from None
     except IsADirectoryError:
@@ -130,9 +149,70 @@ def _read_bytes(path: str | os.PathLike[str], name: str) -> bytes:
         raise _fail(name, "permission denied") from None
     except (OSError, ValueError) as error:  # ValueError: a NUL in the path
         raise _fail(name, f"cannot read the file: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        info = os.fstat(descriptor)
+        mode = info.st_mode
+        if stat.S_ISREG(mode):
+            if info.st_size > limit:
+                raise _too_large(name, limit)
+            return _read_all(descriptor, name, limit, None)
+        if stat.S_ISFIFO(mode):
+            return _read_all(descriptor, name, limit, _env_number(name, ENV_PIPE_WAIT, DEFAULT_PIPE_WAIT))
+        if stat.S_ISDIR(mode):
+            raise _fail(name, "is a directory, not a catalogue file")
+        kind = "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+        raise _fail(name, f"is {kind}, not a catalogue file (give a file or a pipe)")
+    except OSError as error:
+        raise _fail(name, f"cannot read the file: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
 
 
-def _decode(raw: bytes, name: str) -> str:
+def _read_all(descriptor: int, name: str, limit: int, wait: float | None) -> bytes:
+    """Read to the end; `wait` (for pipes) is how long to wait for each next chunk."""
+    poller = select.poll() if wait is not None and hasattr(select, "poll") else None
+    if poller is not None:
+        poller.register(descriptor, select.POLLIN)
+    elif wait is not None:  # no poll(): block as a plain read would
+        os.set_blocking(descriptor, True)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if poller is not None and wait is not None and not poller.poll(wait * 1000):
+            raise _fail(
+                name,
+                f"nothing arrived in {wait:g} s (a pipe nobody writes to?); set {ENV_PIPE_WAIT} to wait longer",
+            )
+        try:
+            chunk = os.read(descriptor, _CHUNK)
+        except BlockingIOError:
+            continue
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(name, limit)
+        chunks.append(chunk)
+
+
+def _too_large(name: str, limit: int) -> CatalogError:
+    return _fail(name, f"is larger than {limit >> 20} MiB; set {ENV_MAX_CATALOG} to allow more")
+
+
+def _env_number(name: str, variable: str, default: float) -> Any:
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
+    try:
+        value = type(default)(text)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise _fail(name, f"${variable} must be a positive number, not {_show(text)}")
+    return value
+
+
+def decode_catalog(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8")  # a BOM survives as U+FEFF and is dropped with the text's
     except UnicodeDecodeError as error:
@@ -154,6 +234,11 @@ def _validated_data(text: str, name: str, progress: Progress | None = None) -> d
     if progress is not None:
         progress(len(text), len(text))
     return data
+
+
+def validation_problems(data: Any) -> list[str]:
+    """What the catalogue checks find wrong with plain catalogue data, unlocated ("works[2].year: …")."""
+    return [f"{_format_path(issue.path)}: {issue.message}" for issue in _Validator().run(data)]
 
 
 def _may_have_alias(text: str) -> bool:
@@ -227,7 +312,10 @@ def _passing_on_errors(progress: Progress) -> Progress:
 
 def _parse(text: str, name: str, progress: Progress | None = None) -> Any:
     try:
-        return load_single_data(_Loader, text, None if progress is None else _passing_on_errors(progress))
+        loader_class = strict_loader(_Loader)
+        return load_single_data(
+            loader_class, text, None if progress is None else _passing_on_errors(progress)
+        )
     except _ProgressRaised as carrier:
         raise carrier.error from carrier.error.__cause__
     except yaml.MarkedYAMLError as error:
@@ -249,7 +337,9 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, name: str) -> Catalo
         if error.context_mark is not None and mark is not None and error.context_mark.line != mark.line:
             message += f" started at line {error.context_mark.line + 1}"
         message += ")"
-    if "constructor for the tag" in message:
+    if "maximum nesting depth" in message:  # libyaml's own limit (PyYAML >= 6.0.3 wheels), above ours
+        message = f"the catalogue is nested more than {_MAX_DEPTH} levels deep"
+    elif "constructor for the tag" in message:
         message += "; only plain YAML is allowed in a catalogue"
     if mark is None:
         return _fail(name, message)
@@ -325,9 +415,15 @@ def _check_year(v: _Validator, value: Any, where: Path, key: str) -> None:
         v.report((*where, key), f"year {value} is outside 1900..2100")
 
 
+# The store (orjson) holds 64-bit integers; a figure beyond them could be validated but never seeded.
+_SMALLEST, _LARGEST = -(2**63), 2**63 - 1
+
+
 def _check_number(v: _Validator, value: Any, where: Path, key: str) -> None:
     if type(value) is not int and (type(value) is not float or not math.isfinite(value)):
         v.report((*where, key), _expected("a finite number", value))
+    elif type(value) is int and not _SMALLEST <= value <= _LARGEST:
+        v.report((*where, key), f"{_show(value)} is out of range ({_SMALLEST} to {_LARGEST})")
 
 
 def _check_strings(v: _Validator, value: Any, where: Path, key: str) -> None:

@@ -37,11 +37,24 @@ def saved_postings(postings: dict[str, Postings]) -> dict[str, str]:
     }
 
 
-def loaded_postings(saved: dict[str, str]) -> dict[str, Postings]:
+def loaded_postings(saved: dict[str, str], space: int) -> dict[str, Postings]:
+    """The postings `saved_postings` wrote; ValueError (or TypeError) unless every rank or code
+    is below `space`, so that a damaged snapshot is rebuilt rather than searched."""
+    if type(saved) is not dict:
+        raise TypeError("saved postings are not a mapping")
     loaded: dict[str, Postings] = {}
     for key, text in saved.items():
         kind, _, packed = text.partition(":")
-        loaded[key] = bits.from_text(packed) if kind == "b" else unpack(kind, packed)
+        if kind == "b":
+            members = bits.from_text(packed)
+            if members.bit_length() > space:
+                raise ValueError(f"postings of {key!r} beyond the works")
+            loaded[key] = members
+        else:
+            ranks = unpack(kind, packed)
+            if ranks and (min(ranks) < 0 or max(ranks) >= space):
+                raise ValueError(f"postings of {key!r} beyond the works")
+            loaded[key] = ranks
     return loaded
 
 

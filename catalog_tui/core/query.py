@@ -12,6 +12,7 @@ Full-width forms （ ） ｜ ： ＂ “ ” work like their ASCII twins, so IME
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -252,6 +253,16 @@ def _year_range(value: str, token: _Token) -> YearRange:
     return YearRange(low, high, token.negated, token.position)
 
 
+MAX_LENGTH = 1000  # longer is a paste accident, and each term is matched against every name
+_SURROGATE = re.compile("[\ud800-\udfff]")  # invalid UTF-8 from argv: OpenCC cannot take it
+
+
 def parse(query: str) -> AllOf:
     """Parse a query; raises QueryError with the position of the first problem."""
+    bad = _SURROGATE.search(query)
+    if bad is not None:
+        raise QueryError("the query is not valid text (invalid UTF-8?)", bad.start(), "bad_text")
+    if len(query) > MAX_LENGTH:
+        message = f"the query is longer than {MAX_LENGTH} characters"
+        raise QueryError(message, MAX_LENGTH, "too_long", {"limit": MAX_LENGTH})
     return _Parser(query).parse_all()

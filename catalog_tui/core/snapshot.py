@@ -9,17 +9,24 @@ build about twice as fast as keyed ones and take a third less memory while the s
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import fields
 from typing import Any
 
-from .atomic import dumps_json
+from .atomic import dumps_json, loads_json
 from .index import INDEX_VERSION, STORED_KEYS, SearchIndex
-from .model import RECORD_TYPES, Catalog, Document, LazyWorks, Source, Work
+from .loader import validation_problems
+from .model import RECORD_TYPES, Catalog, LazyWorks, Source, Work
 
-SCHEMA_VERSION = 3  # 2: the snapshot carries the saved search index; 3: works as rows
+SCHEMA_VERSION = 4  # 2: the snapshot carries the saved search index; 3: works as rows; 4: a checksum
 SNAPSHOT_TABLE = "_snapshot"
 INDEX_TABLE = "_index"
+# The file ends with a table holding the SHA-256 of every byte before it, so that a flipped byte
+# that still leaves valid JSON (a rank, a length, a type) is caught before anything is trusted.
+_CHECKSUM_HEAD = b',"_checksum":{"1":{"sha256":"'
+_CHECKSUM_TAIL = b'"}}}'
+_CHECKSUM_LENGTH = len(_CHECKSUM_HEAD) + 64 + len(_CHECKSUM_TAIL)
 _ROW = "row"
 _WORK_FIELDS = tuple(spec.name for spec in fields(Work))
 
@@ -29,9 +36,22 @@ class SnapshotStale(Exception):
     written in another format; the message says which."""
 
 
+class SnapshotDamaged(ValueError):
+    """The snapshot's bytes do not match its checksum, or its content does not have the shape
+    this version writes: it is moved aside and the catalogue reseeded."""
+
+
 def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterator[bytes]:
-    """The snapshot's JSON, a table or a work at a time: the rows and the whole file's bytes are
-    never all in memory."""
+    """The snapshot's JSON, a table or a work at a time (the rows and the whole file's bytes are
+    never all in memory), ending with the checksum of everything before it."""
+    checksum = hashlib.sha256()
+    for chunk in _content_chunks(catalog, index, digest):
+        checksum.update(chunk)
+        yield chunk
+    yield _CHECKSUM_HEAD + checksum.hexdigest().encode("ascii") + _CHECKSUM_TAIL
+
+
+def _content_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterator[bytes]:
     tables: dict[str, dict[str, Any]] = {
         SNAPSHOT_TABLE: {"1": {"schema": SCHEMA_VERSION, "index": INDEX_VERSION, "catalog_hash": digest}},
         "documents": {str(i): doc.to_dict() for i, doc in enumerate(catalog.documents, 1)},
@@ -47,7 +67,27 @@ def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterat
     for position, work in enumerate(catalog.works):
         row = {_ROW: _work_row(work, *(getattr(index, key)[position] for key in STORED_KEYS))}
         yield b"%s%s:%s" % (b"," if position else b"", dumps_json(str(position + 1)), dumps_json(row))
-    yield b"}}"
+    yield b"}"
+
+
+def snapshot_tables(payload: bytes) -> dict[str, dict[str, Any]]:
+    """The tables of a snapshot file's bytes; SnapshotDamaged when the checksum does not match
+    or the content is not JSON tables."""
+    content = len(payload) - _CHECKSUM_LENGTH
+    head, tail = payload[content : content + len(_CHECKSUM_HEAD)], payload[-len(_CHECKSUM_TAIL) :]
+    if content < 0 or head != _CHECKSUM_HEAD or tail != _CHECKSUM_TAIL:
+        raise SnapshotDamaged("it has no checksum (truncated or edited?)")
+    stored = payload[content + len(_CHECKSUM_HEAD) : -len(_CHECKSUM_TAIL)]
+    if hashlib.sha256(memoryview(payload)[:content]).hexdigest().encode("ascii") != stored:
+        raise SnapshotDamaged("it does not match its checksum")
+    try:
+        tables = loads_json(payload)
+    except (ValueError, UnicodeDecodeError):
+        raise SnapshotDamaged("it is not valid JSON") from None
+    if type(tables) is not dict or not all(type(table) is dict for table in tables.values()):
+        raise SnapshotDamaged("it is not a set of tables")
+    del tables["_checksum"]
+    return tables
 
 
 def read_snapshot(
@@ -65,8 +105,11 @@ def read_snapshot(
     rows = tables.pop("works")
     data: dict[str, Any] = {section: list(tables.get(section, {}).values()) for section in RECORD_TYPES}
     data["works"] = []
+    data["documents"] = list(tables.get("documents", {}).values())
+    problems = validation_problems(data)  # the loader's own checks: every field of the right type
+    if problems:
+        raise SnapshotDamaged(f"it holds records of another shape: {problems[0]}")
     catalog = Catalog.from_dict(data)
-    catalog.documents = [Document.from_dict(d) for d in tables.get("documents", {}).values()]
     # Only the search texts are taken now: each work is built from its row when first shown
     # (model.LazyWorks), which at 100,000 works saves most of the time the browser waits for.
     total = len(rows)

@@ -11,6 +11,8 @@ Two TinyDB files live side by side:
 
 from __future__ import annotations
 
+import errno
+import glob
 import hashlib
 import os
 import time
@@ -23,14 +25,26 @@ from typing import Any
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
-from .atomic import AtomicJSONStorage, atomic_write_bytes, file_lock, loads_json
+from .atomic import (
+    AtomicJSONStorage,
+    atomic_write_bytes,
+    file_lock,
+    remove_stale_temporaries,
+)
 from .index import SearchIndex, derive
-from .loader import load_catalog
+from .loader import decode_catalog, parse_catalog_text, read_catalog_bytes
 from .model import Catalog
-from .snapshot import SCHEMA_VERSION, SnapshotStale, read_snapshot, snapshot_chunks
+from .snapshot import (
+    SCHEMA_VERSION,
+    SnapshotDamaged,
+    SnapshotStale,
+    read_snapshot,
+    snapshot_chunks,
+    snapshot_tables,
+)
+from .user_file import USER_TABLES, check_user_file
 
 ENV_DB = "CATALOG_TUI_DB"
-USER_TABLES = ("selection", "saved_searches")
 Progress = Callable[[str, int, int], None]
 
 
@@ -75,6 +89,7 @@ class SeedReport:
     db_path: Path
     counts: dict[str, int] = field(default_factory=dict)
     backups: list[Path] = field(default_factory=list)
+    damage: str | None = None  # Store.damage_notice() when this open repaired the user file
 
     def summary(self) -> str:
         counts = ", ".join(f"{n} {section}" for section, n in self.counts.items())
@@ -87,77 +102,6 @@ class Loaded:
     catalog: Catalog
     index: SearchIndex
     report: SeedReport
-
-
-# Checking the user file ------------------------------------------------------------------------
-
-
-def _is_str(value: Any) -> bool:
-    return type(value) is str
-
-
-def _valid_filter(item: Any) -> bool:
-    return (
-        type(item) is dict
-        and _is_str(item.get("field"))
-        and _is_str(item.get("value"))
-        and type(item.get("exclude", False)) is bool
-    )
-
-
-_ROW_CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
-    "selection": lambda row: _is_str(row.get("work_id")),
-    "saved_searches": lambda row: (
-        _is_str(row.get("name"))
-        and _is_str(row.get("query"))
-        and type(row.get("filters", [])) is list
-        and all(_valid_filter(item) for item in row.get("filters", []))
-    ),
-}
-
-
-_JSON_NAMES = {type(None): "null", str: "a string", list: "a list", int: "a number", float: "a number",
-               bool: "a boolean"}  # fmt: skip
-
-
-def _check_user_data(data: Any) -> tuple[str | None, dict[str, dict[str, Any]]]:
-    """(what is wrong or None, the tables and rows that can be kept). TinyDB needs a mapping of
-    tables, each a mapping of decimal document ids to mappings; the user tables also need the
-    fields this program reads. `meta` is kept only whole: a partial one would not say what it seeded."""
-    if not isinstance(data, dict):
-        return f"JSON {_JSON_NAMES.get(type(data), 'value')} instead of an object of tables", {}
-    kept: dict[str, dict[str, Any]] = {}
-    damage: list[str] = []
-    for name, table in data.items():
-        if not isinstance(table, dict):
-            damage.append(f"table {name!r} is not an object")
-            continue
-        check = _ROW_CHECKS.get(name, lambda row: True)
-        good_keys = all(key.isascii() and key.isdecimal() for key in table)
-        rows = [row for row in table.values() if type(row) is dict and check(row)]
-        if good_keys and len(rows) == len(table):
-            kept[name] = table
-        elif name == "meta":
-            damage.append("table 'meta' is unreadable")
-        else:
-            if len(rows) < len(table):
-                damage.append(f"{len(table) - len(rows)} unreadable row(s) in table {name!r}")
-            else:
-                damage.append(f"bad document ids in table {name!r}")
-            kept[name] = {str(n): row for n, row in enumerate(rows, 1)}  # renumbered as TinyDB needs
-    if damage:
-        return "; ".join(damage), kept
-    return None, kept
-
-
-def _check_user_file(payload: bytes | None) -> tuple[str | None, dict[str, dict[str, Any]]]:
-    if payload is None or not payload.strip():
-        return None, {}  # no store yet, or an empty file: nothing to keep, nothing lost
-    try:
-        data = loads_json(payload)
-    except (ValueError, UnicodeDecodeError):
-        return "not valid JSON (truncated or overwritten?)", {}
-    return _check_user_data(data)
 
 
 # The store ---------------------------------------------------------------------------------------
@@ -176,7 +120,10 @@ class Store:
         self.lock_path = self.path.with_name(f"{self.path.name}.lock")
         self.backups: list[Path] = []
         self.kept: dict[str, int] = {}  # rows of each user table kept from a repaired file
+        self.damage: str | None = None  # what repair() found wrong with the user file
         self._problem, _ = self._inspect()
+        # Temporary files a killed seed left: garbage, not store content (kept if in use).
+        remove_stale_temporaries(self.path.parent, (self.path.name, self.snapshot_path.name))
         self.db = TinyDB(self.path, storage=AtomicJSONStorage)
 
     def _read_user_bytes(self) -> bytes | None:
@@ -189,16 +136,36 @@ class Store:
                              str(self.path)) from error  # fmt: skip
 
     def _inspect(self) -> tuple[str | None, dict[str, dict[str, Any]]]:
-        return _check_user_file(self._read_user_bytes())
+        return check_user_file(self._read_user_bytes())
 
     @property
     def needs_repair(self) -> bool:
         return self._problem is not None
 
+    def user_backups(self) -> list[Path]:
+        """Backups of damaged user files next to the store, oldest first."""
+        try:
+            return sorted(self.path.parent.glob(f"{glob.escape(self.path.name)}.broken-*"))
+        except OSError:
+            return []
+
+    def _refuse_read_only(self, *targets: Path) -> None:
+        """A file without write permission is a user's "do not change": replacing it atomically
+        would succeed (the folder is writable, or we are root) and silently undo that."""
+        for target in targets:
+            try:
+                mode = target.stat().st_mode
+            except OSError:
+                continue  # absent (created on write) or unreadable (the write says so)
+            if not mode & 0o222:
+                raise StoreError(errno.EACCES, "the store file is read-only; make it writable to change it",
+                                 str(target))  # fmt: skip
+
     @contextmanager
     def _writing(self, target: Path, action: str = "cannot write the store") -> Iterator[None]:
         """Create the folder if need be and hold the lock; any OSError becomes a StoreError that
         names `target`. Writes are atomic, so a failed one leaves every file as it was."""
+        self._refuse_read_only(target)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -219,11 +186,12 @@ class Store:
         with self._writing(self.path, "cannot repair the store"):
             # Again under the lock: another catalog-tui may have repaired it in the meantime.
             payload = self._read_user_bytes()
-            problem, kept = _check_user_file(payload)
+            problem, kept = check_user_file(payload)
             if problem is not None and payload is not None:
                 self.backups.append(self._back_up(self.path, payload))
                 AtomicJSONStorage(self.path).write(kept)
                 self.kept = {name: len(kept.get(name, {})) for name in USER_TABLES}
+                self.damage = problem
         self._problem = None
 
     def _backup_name(self, path: Path, n: int) -> Path:
@@ -261,10 +229,10 @@ class Store:
         """The catalogue from the snapshot when it matches the catalogue file's content, else a
         fresh seed. A catalogue that fails validation raises CatalogError and changes nothing."""
         catalog_path = Path(catalog_path)
-        try:
-            digest = content_hash(catalog_path.read_bytes())
-        except OSError:
-            digest = ""  # the loader below says what is wrong with the file
+        # Read once: the hash and the parse see the same bytes, and a pipe can be read only once.
+        # Raises CatalogError (before anything is changed) for a file that cannot be read.
+        raw = read_catalog_bytes(catalog_path)
+        digest = content_hash(raw)
         broken_snapshot = False
         if self._problem is not None:
             reason: str | None = f"the store file was damaged: {self._problem}"
@@ -278,12 +246,19 @@ class Store:
                 return Loaded(catalog, index, report)
             except SnapshotStale as stale:
                 reason = str(stale)
+            except SnapshotDamaged as damaged:
+                reason = f"the seeded snapshot was unreadable: {damaged}"
+                broken_snapshot = True
             except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeDecodeError):
                 reason = "the seeded snapshot was unreadable"
                 broken_snapshot = True
+        self._refuse_read_only(self.path, self.snapshot_path)  # before any of the two is written
         _report(progress, "reading catalogue", 0, 1)
+        text = decode_catalog(raw, os.fsdecode(catalog_path))
+        del raw  # the text alone is in memory while it is parsed
         # Raises CatalogError before anything is changed. Its progress counts characters parsed.
-        catalog = load_catalog(catalog_path, progress=_stage(progress, "reading catalogue"))
+        catalog = parse_catalog_text(text, os.fsdecode(catalog_path), _stage(progress, "reading catalogue"))
+        del text
         self.repair()
         if broken_snapshot and self.snapshot_path.exists():
             with self._writing(self.snapshot_path, "cannot move the broken snapshot aside"):
@@ -298,7 +273,17 @@ class Store:
              "seeded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "counts": catalog.counts()}
         )  # fmt: skip
         report = SeedReport(True, reason, catalog_path, self.path, catalog.counts(), list(self.backups))
+        report.damage = self.damage_notice()
         return Loaded(catalog, index, report)
+
+    def damage_notice(self) -> str | None:
+        """One line on a damaged user file this store repaired: what, where its bytes are, what was kept."""
+        backup = next((b for b in self.backups if b.name.startswith(f"{self.path.name}.broken-")), None)
+        if self.damage is None or backup is None:
+            return None
+        selected, searches = self.kept.get("selection", 0), self.kept.get("saved_searches", 0)
+        return (f"the store file was damaged ({self.damage}); its bytes are kept in {backup}; "
+                f"carried over: {selected} selected work(s), {searches} saved search(es)")  # fmt: skip
 
     def discard_snapshot(self) -> None:
         """Move an unusable snapshot aside, so the next open_catalog reseeds."""
@@ -351,9 +336,7 @@ class Store:
 
     def _read_snapshot(self, digest: str, progress: Progress | None) -> tuple[Catalog, SearchIndex]:
         _report(progress, "reading store", 0, 1)
-        tables = AtomicJSONStorage(self.snapshot_path).read()
-        if tables is None:
-            raise ValueError("empty snapshot")
+        tables = snapshot_tables(self.snapshot_path.read_bytes())
         return read_snapshot(tables, digest, _stage(progress, "reading store"))
 
     # User tables -------------------------------------------------------------------------------

@@ -44,7 +44,10 @@ class SyllableIndex:
 
     @classmethod
     def from_saved(cls, saved: dict[str, Any], size: int, cache: SetCache) -> SyllableIndex:
-        return cls(loaded_postings(saved["codes"]), int(saved["width"]), size, cache)
+        width = saved["width"]
+        if type(width) is not int or width < 0:
+            raise ValueError("saved syllable slots of another shape")
+        return cls(loaded_postings(saved["codes"], width * size), width, size, cache)
 
     def find(self, units: Sequence[Unit]) -> int:
         """Works whose title reads `units` on consecutive syllables: each run of letters splits

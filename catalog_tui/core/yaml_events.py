@@ -6,7 +6,8 @@ parser's events become dicts, lists and scalars at once. Plain scalars that may 
 through the loader's own implicit resolvers and constructor methods, so each value is the one the
 loader would give. Whatever this builder does not reproduce itself (a tag other than the standard
 scalar ones, an anchor, a merge key, a collection as a key, a second document, a value its constructor
-rejects) makes it start again with `get_single_data()`, which gives the loader's own result or error.
+rejects, a duplicate key) makes it start again with `get_single_data()`, which gives the loader's own
+result or error (a strict loader, see yaml_strict, refuses duplicates; PyYAML's own keeps the last).
 """
 
 from __future__ import annotations
@@ -138,6 +139,8 @@ class _Builder:
                     if key is _NOTHING:
                         key = value
                         continue
+                    if key in container:
+                        raise _LeaveToLoader  # a duplicate key: a strict loader says where
                     container[key] = value
                     key = _NOTHING
                 else:
@@ -158,8 +161,8 @@ class _Builder:
                     raise _LeaveToLoader
                 new: Any = {} if is_map else []
                 if in_map:
-                    if key is _NOTHING:
-                        raise _LeaveToLoader  # a collection as a key: unhashable, the loader says so
+                    if key is _NOTHING or key in container:
+                        raise _LeaveToLoader  # a collection as a key (unhashable) or a duplicate key
                     container[key] = new
                     key = _NOTHING
                 else:
