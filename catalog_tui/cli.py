@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the browser in a web page (needs the serve extra)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--max-sessions", type=_positive_int, default=4, metavar="N",
+                       help="at most N browser tabs at once, each its own app process (default: 4)")  # fmt: skip
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address browsers use, behind a proxy (e.g. https://catalog.example.org)")  # fmt: skip
     _common(serve)
     return parser
 
@@ -270,7 +274,8 @@ def _serve(args: argparse.Namespace) -> int:
     # Open (and if need be seed) the store first: a bad catalogue fails here, once, not in every tab.
     _open_library(args).close()
     lang = getattr(args, "lang", None)
-    serve.serve(args.host, args.port, catalog=_catalog_path(args), db=args.db, lang=lang)
+    serve.serve(args.host, args.port, catalog=_catalog_path(args), db=args.db, lang=lang,
+                public_url=args.public_url, max_sessions=args.max_sessions)  # fmt: skip
     return 0
 
 
