@@ -189,7 +189,7 @@ def wait_for_screen(page, *patterns: str) -> str:
 def search(query: str, db: Path, capsys: pytest.CaptureFixture[str]) -> list[dict]:
     """What `catalog-tui search` finds in the store the server uses."""
     assert main(["search", query, "--format", "json", "--db", str(db)]) == 0
-    return json.loads(capsys.readouterr().out)
+    return json.loads(capsys.readouterr().out)["works"]
 
 
 def test_serve_in_chromium(server: tuple[str, Path, Path], capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,7 +27,8 @@ from tui_helpers import BUNDLED, ready, settle, type_query
 from catalog_tui.app import CatalogApp
 from catalog_tui.cli import main
 from catalog_tui.core import atomic
-from catalog_tui.core.export import ExportError, export_works
+from catalog_tui.core.export import ExportError
+from catalog_tui.core.export_file import export_works
 from catalog_tui.core.library import Library
 from catalog_tui.core.loader import load_catalog
 from catalog_tui.core.model import Catalog
@@ -155,6 +156,15 @@ def refuse_in(monkeypatch: pytest.MonkeyPatch, folder: Path, code: int) -> None:
         return real_mkstemp(*args, dir=dir, **kwargs)
 
     monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp)
+    real_open = os.open
+
+    def open_file(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:  # exports' temporary files
+        if flags & os.O_CREAT and Path(path).parent.resolve() == folder.resolve():
+            error = PermissionError if code == errno.EACCES else OSError
+            raise error(code, os.strerror(code), str(folder))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(atomic.os, "open", open_file)
 
 
 @pytest.mark.parametrize(
