@@ -184,7 +184,8 @@ def render(
 
 def _csv(rows: Sequence[Record], section: str, *, for_terminal: bool, bom: bool) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL)
+    # On a terminal, rows end in LF alone: a CR is a control character like any other there.
+    writer = csv.writer(buffer, lineterminator="\n" if for_terminal else "\r\n")
     header = columns(section)
     writer.writerow(header)
     for record in rows:

@@ -2,8 +2,9 @@
 
 - A new file gets the permissions the umask allows (like any file a program creates); a replaced
   file keeps its own.
-- An existing file is replaced only when asked (`overwrite`), and only if it is a regular file:
-  folders, devices, FIFOs and sockets are refused, and so is a symbolic link (replacing the link
+- An existing file is replaced only when asked (`overwrite`), and only if it is a regular file
+  the user may write (a read-only file is left alone): folders, devices, FIFOs and sockets are
+  refused, and so is a symbolic link (replacing the link
   would leave its target as it was, writing through it would put the export where the user did not
   name; so neither: give the real path).
 - The format comes from `--format` or the name's suffix; a name with neither is refused rather
@@ -82,6 +83,8 @@ def check_target(path: str | os.PathLike[str], overwrite: bool) -> Path:
                 raise ExportError(
                     f"{shown(target)} already exists; choose another name or overwrite it (--force)"
                 )
+            if not os.access(target, os.W_OK):  # its owner made it read-only; --force does not undo that
+                raise ExportError(f"{shown(target)} is read-only; nothing was written")
         if not target.parent.is_dir():
             raise ExportError(f"the folder {shown(target.parent)} does not exist")
     except (ValueError, RuntimeError) as error:  # a NUL in the name; `~` with no home folder
