@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Tabs
 
 from ..core.export import ExportError
-from ..core.export_file import export_works
+from ..core.export_file import export_works, shown
 from ..core.index import SORTS
 from ..core.search import FacetFilter
 from ..core.text import safe_display
@@ -243,7 +243,7 @@ class BrowserActions(Screen[None]):
             self.app.call_from_thread(self.notify, str(error), title=t("export.failed_title"),
                                       severity="error", markup=False)  # fmt: skip
             return
-        message = t("export.done", count=result.count, path=result.path, format=result.format)
+        message = t("export.done", count=result.count, path=shown(result.path), format=result.format)
         self.app.call_from_thread(self.notify, message, title=t("export.done_title"), markup=False)
 
     # Jumps -----------------------------------------------------------------------------------
