@@ -6,15 +6,13 @@ Every failure ends in one clear message on stderr and a non-zero exit code, neve
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .core.export import FORMATS, ExportError, dump_yaml, export_works, subset
+from .core.export import ALL, FORMATS, SECTIONS, ExportError, render
+from .core.export_file import export_works, shown
 from .core.loader import CatalogError, load_catalog
 from .core.model import Work
 from .core.query import QueryError
@@ -61,10 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--sort", choices=("title", "year", "type"), default="title")
     _common(search)
 
-    export = commands.add_parser("export", help="write the works matching a query to a file")
-    export.add_argument("query", nargs="?", help="the query ('' for every work)")
-    export.add_argument("-o", "--output", required=True, metavar="FILE", help="target file")
-    export.add_argument("--format", choices=FORMATS, help="default: from the file's suffix, else yaml")
+    export = commands.add_parser("export", help="write the works matching a query (or any section) to a file")
+    export.add_argument("query", nargs="?", default="", help="the query (default: '', every work)")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="target file; - for stdout")
+    export.add_argument("--format", choices=FORMATS,
+                        help="default: from the file's suffix (.yaml .yml .json .csv); yaml for stdout")  # fmt: skip
+    export.add_argument("--section", choices=(*SECTIONS, ALL), default="works",
+                        help="what to export: the works matching the query (default, with the campaigns "
+                        "and channels they cite), another whole section, or all of them")  # fmt: skip
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     _common(export)
 
@@ -75,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the browser in a web page (needs the serve extra)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--max-sessions", type=_positive_int, default=4, metavar="N",
+                       help="at most N browser tabs at once, each its own app process (default: 4)")  # fmt: skip
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address browsers use, behind a proxy (e.g. https://catalog.example.org)")  # fmt: skip
     _common(serve)
     return parser
 
@@ -100,10 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"catalog-tui: {len(error.problems)} problem(s){untouched}", file=sys.stderr)
         return EXIT_INVALID
     except QueryError as error:
-        print(
-            f"catalog-tui: query error: {error.message}\n{_indent(error.pointer(args.query))}",
-            file=sys.stderr,
-        )
+        # The query as typed, made safe to show, with the caret under the same (escaped) column.
+        shown_query = _clean(args.query)
+        caret = " " * display_width(_clean(args.query[: error.position])) + "^"
+        print(f"catalog-tui: query error: {_clean(error.message)}\n{_indent(shown_query + chr(10) + caret)}",
+              file=sys.stderr)  # fmt: skip
         return EXIT_INVALID
     except ExportError as error:
         print(f"catalog-tui: export failed: {error}", file=sys.stderr)
@@ -197,8 +204,12 @@ def _positive_int(text: str) -> int:
 def _search(args: argparse.Namespace) -> int:
     library = _open_library(args)
     try:
-        _query, works = _matches(library, args)
-        sys.stdout.write(_format_works(library, works, args.format))
+        query, works = _matches(library, args)
+        if args.format == "text":
+            sys.stdout.write(_format_text(works))
+        else:  # the export model, as `export QUERY -o - --format FORMAT` writes it
+            _write_stdout(render(library.catalog, works, args.format, query=query,
+                                 for_terminal=sys.stdout.isatty(), bom=False))  # fmt: skip
     finally:
         library.close()
     if args.format == "text":
@@ -206,20 +217,13 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _format_works(library, works: list[Work], fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps([w.to_dict() for w in works], ensure_ascii=False, indent=2) + "\n"
-    if fmt == "yaml":
-        return dump_yaml(subset(library.catalog, works))
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(("id", "title", "type", "year", "campaigns", "channels"))
-        for w in works:
-            writer.writerow(
-                (w.id, w.title, w.type, w.year or "", ";".join(w.campaigns), ";".join(w.channels))
-            )
-        return buffer.getvalue()
+def _write_stdout(payload: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(payload)
+    sys.stdout.buffer.flush()
+
+
+def _format_text(works: list[Work]) -> str:
     rows = [(_clean(w.title), w.type_label, str(w.year or ""), _clean(w.id)) for w in works]
     widths = [max((display_width(row[i]) for row in rows), default=0) for i in range(3)]
     return "".join(
@@ -243,12 +247,20 @@ def _pad(text: str, width: int) -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.query and args.section not in ("works", ALL):
+        raise ExportError(
+            f"a query selects works; --section {args.section} exports every record of it (drop the query)"
+        )
     library = _open_library(args)
     try:
         query, works = _matches(library, args)
-        result = export_works(
-            library.catalog, works, args.output, args.format, query=query, overwrite=args.force
-        )
+        if args.output == "-":
+            payload = render(library.catalog, works, args.format or "yaml", section=args.section,
+                             query=query, for_terminal=sys.stdout.isatty(), bom=False)  # fmt: skip
+            _write_stdout(payload)
+            return 0
+        result = export_works(library.catalog, works, args.output, args.format, section=args.section,
+                              query=query, overwrite=args.force)  # fmt: skip
     except KeyboardInterrupt:
         # The write is atomic: an interrupted export leaves nothing at the target.
         print(
@@ -257,7 +269,8 @@ def _export(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     finally:
         library.close()
-    print(f"wrote {result.count} work(s) to {result.path} ({result.format})")
+    written = ", ".join(f"{n} work(s)" if s == "works" else f"{n} {s}" for s, n in result.counts.items())
+    print(f"wrote {written} to {shown(result.path)} ({result.format})")
     return 0
 
 
@@ -293,7 +306,8 @@ def _serve(args: argparse.Namespace) -> int:
     # Open (and if need be seed) the store first: a bad catalogue fails here, once, not in every tab.
     _open_library(args).close()
     lang = getattr(args, "lang", None)
-    serve.serve(args.host, args.port, catalog=_catalog_path(args), db=args.db, lang=lang)
+    serve.serve(args.host, args.port, catalog=_catalog_path(args), db=args.db, lang=lang,
+                public_url=args.public_url, max_sessions=args.max_sessions)  # fmt: skip
     return 0
 
 

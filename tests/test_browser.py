@@ -49,6 +49,7 @@ sync_api = pytest.importorskip(
 pytest.importorskip("textual_serve", reason="needs textual-serve: pip install '.[test]'")
 
 from catalog_tui.cli import main  # noqa: E402
+from catalog_tui.screens.main import HEADER_ICON  # noqa: E402
 
 # Runs before the page's own scripts: keep the xterm.js Terminal that textual.js creates (it does
 # `this.terminal = new Terminal(...)`), and read its screen: as plain text, and as text with colours
@@ -130,7 +131,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
         )  # fmt: skip
     try:
         wait_for_port(port, process, log)
-        yield f"http://127.0.0.1:{port}/", db, log
+        yield served_address(log), db, log
     finally:
         process.terminate()  # SIGTERM: textual-serve shuts down and stops the app processes
         try:
@@ -138,6 +139,32 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)  # the group this test started, app processes too
             process.wait(timeout=15)
+
+
+def served_address(log: Path) -> str:
+    """The address with its token, as `serve` printed it (it listens before it prints)."""
+    for _ in range(TIMEOUT_S * 10):
+        if found := re.search(r"serving on (\S+)", log.read_text(errors="replace")):
+            return found[1]
+        time.sleep(0.1)
+    pytest.fail(f"the server never printed its address:\n{log.read_text(errors='replace')}")
+
+
+# Draws a character in the terminal's fonts; a character no font has draws the same box as U+E000.
+GLYPH_DRAWN = """
+char => {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const context = canvas.getContext("2d");
+  context.font = "40px " + window.__catalogTerminal.options.fontFamily;
+  const draw = text => {
+    context.clearRect(0, 0, 64, 64);
+    context.fillText(text, 8, 48);
+    return Array.from(context.getImageData(0, 0, 64, 64).data).join(",");
+  };
+  return draw(char) !== draw("\\ue000") && draw(char) !== draw(" ");
+}
+"""
 
 
 def wait_until(page, what: str, script: str, arg: object = None) -> None:
@@ -162,11 +189,12 @@ def wait_for_screen(page, *patterns: str) -> str:
 def search(query: str, db: Path, capsys: pytest.CaptureFixture[str]) -> list[dict]:
     """What `catalog-tui search` finds in the store the server uses."""
     assert main(["search", query, "--format", "json", "--db", str(db)]) == 0
-    return json.loads(capsys.readouterr().out)
+    return json.loads(capsys.readouterr().out)["works"]
 
 
 def test_serve_in_chromium(server: tuple[str, Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    url, db, log = server
+    address, db, log = server
+    url = address.split("?")[0]
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_S * 1000
@@ -177,13 +205,19 @@ def test_serve_in_chromium(server: tuple[str, Path, Path], capsys: pytest.Captur
             assert 0 < len(expected) < len(expected_all)
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.set_default_timeout(TIMEOUT_S * 1000)
-            # Nothing but the server: the page also asks a web font host, which must not be reached.
-            page.route(
-                "**/*",
-                lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
-            )
+            # Nothing but the server: every request elsewhere is refused and counted.
+            elsewhere: list[str] = []
+
+            def only_the_server(route) -> None:
+                if route.request.url.startswith(url):
+                    route.continue_()
+                else:
+                    elsewhere.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", only_the_server)
             page.add_init_script(CAPTURE_TERMINAL)
-            page.goto(url)
+            page.goto(address)
 
             start = page.locator("#start")  # textual-serve's Start button, shown only with ?delay
             if start.is_visible():
@@ -194,6 +228,10 @@ def test_serve_in_chromium(server: tuple[str, Path, Path], capsys: pytest.Captur
             total = int(re.search(ALL_SHOWN, wait_for_screen(page, ALL_SHOWN))[1].replace(",", ""))
             assert total == len(expected_all), "the page lists another catalogue than the store holds"
             titles = [work["title"] for work in expected_all]
+            assert elsewhere == [], "the page asked another host"
+            # The header's icon is a character the page's fonts can draw, not an empty box.
+            icon = page.evaluate("window.__catalogScreen()").lstrip()[0]
+            assert icon == HEADER_ICON and page.evaluate(GLYPH_DRAWN, icon), f"{icon!r} is not drawn"
             wait_until(
                 page, "the list never filled in",
                 "titles => titles.filter(t => window.__catalogScreen().includes(t)).length >= 5", titles,

@@ -17,6 +17,7 @@ from conftest import MARKUP_TITLE, SU_DONG_PO, TRAVEL, XING_SHI, YONG_LE, catalo
 
 import catalog_tui
 from catalog_tui.cli import build_parser, main
+from catalog_tui.core.export import columns
 from catalog_tui.core.index import SearchIndex
 from catalog_tui.core.loader import parse_catalog_text
 from catalog_tui.core.model import Catalog
@@ -136,7 +137,7 @@ def test_search_text_columns_line_up_in_display_width(run) -> None:
 def test_search_json(run) -> None:
     code, out, _ = run("search", "campaign:旅行 | 醒狮", "--format", "json")
     assert code == 0
-    works = json.loads(out)
+    works = json.loads(out)["works"]
     assert [w["id"] for w in works] == expected_ids("campaign:旅行 | 醒狮")
     assert {w["id"] for w in works} == {SU_DONG_PO, YONG_LE, XING_SHI}
     assert works[0]["title"] in out  # Chinese written directly, not escaped
@@ -156,22 +157,22 @@ def test_search_csv(run) -> None:
     code, out, _ = run("search", "channel:红果", "--format", "csv")
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["id", "title", "type", "year", "campaigns", "channels"]
+    assert rows[0] == list(columns("works"))  # the export model's columns
     assert [r[0] for r in rows[1:]] == expected_ids("channel:红果")
-    assert all(r[5] == "hong-guo" for r in rows[1:])
+    assert all(json.loads(r[6]) == ["hong-guo"] for r in rows[1:])
 
 
 @pytest.mark.parametrize("limit", [1, 3])
 def test_search_limit(run, limit: int) -> None:
     code, out, _ = run("search", "", "--format", "json", "--limit", str(limit))
     assert code == 0
-    assert [w["id"] for w in json.loads(out)] == expected_ids("")[:limit]
+    assert [w["id"] for w in json.loads(out)["works"]] == expected_ids("")[:limit]
 
 
 def test_search_sort(run) -> None:
     code, out, _ = run("search", "", "--format", "json", "--sort", "year")
     assert code == 0
-    assert [w["id"] for w in json.loads(out)] == expected_ids("", sort="year")
+    assert [w["id"] for w in json.loads(out)["works"]] == expected_ids("", sort="year")
     assert expected_ids("", sort="year") != expected_ids("")
 
 
@@ -193,7 +194,7 @@ def test_search_saved_search_by_name(run, db_path: Path) -> None:
     store.close()
     code, out, _ = run("search", "@旅行作品", "--format", "json")
     assert code == 0
-    assert [w["id"] for w in json.loads(out)] == expected_ids("campaign:旅行")
+    assert [w["id"] for w in json.loads(out)["works"]] == expected_ids("campaign:旅行")
 
 
 def test_search_unknown_saved_search(run) -> None:
@@ -240,7 +241,9 @@ def test_export_format_from_suffix_and_option(run, tmp_path: Path) -> None:
     assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     code, out, _ = run("export", "醒狮", "-o", str(tmp_path / "out.txt"), "--format", "json")
     assert code == 0
-    assert json.loads((tmp_path / "out.txt").read_text(encoding="utf-8"))["export"]["query"] == "醒狮"
+    assert [w["title"] for w in json.loads((tmp_path / "out.txt").read_text(encoding="utf-8"))["works"]] == [
+        "醒狮"
+    ]
 
 
 def test_export_refuses_to_overwrite_without_force(run, tmp_path: Path) -> None:
@@ -356,7 +359,7 @@ def test_search_saved_search_applies_its_filters(run, db_path: Path) -> None:
     store.close()
     code, out, _ = run("search", "@红果微短剧", "--format", "json")
     assert code == 0
-    assert [w["id"] for w in json.loads(out)] == expected_ids("channel:hong-guo")
+    assert [w["id"] for w in json.loads(out)["works"]] == expected_ids("channel:hong-guo")
 
 
 def test_search_negative_limit_is_not_silently_empty(run) -> None:
@@ -366,4 +369,4 @@ def test_search_negative_limit_is_not_silently_empty(run) -> None:
         assert exit_.code == 2  # refused as a usage error: fine
     else:
         assert code == 0
-        assert [w["id"] for w in json.loads(out)] == expected_ids("")
+        assert [w["id"] for w in json.loads(out)["works"]] == expected_ids("")

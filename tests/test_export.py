@@ -16,7 +16,8 @@ import pytest
 import yaml
 from conftest import BEIJING, DOC, HONGGUO, LAW_CAMPAIGN, MARKUP, MARKUP_TITLE, SU_DONG_PO, TRAVEL, XING_SHI
 
-from catalog_tui.core.export import ExportError, ExportResult, export_works, format_for, render
+from catalog_tui.core.export import ExportError, columns, render
+from catalog_tui.core.export_file import ExportResult, export_works, format_for
 from catalog_tui.core.loader import load_catalog
 from catalog_tui.core.model import Catalog, Work
 
@@ -127,11 +128,7 @@ def test_json_export_has_the_same_shape_as_yaml(catalog: Catalog, tmp_path: Path
     as_yaml = yaml.safe_load((tmp_path / "out.yaml").read_text(encoding="utf-8"))
     payload = (tmp_path / "out.json").read_bytes()
     as_json = json.loads(payload.decode("utf-8"))
-    meta = as_json.pop("export")
-    assert meta["query"] == "q"
-    assert meta["count"] == 2
-    datetime.fromisoformat(meta["date"])
-    assert as_json == as_yaml
+    assert as_json == as_yaml  # the same catalogue (the query and date are YAML comments)
     assert [w["id"] for w in as_json["works"]] == list(CHOSEN)
     assert "醒狮".encode() in payload
     assert b"\\u" not in payload
@@ -144,27 +141,24 @@ def test_csv_export_columns_bom_and_names(catalog: Catalog, tmp_path: Path) -> N
     payload = target.read_bytes()
     assert payload.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(payload.decode("utf-8-sig"))))
-    assert list(rows[0]) == [
-        "id", "title", "title_en", "type", "type_label", "year", "campaigns", "channels",
-        "themes", "facts", "summary", "sources",
-    ]  # fmt: skip
+    assert tuple(rows[0]) == columns("works")
     assert [r["id"] for r in rows] == [SU_DONG_PO, XING_SHI, MARKUP]
     su, xing, markup = rows
     assert su["title"] == "你好，苏东坡"
-    assert su["type_label"] == "微短剧"
+    assert su["type"] == "micro-drama"
     assert su["year"] == "2024"
-    assert su["campaigns"] == "跟着微短剧去旅行"  # names, not ids
-    assert su["themes"] == "文化遗产; 文旅融合"
-    assert xing["channels"] == "红果"
+    assert json.loads(su["campaigns"]) == [TRAVEL]  # ids, as in JSON and YAML
+    assert json.loads(su["themes"]) == ["文化遗产", "文旅融合"]
+    assert json.loads(xing["channels"]) == [HONGGUO]
     assert markup["year"] == ""
     assert markup["title"] == MARKUP_TITLE
-    assert su["sources"].startswith(f"{DOC}: ")
+    assert json.loads(su["sources"])[0]["doc"] == DOC
 
 
 @pytest.mark.parametrize(
     ("name", "explicit", "expected"),
     [("a.yaml", None, "yaml"), ("a.YML", None, "yaml"), ("a.json", None, "json"), ("a.csv", None, "csv"),
-     ("a.txt", None, "yaml"), ("a", None, "yaml"), ("a.csv", "json", "json")],
+     ("a.txt", "yaml", "yaml"), ("a", "csv", "csv"), ("a.csv", "json", "json")],
 )  # fmt: skip
 def test_format_for(name: str, explicit: str | None, expected: str) -> None:
     assert format_for(name, explicit) == expected

@@ -27,7 +27,8 @@ from tui_helpers import BUNDLED, ready, settle, type_query
 from catalog_tui.app import CatalogApp
 from catalog_tui.cli import main
 from catalog_tui.core import atomic
-from catalog_tui.core.export import ExportError, export_works
+from catalog_tui.core.export import ExportError
+from catalog_tui.core.export_file import export_works
 from catalog_tui.core.library import Library
 from catalog_tui.core.loader import load_catalog
 from catalog_tui.core.model import Catalog
@@ -146,15 +147,15 @@ def test_a_missing_folder_is_a_clear_error(run, tmp_path: Path) -> None:
 
 def refuse_in(monkeypatch: pytest.MonkeyPatch, folder: Path, code: int) -> None:
     """Creating a file in `folder` fails as a read-only folder (EACCES) or disk (EROFS) would."""
-    real_mkstemp = tempfile.mkstemp
+    real_open = os.open
 
-    def mkstemp(*args: Any, dir: Any = None, **kwargs: Any):
-        if dir is not None and Path(dir).resolve() == folder.resolve():
+    def open_file(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:  # the temporary files
+        if flags & os.O_CREAT and Path(path).parent.resolve() == folder.resolve():
             error = PermissionError if code == errno.EACCES else OSError
             raise error(code, os.strerror(code), str(folder))
-        return real_mkstemp(*args, dir=dir, **kwargs)
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(atomic.os, "open", open_file)
 
 
 @pytest.mark.parametrize(

@@ -442,7 +442,7 @@ def test_cli_json_output_escapes_controls_and_keeps_the_data(
     )
     out, _ = capsys.readouterr()
     assert "\x1b" not in out
-    assert json.loads(out)[0]["title"] == "标题\x1b]0;pwned\x07\x1b[2J\x1b[10;10H光标"
+    assert json.loads(out)["works"][0]["title"] == "标题\x1b]0;pwned\x07\x1b[2J\x1b[10;10H光标"
 
 
 def test_cli_messages_never_echo_control_characters(

@@ -6,6 +6,7 @@ The end-to-end run in Chromium is tests/test_browser.py.
 from __future__ import annotations
 
 import asyncio
+import re
 import shlex
 import socket
 import sys
@@ -84,7 +85,10 @@ def test_serve_runs_the_app_command(
     assert main(["--lang", "en", "serve", "--port", str(port), *store]) == 0
     assert started["command"] == serve_module.app_command(catalog_file, db_path, "en")
     assert (started["host"], started["port"]) == ("127.0.0.1", port)
-    assert capsys.readouterr().out == f"catalog-tui: serving on http://127.0.0.1:{port} (Ctrl+C to stop)\n"
+    out = capsys.readouterr().out
+    assert re.fullmatch(
+        rf"catalog-tui: serving on http://127\.0\.0\.1:{port}/\?token=[\w-]{{43}} \(Ctrl\+C to stop\)\n", out
+    )
     assert db_path.exists(), "the store is seeded before the first page opens"
 
 

@@ -12,7 +12,7 @@ import errno
 import json
 import os
 import re
-import tempfile
+import secrets
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -31,17 +31,20 @@ except ImportError:  # pragma: no cover - orjson is a declared dependency
     orjson = None  # type: ignore[assignment]
 
 
-def atomic_write_bytes(path: Path, payload: bytes | Iterable[bytes], *, overwrite: bool = True) -> None:
+def atomic_write_bytes(
+    path: Path, payload: bytes | Iterable[bytes], *, overwrite: bool = True, mode: int | None = None
+) -> None:
     """Write `payload` (bytes, or chunks of bytes written as they come, so that a large file
     need not be in memory at once) to `path` all at once or not at all; the folder must exist.
 
     Whatever goes wrong — a full disk, no permission, an exception or Ctrl-C mid-write — the
     temporary file is removed and `path` keeps its old content (or stays absent). With
     `overwrite=False`, a file that appeared at `path` while the payload was being written is not
-    replaced: FileExistsError is raised instead.
+    replaced: FileExistsError is raised instead. A new file is private (0600) unless `mode` is
+    given: then it gets `mode` less the umask, as open() gives; a replaced file keeps its mode.
     """
     remove_stale_temporaries(path.parent)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_temporary_suffix(), dir=path.parent)
+    handle, temporary = _create_temporary(path, 0o600 if mode is None else mode)
     try:
         _hold(handle)  # held until closed: a cleaner in another process sees the file is live
         with os.fdopen(handle, "wb") as stream:
@@ -51,7 +54,7 @@ def atomic_write_bytes(path: Path, payload: bytes | Iterable[bytes], *, overwrit
                 stream.writelines(payload)
             stream.flush()
             os.fsync(stream.fileno())
-        if path.exists():
+        if os.path.lexists(path):
             if not overwrite:
                 raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
             # Keep the permissions a user gave the existing file.
@@ -140,6 +143,19 @@ def _locked(path: str) -> bool:
             return False
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
         return False
+
+
+def _create_temporary(path: Path, mode: int) -> tuple[int, str]:
+    """Like mkstemp (never follows a link), but named for `remove_stale_temporaries` and created
+    with `mode` less the umask, as open() gives."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        temporary = str(path.parent / f".{path.name}.{secrets.token_hex(4)}{_temporary_suffix()}")
+        try:
+            return os.open(temporary, flags, mode), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
 
 
 def _sync_folder(folder: Path) -> None:

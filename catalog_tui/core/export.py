@@ -1,190 +1,196 @@
-"""Exporting chosen works: YAML that is itself a valid catalogue, JSON of the same shape, or CSV.
+"""The one export model: what `export`, `search --format` and the TUI's export dialog all write.
 
-Files are written atomically: a failure (disk full, permission, interruption) leaves no partial
-file at the target and raises ExportError with a message that says what happened and where.
+An export is a catalogue of its own. YAML and JSON hold the same sections, records and keys (every
+field of a record, empty ones as null, "" or []), and `validate` and `--catalog` accept both. CSV
+holds one section: one row per record, one column per key in the same order. Inside a CSV cell a
+list is a JSON array (`["文化遗产", "文旅融合"]`, sources as `[{"doc": …, "quote": …}]`), the one
+rule with its own escaping. Cells a spreadsheet would run as a formula (starting with = + - @, a tab,
+CR or LF) start with a `'`, as OWASP advises. JSON and YAML write control characters, bidi overrides
+and invisible characters as escapes (`\\u202e`): the data stays exact and the text is safe to show.
+Where files go and how they are written is in export_file.py.
 """
 
 from __future__ import annotations
 
 import csv
-import errno
+import dataclasses
 import io
-import os
+import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .atomic import atomic_write_bytes, dumps_json
-from .model import Catalog, Figure, Work
-from .text import safe_display
+from .atomic import dumps_json
+from .model import RECORD_TYPES, Catalog, Figure, Record, Work
+from .text import UNSAFE_CHARACTERS, safe_display
 
 FORMATS = ("yaml", "json", "csv")
-_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-CSV_COLUMNS = ("id", "title", "title_en", "type", "type_label", "year", "campaigns", "channels",
-               "themes", "facts", "summary", "sources")  # fmt: skip
-
-
-class _NoAliasDumper(yaml.SafeDumper):
-    """Writes repeated values out in full: the loader refuses aliases (they enable alias bombs)."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=100)
+SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
+SECTIONS = tuple(RECORD_TYPES)  # works, campaigns, channels, policies, events, figures
+ALL = "all"
+# OWASP's formula triggers, and LF, which some spreadsheets also skip before a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 class ExportError(Exception):
     """An export that did not happen; nothing was written at the target."""
 
 
-@dataclass(frozen=True, slots=True)
-class ExportResult:
-    path: Path
-    count: int
-    format: str
+def columns(section: str) -> tuple[str, ...]:
+    """A section's keys in JSON and YAML, and its CSV header: the record's fields, in order."""
+    return tuple(f.name for f in dataclasses.fields(RECORD_TYPES[section]))
 
 
-def format_for(path: str | os.PathLike[str], explicit: str | None = None) -> str:
-    """The format asked for, else the one the file name's suffix implies, else YAML."""
-    if explicit:
-        if explicit not in FORMATS:
-            raise ExportError(f"unknown format '{explicit}' (choose one of {', '.join(FORMATS)})")
-        return explicit
-    return _SUFFIXES.get(Path(path).suffix.lower(), "yaml")
+def record_dict(record: Record) -> dict[str, Any]:
+    """Every field of a record, empty or not, as plain data."""
+    out: dict[str, Any] = {}
+    for name in columns(record.SECTION):
+        value = getattr(record, name)
+        if name == "sources":
+            value = [{"doc": source.doc, "quote": source.quote} for source in value]
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[name] = value
+    return out
 
 
-def subset(catalog: Catalog, works: Sequence[Work], figures: Sequence[Figure] = ()) -> dict[str, Any]:
-    """A catalogue holding `works` (and `figures`) and exactly the campaigns, channels and
-    documents they cite."""
-    campaign_ids = {c for w in works for c in w.campaigns}
-    channel_ids = {c for w in works for c in w.channels}
-    doc_names = {s.doc for r in (*works, *figures) for s in r.sources}
+def selection(
+    catalog: Catalog, section: str = "works", works: Sequence[Work] | None = None,
+    figures: Sequence[Figure] | None = None,
+) -> dict[str, Sequence[Record]]:  # fmt: skip
+    """The records an export holds, by section, in catalogue order of sections.
+
+    `works` (default: every work) are the works of a `works` or `all` export; a works export also
+    carries the campaigns and channels they cite, so that it is a valid catalogue. `figures`
+    (default: every figure) likewise. Any other section is exported whole."""
+    if section not in (*SECTIONS, ALL):
+        raise ExportError(f"unknown section '{section}' (choose one of {', '.join((*SECTIONS, ALL))})")
+    chosen_works = catalog.works if works is None else works
+    if section == ALL:
+        picked: dict[str, Sequence[Record]] = {s: getattr(catalog, s) for s in SECTIONS}
+        picked["works"] = chosen_works
+        return picked
+    if section == "works":
+        campaign_ids = {c for w in chosen_works for c in w.campaigns}
+        channel_ids = {c for w in chosen_works for c in w.channels}
+        return {
+            "works": chosen_works,
+            "campaigns": [c for c in catalog.campaigns if c.id in campaign_ids],
+            "channels": [c for c in catalog.channels if c.id in channel_ids],
+        }
+    if section == "figures" and figures is not None:
+        return {"figures": figures}
+    return {section: getattr(catalog, section)}
+
+
+def catalogue_data(catalog: Catalog, records: dict[str, Sequence[Record]]) -> dict[str, Any]:
+    """The export as a catalogue: the documents its records cite, then its sections."""
+    cited = {s.doc for rows in records.values() for r in rows for s in getattr(r, "sources", ())}
     data: dict[str, Any] = {}
-    documents = [d.to_dict() for d in catalog.documents if d.file in doc_names]
+    documents = [d.to_dict() for d in catalog.documents if d.file in cited]
     if documents:
         data["documents"] = documents
-    data["works"] = [w.to_dict() for w in works]
-    data["campaigns"] = [c.to_dict() for c in catalog.campaigns if c.id in campaign_ids]
-    data["channels"] = [c.to_dict() for c in catalog.channels if c.id in channel_ids]
-    if figures:
-        data["figures"] = [f.to_dict() for f in figures]
+    for section, rows in records.items():
+        data[section] = [record_dict(r) for r in rows]
     return data
 
 
-def _one_line(text: str) -> str:
-    return _CONTROL.sub(" ", text)
+def counts(records: dict[str, Sequence[Record]], section: str) -> dict[str, int]:
+    """How many records of the asked-for section(s) an export holds (what the user is told)."""
+    shown = SECTIONS if section == ALL else (section,)
+    return {s: len(records.get(s, ())) for s in shown}
+
+
+class _ExportDumper(yaml.SafeDumper):
+    """No aliases (the loader refuses them: alias bombs), and strings holding characters a terminal
+    could act on in double quotes, the one YAML style where they can be escaped."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if UNSAFE_CHARACTERS.search(text) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_ExportDumper.add_representer(str, _represent_str)
+
+
+def _escaped(text: str) -> str:
+    """Every unsafe character as a \\u escape (valid in JSON strings and YAML double quotes)."""
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        if code <= 0xFFFF:
+            return f"\\u{code:04x}"
+        high, low = divmod(code - 0x10000, 0x400)  # JSON's surrogate pair
+        return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+
+    return UNSAFE_CHARACTERS.sub(escape, text)
+
+
+def dump_yaml(data: Any) -> str:
+    text = yaml.dump(data, Dumper=_ExportDumper, allow_unicode=True, sort_keys=False, width=100)
+    return UNSAFE_CHARACTERS.sub(lambda m: f"\\U{ord(m.group()):08x}", text)
+
+
+def neutralised(cell: str) -> str:
+    """A cell a spreadsheet shows as text: a leading formula trigger gets a `'` before it."""
+    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return neutralised(json.dumps(value, ensure_ascii=False))
+    if value is None:
+        return ""
+    return neutralised(value) if isinstance(value, str) else value
 
 
 def render(
     catalog: Catalog,
-    works: Sequence[Work],
+    works: Sequence[Work] | None,
     fmt: str,
     *,
+    section: str = "works",
+    figures: Sequence[Figure] | None = None,
     query: str = "",
     now: datetime | None = None,
-    figures: Sequence[Figure] = (),
+    for_terminal: bool = False,
+    bom: bool = True,
 ) -> bytes:
-    stamp = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
+    """The export as bytes. `for_terminal`: CSV cells with control characters made visible (JSON
+    and YAML are always safe to show). `bom`: CSV starts with a byte-order mark, for spreadsheets."""
+    records = selection(catalog, section, works, figures)
     if fmt == "yaml":
-        counts = f"# works: {len(works)}\n" + (f"# figures: {len(figures)}\n" if figures else "")
-        header = (
-            "# catalog-tui export: a catalogue of its own (catalog-tui validate accepts it)\n"
-            f"# query: {_one_line(query) or '(none)'}\n{counts}# date: {stamp}\n"
-        )
-        return (header + dump_yaml(subset(catalog, works, figures))).encode("utf-8")
+        stamp = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
+        lines = ["# catalog-tui export: a catalogue of its own (catalog-tui validate accepts it)",
+                 f"# query: {safe_display(query) or '(none)'}",
+                 *(f"# {s}: {n}" for s, n in counts(records, section).items()), f"# date: {stamp}"]  # fmt: skip
+        return ("\n".join(lines) + "\n" + dump_yaml(catalogue_data(catalog, records))).encode("utf-8")
     if fmt == "json":
-        meta = {"query": query, "count": len(works), "figures": len(figures), "date": stamp}
-        return dumps_json({"export": meta, **subset(catalog, works, figures)}, indent=True) + b"\n"
+        payload = dumps_json(catalogue_data(catalog, records), indent=True).decode("utf-8")
+        return (_escaped(payload) + "\n").encode("utf-8")
     if fmt == "csv":
-        return _figures_csv(figures) if figures and not works else _csv(catalog, works)
+        if section == ALL:
+            raise ExportError("a CSV file holds one section: choose one with --section, or YAML or JSON")
+        return _csv(records[section], section, for_terminal=for_terminal, bom=bom)
     raise ExportError(f"unknown format '{fmt}' (choose one of {', '.join(FORMATS)})")
 
 
-def _csv(catalog: Catalog, works: Sequence[Work]) -> bytes:
+def _csv(rows: Sequence[Record], section: str, *, for_terminal: bool, bom: bool) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for work in works:
-        campaigns = [c.name for i in work.campaigns if (c := catalog.campaign(i))]
-        channels = [c.name for i in work.channels if (c := catalog.channel(i))]
-        writer.writerow([
-            work.id, work.title, work.title_en, work.type, work.type_label, work.year or "",
-            "; ".join(campaigns), "; ".join(channels), "; ".join(work.themes), "; ".join(work.facts),
-            work.summary, " | ".join(f"{s.doc}: {s.quote}" for s in work.sources),
-        ])  # fmt: skip
-    # A byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _figures_csv(figures: Sequence[Figure]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(("id", "label", "label_en", "value", "unit", "period", "note", "sources"))
-    for f in figures:
-        sources = " | ".join(f"{s.doc}: {s.quote}" for s in f.sources)
-        writer.writerow((f.id, f.label, f.label_en, f.value, f.unit, f.period, f.note, sources))
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def export_works(
-    catalog: Catalog,
-    works: Sequence[Work],
-    path: str | os.PathLike[str],
-    fmt: str | None = None,
-    *,
-    query: str = "",
-    overwrite: bool = False,
-    figures: Sequence[Figure] = (),
-) -> ExportResult:
-    """Write `works` to `path` (`~` expanded); refuses to replace an existing file unless asked.
-    Raises ExportError, whose message says what happened and where; nothing is then left at the
-    target (an existing file keeps its content) and no temporary file stays behind."""
-    try:
-        target = Path(path).expanduser()
-        chosen = format_for(target, fmt)
-        if target.is_dir():
-            raise ExportError(f"{_shown(target)} is a folder; give a file name")
-        if target.exists() and not overwrite:
-            raise ExportError(
-                f"{_shown(target)} already exists; choose another name or overwrite it (--force)"
-            )
-        if not target.parent.is_dir():
-            raise ExportError(f"the folder {_shown(target.parent)} does not exist")
-    except (ValueError, RuntimeError) as error:  # a NUL in the name; `~` with no home folder
-        raise ExportError(f"cannot use {_shown(path)} as a file name: {error}") from None
-    except OSError as error:  # checking the name failed: too long, a loop of links, no access …
-        raise ExportError(_failure(error, Path(path))) from None
-    payload = render(catalog, works, chosen, query=query, figures=figures)
-    try:
-        atomic_write_bytes(target, payload, overwrite=overwrite)
-    except FileExistsError:
-        raise ExportError(f"{_shown(target)} appeared while exporting and was left as it is; "
-                          "choose another name or overwrite it (--force)") from None  # fmt: skip
-    except PermissionError:
-        raise ExportError(f"no permission to write in {_shown(target.parent)}; nothing was written") from None
-    except ValueError as error:  # a NUL in the name only shows when the file is created
-        raise ExportError(f"cannot use {_shown(target)} as a file name: {error}") from None
-    except OSError as error:
-        raise ExportError(_failure(error, target)) from None
-    return ExportResult(target, len(works) + len(figures), chosen)
-
-
-def _shown(path: str | os.PathLike[str]) -> str:
-    """A path as a message can show it: control characters made visible."""
-    return safe_display(os.fsdecode(path))
-
-
-def _failure(error: OSError, target: Path) -> str:
-    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return f"the disk is full: {_shown(target)} was not written"
-    if error.errno == errno.EROFS:
-        return f"the folder {_shown(target.parent)} is on a read-only disk: {_shown(target)} was not written"
-    return f"could not write {_shown(target)}: {error.strerror or error}; nothing was written"
+    # On a terminal, rows end in LF alone: a CR is a control character like any other there.
+    writer = csv.writer(buffer, lineterminator="\n" if for_terminal else "\r\n")
+    header = columns(section)
+    writer.writerow(header)
+    for record in rows:
+        cells = [_csv_cell(value) for value in record_dict(record).values()]
+        if for_terminal:
+            cells = [safe_display(c, single_line=False) if isinstance(c, str) else c for c in cells]
+        writer.writerow(cells)
+    return buffer.getvalue().encode("utf-8-sig" if bom else "utf-8")

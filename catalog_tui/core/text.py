@@ -152,6 +152,8 @@ _UNSAFE = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
     r"\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
+# The same characters, for writers that escape them in their own syntax (JSON, YAML).
+UNSAFE_CHARACTERS = _UNSAFE
 _LINE_SEPARATORS = re.compile(r"[\u2028\u2029]")
 
 

@@ -15,7 +15,8 @@ from textual import on, work
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Tabs
 
-from ..core.export import ExportError, export_works
+from ..core.export import ExportError
+from ..core.export_file import export_works, shown
 from ..core.index import SORTS
 from ..core.search import FacetFilter
 from ..core.text import safe_display
@@ -233,14 +234,16 @@ class BrowserActions(Screen[None]):
         )
         works = self.library.works_at(positions)
         query = self.query_text if request.scope == "matches" else f"({request.scope})"
+        # The figures scope is the figures section of the one export model; every other is works.
+        section = "figures" if request.scope == "figures" else "works"
         try:
-            result = export_works(catalog, works, request.path, request.format,
+            result = export_works(catalog, works, request.path, request.format, section=section,
                                   query=query, overwrite=overwrite, figures=figures)  # fmt: skip
         except ExportError as error:
             self.app.call_from_thread(self.notify, str(error), title=t("export.failed_title"),
                                       severity="error", markup=False)  # fmt: skip
             return
-        message = t("export.done", count=result.count, path=result.path, format=result.format)
+        message = t("export.done", count=result.count, path=shown(result.path), format=result.format)
         self.app.call_from_thread(self.notify, message, title=t("export.done_title"), markup=False)
 
     # Jumps -----------------------------------------------------------------------------------

@@ -31,6 +31,9 @@ from ..widgets.works_table import WorksTable
 from .actions import BrowserActions
 
 DEBOUNCE_SECONDS = 0.03
+# Textual's default icon (⭘, U+2B58) is missing from common fonts and showed as an empty box in a
+# browser; ≡ is in DejaVu, Noto CJK and the usual system fonts, and the icon opens the palette.
+HEADER_ICON = "≡"
 NARROW_WIDTH = 110
 # tab id -> the facet field of its group list, or None (labels: i18n "tab.<id>")
 TABS: dict[str, str | None] = {
@@ -81,7 +84,7 @@ class MainScreen(BrowserActions, Screen[None]):
         self._details_pending = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=HEADER_ICON)
         yield SearchBar(id="search-bar")
         yield FilterLine(id="filter-line")
         # Tabs span the full width above the panes and the shared detail pane.
