@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 
 class UnknownTheme(ValueError):
+    """A theme (from --theme, $CATALOG_TUI_THEME or the config file) that Textual does not have."""
+
     def __init__(self, theme: str, themes: list[str]) -> None:
         super().__init__(f"no theme named {theme!r}")
         self.theme, self.themes = theme, themes
