@@ -6,9 +6,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
+from .core.config import ENV_THEME, ConfigError, Settings, choose, load_settings, save_setting, store_option
 from .i18n import detect_language, language, set_language, t
 from .screens.loading import LoadingScreen
 
@@ -17,6 +19,14 @@ if TYPE_CHECKING:
 
 # Screens beyond the first and the command provider are imported when first needed, so the first
 # frame (the loading screen) costs little more than a bare Textual app.
+
+
+class UnknownTheme(ValueError):
+    """A theme (from --theme, $CATALOG_TUI_THEME or the config file) that Textual does not have."""
+
+    def __init__(self, theme: str, themes: list[str]) -> None:
+        super().__init__(f"no theme named {theme!r}")
+        self.theme, self.themes = theme, themes
 
 
 def _catalog_commands() -> type:
@@ -42,15 +52,32 @@ class CatalogApp(App[None]):
         catalog_path: str | os.PathLike[str] | None = None,
         db_path: str | None = None,
         language: str | None = None,
+        theme: str | None = None,
+        settings: Settings | None = None,
     ) -> None:
-        set_language(detect_language(language))
+        """`settings` default to the config file's (none if it cannot be read); `theme` and
+        `language` (options) win over their environment variables, which win over the file.
+        Raises UnknownTheme for a theme Textual does not have."""
+        if settings is None:
+            try:
+                settings = load_settings()
+            except ConfigError:
+                settings = Settings()
+        self.settings = settings
+        set_language(detect_language(language, settings.language))
         super().__init__()
+        chosen_theme = choose(theme, os.environ.get(ENV_THEME), settings.theme, default=self.theme)
+        if chosen_theme not in self.available_themes:
+            raise UnknownTheme(chosen_theme, sorted(self.available_themes))
+        # The theme we start with (maybe from --theme, for this run only) is not written back.
+        self._settled_theme = chosen_theme
+        self.theme = chosen_theme
         if catalog_path is None:
             from .core.store import bundled_catalog_path
 
             catalog_path = bundled_catalog_path()
         self.catalog_path = Path(catalog_path)
-        self.db_path = db_path
+        self.db_path = store_option(db_path, settings)
         self.library: Library | None = None
         self.title = f"catalog-tui · {t('app.title')}"
 
@@ -64,7 +91,11 @@ class CatalogApp(App[None]):
 
         self.library = library
         self._show_subtitle()
-        self.push_screen(MainScreen(library))
+        screen = MainScreen(library)
+        # The config file's starting state, set before the screen mounts (no watcher runs).
+        screen.set_reactive(MainScreen.sort, self.settings.sort or "title")
+        screen.set_reactive(MainScreen.show_english, bool(self.settings.english_titles))
+        self.push_screen(screen)
         for backup in library.report.backups:
             self.notify(t("app.backup", path=backup), severity="warning", markup=False)
 
@@ -72,6 +103,21 @@ class CatalogApp(App[None]):
         if self.library is not None:
             name = self.library.report.catalog_path.name
             self.sub_title = t("app.subtitle", count=f"{len(self.library.index):,}", file=name)
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme picked in the palette stays: it is written to the config file."""
+        if theme != self._settled_theme:
+            self._settled_theme = theme
+            self._save_theme(theme)
+
+    @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
+    def _save_theme(self, theme: str) -> None:
+        try:
+            save_setting("theme", theme)
+        except (OSError, ConfigError) as error:
+            self.call_from_thread(
+                self.notify, t("settings.not_saved", error=error), severity="warning", markup=False
+            )
 
     def action_toggle_language(self) -> None:
         set_language("en" if language() == "zh" else "zh")

@@ -1,16 +1,24 @@
 """The `catalog-tui` command: the TUI by default, and validate / search / export / seed for scripts.
 
-Every failure ends in one clear message on stderr and a non-zero exit code, never a traceback.
+Every failure ends in one clear message on stderr and a non-zero exit code; an unexpected one
+(a bug) also leaves its traceback in the log, and `--debug` shows it. Messages and help follow
+the interface language (--lang, $CATALOG_TUI_LANG, the config file, the locale).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .cli_config import show_config
+from .cli_errors import EXIT_ERROR, debug_from_environment, report_unexpected
+from .cli_parser import CatalogParser, completion_script, early_options
+from .cli_progress import store_progress
+from .core.config import ENV_THEME, SORTS, ConfigError, Settings, load_settings, store_option
 from .core.export import ALL, FORMATS, SECTIONS, ExportError, render
 from .core.export_file import export_works, shown
 from .core.loader import CatalogError, load_catalog
@@ -19,8 +27,8 @@ from .core.query import QueryError
 from .core.search import FacetFilter
 from .core.store import bundled_catalog_path
 from .core.text import display_width
+from .i18n import LANGUAGES, MESSAGES, detect_language, query_error_text, set_language, t
 
-EXIT_ERROR = 1
 EXIT_INVALID = 2
 EXIT_INTERRUPTED = 130
 
@@ -28,67 +36,76 @@ EXIT_INTERRUPTED = 130
 def _common(parser: argparse.ArgumentParser, *, subcommand: bool = True) -> None:
     # In a subcommand the default is SUPPRESS, so a value given before the subcommand survives.
     default = argparse.SUPPRESS if subcommand else None
-    parser.add_argument("--catalog", metavar="FILE", default=default,
-                        help="catalogue YAML (default: the bundled one)")  # fmt: skip
-    parser.add_argument("--db", metavar="FILE", default=default,
-                        help="store file (default: $CATALOG_TUI_DB or the user data folder)")  # fmt: skip
+    parser.add_argument("--catalog", metavar="FILE", default=default, help=t("cli.help.catalog"))
+    parser.add_argument("--db", metavar="FILE", default=default, help=t("cli.help.db"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.help.lang"))
+    parser.add_argument("--debug", action="store_true", default=default, help=t("cli.help.debug"))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="catalog-tui",
-        description="Browse China's featured online audiovisual works, campaigns and channels.",
-        epilog="Without a command, opens the terminal browser.",
-    )
-    parser.add_argument("--version", action="version", version=f"catalog-tui {__version__}")
+    parser = CatalogParser(prog="catalog-tui", description=t("cli.description"), epilog=t("cli.epilog"))
+    parser.add_argument("--version", action="version", version=f"catalog-tui {__version__}",
+                        help=t("cli.version"))  # fmt: skip
     _common(parser, subcommand=False)
-    parser.add_argument("--lang", choices=("zh", "en"),
-                        help="interface language (default: $CATALOG_TUI_LANG, else the locale)")  # fmt: skip
+    parser.add_argument("--theme", metavar="NAME", help=t("cli.help.theme"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check a catalogue file and print its counts")
-    validate.add_argument("file", nargs="?", help="catalogue YAML (default: --catalog or the bundled one)")
+    validate = commands.add_parser("validate", help=t("cli.help.validate"))
+    validate.add_argument("file", nargs="?", help=t("cli.help.validate.file"))
     _common(validate)
 
-    search = commands.add_parser("search", help="print the works matching a query (or @saved-search)")
-    search.add_argument(
-        "query", nargs="?", help="e.g. sudongpo, 'campaign:旅行 -type:documentary', 'year:2023..2025'"
-    )
-    search.add_argument("--format", choices=("text", "json", "yaml", "csv"), default="text")
-    search.add_argument("--limit", type=_positive_int, metavar="N", help="at most N works")
-    search.add_argument("--sort", choices=("title", "year", "type"), default="title")
+    search = commands.add_parser("search", help=t("cli.help.search"))
+    search.add_argument("query", nargs="?", help=t("cli.help.search.query"))
+    search.add_argument("--format", choices=("text", "json", "yaml", "csv"), default="text",
+                        help=t("cli.help.format"))  # fmt: skip
+    search.add_argument("--limit", type=_positive_int, metavar="N", help=t("cli.help.limit"))
+    search.add_argument("--sort", choices=SORTS, help=t("cli.help.sort"))
     _common(search)
 
-    export = commands.add_parser("export", help="write the works matching a query (or any section) to a file")
-    export.add_argument("query", nargs="?", default="", help="the query (default: '', every work)")
-    export.add_argument("-o", "--output", required=True, metavar="FILE", help="target file; - for stdout")
-    export.add_argument("--format", choices=FORMATS,
-                        help="default: from the file's suffix (.yaml .yml .json .csv); yaml for stdout")  # fmt: skip
-    export.add_argument("--section", choices=(*SECTIONS, ALL), default="works",
-                        help="what to export: the works matching the query (default, with the campaigns "
-                        "and channels they cite), another whole section, or all of them")  # fmt: skip
-    export.add_argument("--force", action="store_true", help="overwrite an existing file")
+    export = commands.add_parser("export", help=t("cli.help.export"))
+    export.add_argument("query", nargs="?", help=t("cli.help.export.query"))
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help=t("cli.help.output"))
+    export.add_argument("--format", choices=FORMATS, help=t("cli.help.export.format"))
+    export.add_argument("--section", choices=(*SECTIONS, ALL), default="works", help=t("cli.help.section"))
+    export.add_argument("--force", action="store_true", help=t("cli.help.force"))
     _common(export)
 
-    seed = commands.add_parser("seed", help="(re)build the store from the catalogue")
-    seed.add_argument("--force", action="store_true", help="reseed even if the catalogue is unchanged")
+    seed = commands.add_parser("seed", help=t("cli.help.seed"))
+    seed.add_argument("--force", action="store_true", help=t("cli.help.seed.force"))
     _common(seed)
 
-    serve = commands.add_parser("serve", help="serve the browser in a web page (needs the serve extra)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    serve = commands.add_parser("serve", help=t("cli.help.serve"))
+    serve.add_argument("--host", default="127.0.0.1", help=t("cli.help.host"))
+    serve.add_argument("--port", type=_port, default=8000, help=t("cli.help.port"))
     serve.add_argument("--max-sessions", type=_positive_int, default=4, metavar="N",
-                       help="at most N browser tabs at once, each its own app process (default: 4)")  # fmt: skip
-    serve.add_argument("--public-url", metavar="URL",
-                       help="the address browsers use, behind a proxy (e.g. https://catalog.example.org)")  # fmt: skip
+                       help=t("cli.help.max_sessions"))  # fmt: skip
+    serve.add_argument("--public-url", metavar="URL", help=t("cli.help.public_url"))
+    serve.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help=t("cli.help.theme"))
     _common(serve)
+
+    config = commands.add_parser("config", help=t("cli.help.config"))
+    _common(config)
+
+    completion = commands.add_parser("completion", help=t("cli.help.completion"))
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help=t("cli.help.completion.shell"))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang, debug = early_options(argv)
+    try:
+        settings, config_error = load_settings(), None
+    except ConfigError as error:  # reported once the command is known: `config` shows it too
+        settings, config_error = Settings(), error
+    set_language(detect_language(lang, settings.language))
     parser = build_parser()
     args = _with_query(parser, *parser.parse_known_args(argv))
+    args.settings, args.config_error = settings, config_error
+    debug = debug or debug_from_environment()
     try:
+        if config_error is not None and args.command != "config":
+            raise config_error
         if args.command is None:
             return _run_tui(args)
         commands = {
@@ -97,34 +114,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             "export": _export,
             "seed": _seed,
             "serve": _serve,
+            "config": show_config,
+            "completion": _completion,
         }
         return commands[args.command](args)
+    except ConfigError as error:
+        print(t("cli.config_error", error=_clean(str(error))), file=sys.stderr)
+        return EXIT_INVALID
     except CatalogError as error:
         for problem in error.problems:
             print(_clean(str(problem)), file=sys.stderr)
-        untouched = "" if args.command == "validate" else "; the store was left as it was"
-        print(f"catalog-tui: {len(error.problems)} problem(s){untouched}", file=sys.stderr)
+        key = "cli.problems" if args.command == "validate" else "cli.problems_untouched"
+        print(t(key, count=len(error.problems)), file=sys.stderr)
         return EXIT_INVALID
     except QueryError as error:
         # The query as typed, made safe to show, with the caret under the same (escaped) column.
-        shown_query = _clean(args.query)
+        message = t(
+            "cli.query_error", message=_clean(query_error_text(error.message, error.code, error.params))
+        )
         caret = " " * display_width(_clean(args.query[: error.position])) + "^"
-        print(f"catalog-tui: query error: {_clean(error.message)}\n{_indent(shown_query + chr(10) + caret)}",
-              file=sys.stderr)  # fmt: skip
+        print(f"{message}\n{_indent(_clean(args.query) + chr(10) + caret)}", file=sys.stderr)
         return EXIT_INVALID
     except ExportError as error:
-        print(f"catalog-tui: export failed: {error}", file=sys.stderr)
+        print(t("cli.export_failed", error=error), file=sys.stderr)
         return EXIT_ERROR
     except OSError as error:
         where = f" ({_clean(str(error.filename))})" if error.filename else ""
         print(f"catalog-tui: {error.strerror or error}{where}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("catalog-tui: interrupted", file=sys.stderr)
+        print(t("cli.interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
-    except Exception as error:  # a bug: still one line, never a traceback
-        print(f"catalog-tui: unexpected error: {type(error).__name__}: {_clean(str(error))}", file=sys.stderr)
-        return EXIT_ERROR
+    except Exception as error:  # a bug
+        return report_unexpected(error, debug, _clean)
 
 
 def _with_query(
@@ -136,8 +158,10 @@ def _with_query(
         args.query, extras = extras[0], []
     if extras:
         parser.error(f"unrecognized arguments: {' '.join(extras)}")
-    if "query" in args and args.query is None:
+    if args.command == "search" and args.query is None:
         parser.error(f"{args.command}: the following arguments are required: query")
+    if args.command == "export" and args.query is None:
+        args.query = ""  # every work
     return args
 
 
@@ -152,32 +176,39 @@ def _catalog_path(args: argparse.Namespace) -> Path:
 def _open_library(args: argparse.Namespace, force: bool = False):  # -> Library
     from .core.library import Library
 
-    progress = _progress_bar() if sys.stderr.isatty() else None
-    library = Library.open(_catalog_path(args), args.db, force=force, progress=progress)
+    with store_progress() as progress:
+        library = Library.open(_catalog_path(args), _store(args), force=force, progress=progress)
     if library.report.damage and args.command != "seed":  # seed's own report says it on stdout
-        print(f"catalog-tui: warning: {_clean(library.report.damage)}", file=sys.stderr)
+        print(t("cli.store_repaired", damage=_clean(library.report.damage)), file=sys.stderr)
     return library
 
 
-def _progress_bar():  # -> Progress
-    def show(stage: str, done: int, total: int) -> None:
-        filled = int(30 * done / total) if total else 30
-        end = "\n" if done >= total and stage == "indexing" else ""
-        print(f"\r{stage:<22} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end=end, file=sys.stderr)
-
-    return show
+def _store(args: argparse.Namespace) -> str | None:
+    return store_option(args.db, args.settings)
 
 
 def _validate(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser() if args.file else _catalog_path(args)
     catalog = load_catalog(path)
-    counts = ", ".join(f"{n} {section}" for section, n in catalog.counts().items())
-    print(f"{path}: valid: {counts}")
+    counts = t("cli.separator").join(
+        t(
+            "cli.count",
+            count=n,
+            section=_section_name(section),
+        )
+        for section, n in catalog.counts().items()
+    )
+    print(t("cli.valid", path=path, counts=counts))
     return 0
 
 
-def _matches(library, args: argparse.Namespace) -> tuple[str, list[Work]]:
-    """The works a query (or `@name` of a saved search, with its filters) finds."""
+def _section_name(section: str) -> str:
+    return t(f"section.{section}") if f"section.{section}" in MESSAGES else section
+
+
+def _matches(library, args: argparse.Namespace) -> tuple[str, list[Work], int]:
+    """The works a query (or `@name` of a saved search, with its filters) finds, at most --limit
+    of them, and how many it finds in all."""
     query, filters = args.query, []
     if query.startswith("@"):
         name = query[1:]
@@ -186,12 +217,13 @@ def _matches(library, args: argparse.Namespace) -> tuple[str, list[Work]]:
             raise QueryError(f"no saved search named '{name}'", 0, "no_saved", {"name": name})
         query = saved["query"]
         filters = [FacetFilter.from_dict(f) for f in saved.get("filters") or ()]
-    sort, limit = getattr(args, "sort", "title"), getattr(args, "limit", None)
+    sort = getattr(args, "sort", None) or args.settings.sort or "title"
+    limit = getattr(args, "limit", None)
     try:
         result = library.engine.search(query, sort=sort, filters=filters, limit=limit)
     except RecursionError:  # thousands of nested parentheses
         raise QueryError("the query is nested too deeply", 0, "too_deep") from None
-    return query, library.works_at(result.positions)
+    return query, library.works_at(result.positions), result.found.bit_count()
 
 
 def _positive_int(text: str) -> int:
@@ -204,7 +236,7 @@ def _positive_int(text: str) -> int:
 def _search(args: argparse.Namespace) -> int:
     library = _open_library(args)
     try:
-        query, works = _matches(library, args)
+        query, works, total = _matches(library, args)
         if args.format == "text":
             sys.stdout.write(_format_text(works))
         else:  # the export model, as `export QUERY -o - --format FORMAT` writes it
@@ -213,7 +245,8 @@ def _search(args: argparse.Namespace) -> int:
     finally:
         library.close()
     if args.format == "text":
-        print(f"{len(works)} work(s)", file=sys.stderr)
+        found = t("cli.works_found", count=total) if len(works) == total else None
+        print(found or t("cli.works_of", count=len(works), total=total), file=sys.stderr)
     return 0
 
 
@@ -253,7 +286,7 @@ def _export(args: argparse.Namespace) -> int:
         )
     library = _open_library(args)
     try:
-        query, works = _matches(library, args)
+        query, works, _total = _matches(library, args)
         if args.output == "-":
             payload = render(library.catalog, works, args.format or "yaml", section=args.section,
                              query=query, for_terminal=sys.stdout.isatty(), bom=False)  # fmt: skip
@@ -263,14 +296,17 @@ def _export(args: argparse.Namespace) -> int:
                               query=query, overwrite=args.force)  # fmt: skip
     except KeyboardInterrupt:
         # The write is atomic: an interrupted export leaves nothing at the target.
-        print(
-            f"catalog-tui: export interrupted: nothing was written to {_clean(args.output)}", file=sys.stderr
-        )
+        print(t("cli.export_interrupted", path=_clean(args.output)), file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
         library.close()
-    written = ", ".join(f"{n} work(s)" if s == "works" else f"{n} {s}" for s, n in result.counts.items())
-    print(f"wrote {written} to {shown(result.path)} ({result.format})")
+    written = t("cli.separator").join(
+        t("cli.works_found", count=n)
+        if section == "works"
+        else t("cli.count", count=n, section=_section_name(section))
+        for section, n in result.counts.items()
+    )
+    print(t("cli.wrote", counts=written, path=shown(result.path), format=result.format))
     return 0
 
 
@@ -279,14 +315,13 @@ def _seed(args: argparse.Namespace) -> int:
     library.close()
     print(library.report.summary())
     for backup in library.report.backups:
-        print(f"an unreadable store file was kept as {backup}")
+        print(t("cli.backup", path=backup))
     kept = library.store.kept
     if kept:
-        print(f"kept from it: {kept.get('selection', 0)} selected work(s), "
-              f"{kept.get('saved_searches', 0)} saved search(es)")  # fmt: skip
+        print(t("cli.kept", selection=kept.get("selection", 0), saved=kept.get("saved_searches", 0)))
     earlier = [b for b in library.store.user_backups() if b not in library.report.backups]
     if earlier:  # an earlier command repaired the store: "up to date" must not hide it
-        print(f"note: {len(earlier)} earlier damaged store file(s) kept; the latest is {earlier[-1]}")
+        print(t("cli.earlier_backups", count=len(earlier), path=earlier[-1]))
     return 0
 
 
@@ -305,16 +340,33 @@ def _serve(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     # Open (and if need be seed) the store first: a bad catalogue fails here, once, not in every tab.
     _open_library(args).close()
+    if getattr(args, "theme", None):  # each page's app process reads it
+        os.environ[ENV_THEME] = args.theme
     lang = getattr(args, "lang", None)
-    serve.serve(args.host, args.port, catalog=_catalog_path(args), db=args.db, lang=lang,
+    serve.serve(args.host, args.port, catalog=_catalog_path(args), db=_store(args), lang=lang,
                 public_url=args.public_url, max_sessions=args.max_sessions)  # fmt: skip
     return 0
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    from .app import CatalogApp
+    from .app import CatalogApp, UnknownTheme
 
-    CatalogApp(catalog_path=_catalog_path(args), db_path=args.db, language=args.lang).run()
+    try:
+        app = CatalogApp(
+            catalog_path=_catalog_path(args), db_path=_store(args), language=args.lang,
+            theme=args.theme, settings=args.settings,
+        )  # fmt: skip
+    except UnknownTheme as error:
+        print(
+            t("cli.unknown_theme", theme=_clean(error.theme), themes=", ".join(error.themes)), file=sys.stderr
+        )
+        return EXIT_INVALID
+    app.run()
+    return 0
+
+
+def _completion(args: argparse.Namespace) -> int:
+    sys.stdout.write(completion_script(build_parser(), args.shell))
     return 0
 
 

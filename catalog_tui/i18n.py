@@ -122,6 +122,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "当前结果中没有这一组：请清除搜索（/）",
         "No matches in that group: clear the search (/)",
     ),
+    "settings.not_saved": ("主题未能保存：{error}", "The theme was not saved: {error}"),
     "language.changed": ("界面语言：中文", "Interface language: English"),
     # Export
     "export.title": ("导出", "Export"),
@@ -196,7 +197,164 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the query is not valid text (invalid UTF-8?)",
     ),
     "query.too_long": ("查询超过 {limit} 个字符", "the query is longer than {limit} characters"),
+    # Command line: help
+    "cli.description": (
+        "浏览中国网络视听精品作品及推介它们的活动与频道。",
+        "Browse China's featured online audiovisual works, campaigns and channels.",
+    ),
+    "cli.epilog": ("不带命令时打开终端浏览器。", "Without a command, opens the terminal browser."),
+    "cli.usage": ("用法：", "usage: "),
+    "cli.positionals": ("位置参数", "positional arguments"),
+    "cli.options": ("选项", "options"),
+    "cli.help": ("显示此帮助并退出", "show this help message and exit"),
+    "cli.version": ("显示版本号并退出", "show the version and exit"),
+    "cli.error": ("{prog}：错误：{message}", "{prog}: error: {message}"),
+    "cli.help.catalog": ("目录 YAML 文件（默认：内置目录）", "catalogue YAML (default: the bundled one)"),
+    "cli.help.db": (
+        "存储文件（默认：$CATALOG_TUI_DB、配置文件或用户数据目录）",
+        "store file (default: $CATALOG_TUI_DB, the config file, else the user data folder)",
+    ),
+    "cli.help.lang": (
+        "界面语言（默认：$CATALOG_TUI_LANG、配置文件，否则按区域设置）",
+        "interface language (default: $CATALOG_TUI_LANG, the config file, else the locale)",
+    ),
+    "cli.help.theme": (
+        "Textual 主题，如 textual-light（默认：$CATALOG_TUI_THEME 或配置文件）",
+        "Textual theme, e.g. textual-light (default: $CATALOG_TUI_THEME or the config file)",
+    ),
+    "cli.help.debug": (
+        "意外错误时显示完整回溯（也可设 CATALOG_TUI_DEBUG=1）",
+        "show the full traceback of an unexpected error (or CATALOG_TUI_DEBUG=1)",
+    ),
+    "cli.help.validate": ("检查目录文件并输出各部分数量", "check a catalogue file and print its counts"),
+    "cli.help.validate.file": (
+        "目录 YAML 文件（默认：--catalog 或内置目录）",
+        "catalogue YAML (default: --catalog or the bundled one)",
+    ),
+    "cli.help.search": (
+        "输出与查询（或 @保存的搜索）匹配的作品",
+        "print the works matching a query (or @saved-search)",
+    ),
+    "cli.help.search.query": (
+        "例如 sudongpo、'campaign:旅行 -type:documentary'、'year:2023..2025'",
+        "e.g. sudongpo, 'campaign:旅行 -type:documentary', 'year:2023..2025'",
+    ),
+    "cli.help.format": ("输出格式", "output format"),
+    "cli.help.limit": ("最多 N 部作品", "at most N works"),
+    "cli.help.sort": (
+        "排序方式（默认：配置文件，否则 title）",
+        "order (default: the config file, else title)",
+    ),
+    "cli.help.export": (
+        "把与查询匹配的作品（或任一部分）写入文件",
+        "write the works matching a query (or any section) to a file",
+    ),
+    "cli.help.export.query": ("查询（默认 ''，即全部作品）", "the query (default: '', every work)"),
+    "cli.help.output": ("目标文件；- 表示标准输出", "target file; - for stdout"),
+    "cli.help.export.format": (
+        "默认：按文件后缀（.yaml .yml .json .csv）；标准输出为 yaml",
+        "default: from the file's suffix (.yaml .yml .json .csv); yaml for stdout",
+    ),
+    "cli.help.section": (
+        "导出什么：与查询匹配的作品（默认，连同其引用的活动和频道）、另一个完整部分，或全部",
+        "what to export: the works matching the query (default, with the campaigns and channels they "
+        "cite), another whole section, or all of them",
+    ),
+    "cli.help.max_sessions": (
+        "同时最多 N 个浏览器标签页，各自一个应用进程（默认：4）",
+        "at most N browser tabs at once, each its own app process (default: 4)",
+    ),
+    "cli.help.public_url": (
+        "在反向代理之后，浏览器使用的地址（如 https://catalog.example.org）",
+        "the address browsers use, behind a proxy (e.g. https://catalog.example.org)",
+    ),
+    "cli.help.force": ("覆盖已有文件", "overwrite an existing file"),
+    "cli.help.seed": ("由目录（重新）建立存储", "(re)build the store from the catalogue"),
+    "cli.help.seed.force": ("即使目录未变也重新建立", "reseed even if the catalogue is unchanged"),
+    "cli.help.serve": (
+        "在网页中运行浏览器（需要 serve 扩展）",
+        "serve the browser in a web page (needs the serve extra)",
+    ),
+    "cli.help.host": ("监听地址（默认：127.0.0.1）", "address to listen on (default: 127.0.0.1)"),
+    "cli.help.port": ("监听端口（默认：8000）", "port to listen on (default: 8000)"),
+    "cli.help.config": (
+        "显示配置文件的位置和当前设置",
+        "show the config file's path and the current settings",
+    ),
+    "cli.help.completion": ("输出 shell 补全脚本", "print a shell completion script"),
+    "cli.help.completion.shell": ("bash、zsh 或 fish", "bash, zsh or fish"),
+    # Command line: messages
+    "cli.problems": ("catalog-tui：{count} 个问题", "catalog-tui: {count} problem(s)"),
+    "cli.problems_untouched": (
+        "catalog-tui：{count} 个问题；存储未作改动",
+        "catalog-tui: {count} problem(s); the store was left as it was",
+    ),
+    "cli.query_error": ("catalog-tui：查询有误：{message}", "catalog-tui: query error: {message}"),
+    "cli.export_failed": ("catalog-tui：导出失败：{error}", "catalog-tui: export failed: {error}"),
+    "cli.export_interrupted": (
+        "catalog-tui：导出被中断：没有写入 {path}",
+        "catalog-tui: export interrupted: nothing was written to {path}",
+    ),
+    "cli.interrupted": ("catalog-tui：已中断", "catalog-tui: interrupted"),
+    "cli.config_error": ("catalog-tui：配置文件有误：{error}", "catalog-tui: config error: {error}"),
+    "cli.unknown_theme": (
+        "catalog-tui：没有名为“{theme}”的主题；可选：{themes}",
+        "catalog-tui: no theme named '{theme}'; choose from {themes}",
+    ),
+    "cli.unexpected": (
+        "catalog-tui：意外错误：{error}（详情已写入 {log}；加 --debug 可在此显示）",
+        "catalog-tui: unexpected error: {error} (details in {log}; --debug shows them here)",
+    ),
+    "cli.unexpected_nolog": (
+        "catalog-tui：意外错误：{error}（加 --debug 显示详情）",
+        "catalog-tui: unexpected error: {error} (--debug shows the details)",
+    ),
+    "cli.logged": ("catalog-tui：回溯已写入 {log}", "catalog-tui: the traceback was written to {log}"),
+    "cli.valid": ("{path}：有效：{counts}", "{path}: valid: {counts}"),
+    "cli.count": ("{section} {count}", "{count} {section}"),
+    "cli.works_found": ("{count} 部作品", "{count} work(s)"),
+    "cli.works_of": ("{count} / {total} 部作品", "{count} of {total} works"),
+    "cli.wrote": ("已写入 {counts} 到 {path}（{format}）", "wrote {counts} to {path} ({format})"),
+    "cli.store_repaired": ("catalog-tui：警告：{damage}", "catalog-tui: warning: {damage}"),
+    "cli.earlier_backups": (
+        "注意：之前已保留 {count} 个损坏的存储文件；最新的是 {path}",
+        "note: {count} earlier damaged store file(s) kept; the latest is {path}",
+    ),
+    "cli.backup": ("无法读取的存储文件已另存为 {path}", "an unreadable store file was kept as {path}"),
+    "cli.kept": (
+        "从中保留：{selection} 部已选作品、{saved} 个保存的搜索",
+        "kept from it: {selection} selected work(s), {saved} saved search(es)",
+    ),
+    "cli.config_file": ("配置文件：{path}", "config file: {path}"),
+    "cli.config_missing": (
+        "（尚不存在；所列为默认值）",
+        "(not created yet; the values below are the defaults)",
+    ),
+    "cli.config_source.option": ("命令行选项", "command-line option"),
+    "cli.config_source.env": ("环境变量 {name}", "environment variable {name}"),
+    "cli.config_source.file": ("配置文件", "config file"),
+    "cli.config_source.default": ("默认", "default"),
+    "cli.separator": ("，", ", "),
+    "section.works": ("作品", "works"),
+    "section.campaigns": ("活动", "campaigns"),
+    "section.channels": ("频道", "channels"),
+    "section.policies": ("政策", "policies"),
+    "section.events": ("事件", "events"),
+    "section.figures": ("数据", "figures"),
+    "cli.progress.works": ("{done} / {total} 部作品", "{done} / {total} works"),
+    "cli.progress.rate": ("{rate} 部/秒", "{rate} works/s"),
 }
+
+# argparse's common errors (English, from argparse itself) in Chinese: (pattern, replacement).
+ARGPARSE_ERRORS_ZH: tuple[tuple[str, str], ...] = (
+    (r"^the following arguments are required: (.*)$", r"缺少必需的参数：\1"),
+    (r"^unrecognized arguments: (.*)$", r"无法识别的参数：\1"),
+    (r"^argument (\S+): invalid choice: (.*?) \(choose from (.*)\)$", r"参数 \1：无效的选择 \2（可选：\3）"),
+    (r"^argument (\S+): expected one argument$", r"参数 \1 需要一个值"),
+    (r"^argument (\S+): invalid \w+ value: (.*)$", r"参数 \1：无效的值 \2"),
+    (r"^argument (\S+): must be 1 or more, not (.*)$", r"参数 \1：必须至少为 1，而不是 \2"),
+    (r"^argument (\S+): must be 1 to 65535, not (.*)$", r"参数 \1：必须在 1 到 65535 之间，而不是 \2"),
+)
 
 # Key descriptions in the footer and help, by English text.
 BINDINGS_ZH: dict[str, str] = {
@@ -225,9 +383,10 @@ def set_language(code: str) -> None:
     _language = code
 
 
-def detect_language(option: str | None = None) -> str:
-    """`--lang`, then $CATALOG_TUI_LANG, then the locale (zh_* means Chinese), else English."""
-    for candidate in (option, os.environ.get("CATALOG_TUI_LANG")):
+def detect_language(option: str | None = None, configured: str | None = None) -> str:
+    """`--lang`, then $CATALOG_TUI_LANG, then the config file's language, then the locale (zh_*
+    means Chinese), else English."""
+    for candidate in (option, os.environ.get("CATALOG_TUI_LANG"), configured):
         if candidate in LANGUAGES:
             return candidate  # type: ignore[return-value]
     names = [os.environ.get(var, "") for var in ("LC_ALL", "LC_MESSAGES", "LANG")]

@@ -1,18 +1,21 @@
 """Regenerate the README's screenshots from the real app: `python screenshots/generate.py`.
 
 Each shot drives the app with real key presses on the bundled catalogue, in a throw-away store,
-and saves an SVG next to this script.
+and saves an SVG next to this script, made legible in browsers by `place_in_cells`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual.pilot import Pilot
 
 HERE = Path(__file__).resolve().parent
@@ -95,6 +98,34 @@ SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
 }
 
 
+# One text run of Rich's SVG export: <text class=… x=… y=… textLength=… clip-path=…>text</text>.
+TEXT_RUN = re.compile(
+    r'<text (?P<before>[^>]*?)x="(?P<x>[\d.]+)"(?P<middle>[^>]*?) textLength="(?P<length>[\d.]+)"(?P<after>[^>]*)>(?P<text>[^<]*)</text>'
+)
+
+
+def place_in_cells(svg: str) -> str:
+    """Give every character of every text run its own x, by terminal cells.
+
+    Rich sizes each run with textLength = characters × cell width, so a browser squeezes a run of
+    Chinese (two cells a character) into half its room, glyphs overlapping. Positions per character
+    put each glyph in its own cells whatever font the browser picks, and textLength goes.
+    """
+
+    def place(run: re.Match[str]) -> str:
+        text = html.unescape(run["text"])
+        cell = float(run["length"]) / len(text)
+        x, positions = float(run["x"]), []
+        for char in text:
+            positions.append(f"{x:g}")
+            x += cell * cell_len(char)
+        escaped = html.escape(text, quote=False).replace("\xa0", "&#160;")
+        attributes = f'{run["before"]}x="{" ".join(positions)}"{run["middle"]}{run["after"]}'
+        return f"<text {attributes}>{escaped}</text>"
+
+    return TEXT_RUN.sub(place, svg)
+
+
 async def shoot(name: str, steps: Steps, size: tuple[int, int], store: Path) -> Path:
     # Chinese first, as most users read it; the "english" shot switches with the L key.
     app = CatalogApp(catalog_path=ROOT / "catalog.yaml", db_path=str(store / f"{name}.json"), language="zh")
@@ -103,12 +134,16 @@ async def shoot(name: str, steps: Steps, size: tuple[int, int], store: Path) -> 
         await steps(pilot)
         await settle(pilot)
         await pilot.pause(0.3)
-        return Path(app.save_screenshot(f"{name}.svg", str(HERE)))
+        path = HERE / f"{name}.svg"
+        path.write_text(place_in_cells(app.export_screenshot()), encoding="utf-8")
+        return path
 
 
 async def run(names: list[str]) -> None:
+    # The export dialog suggests a file in the current folder: the home folder, as for a user, not
+    # the throw-away one.
+    os.chdir(Path.home())
     with tempfile.TemporaryDirectory() as store:
-        os.chdir(store)  # the export dialog suggests a file in the current folder
         for name in names:
             steps, size = SHOTS[name]
             print(await shoot(name, steps, size, Path(store)))

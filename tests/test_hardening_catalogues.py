@@ -30,6 +30,9 @@ from catalog_tui.core.loader import CatalogError, load_catalog
 from catalog_tui.core.text import safe_display
 from catalog_tui.screens.error import ErrorScreen
 
+# The CLI messages these tests read are the English ones.
+pytestmark = pytest.mark.usefixtures("english")
+
 DATA = Path(__file__).parent / "data"
 CORPUS = sorted((DATA / "bad").glob("*.yaml")) + sorted((DATA / "hardening").glob("*.yaml"))
 EXPECTATION = re.compile(r"^# expect (?:(\d+)(?::(\d+))?|-): (.+?)\r?$", re.MULTILINE)

@@ -36,6 +36,9 @@ from catalog_tui.screens.confirm import ConfirmScreen
 from catalog_tui.screens.export_dialog import ExportDialog
 from catalog_tui.screens.main import MainScreen
 
+# The CLI messages these tests read are the English ones.
+pytestmark = pytest.mark.usefixtures("english")
+
 PROJECT = Path(__file__).resolve().parent.parent
 SIZE = (140, 40)
 

@@ -33,6 +33,9 @@ from catalog_tui.core.store import Store, StoreError
 from catalog_tui.screens.error import ErrorScreen
 from catalog_tui.screens.main import MainScreen
 
+# The CLI messages these tests read are the English ones.
+pytestmark = pytest.mark.usefixtures("english")
+
 PROJECT = Path(__file__).resolve().parent.parent
 BAD_CATALOGUE = Path(__file__).parent / "data" / "bad" / "unknown-references.yaml"
 

@@ -39,6 +39,9 @@ from catalog_tui.screens.main import MainScreen
 from catalog_tui.widgets.group_list import GroupList
 from catalog_tui.widgets.works_table import WorksTable
 
+# The CLI messages these tests read are the English ones.
+pytestmark = pytest.mark.usefixtures("english")
+
 HOSTILE = Path(__file__).parent / "data" / "hostile" / "hostile-text.yaml"
 LONG = 10_000
 SIZE = (160, 50)

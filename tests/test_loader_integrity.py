@@ -22,6 +22,8 @@ from catalog_tui.core.loader import (
     parse_catalog_text,
 )
 
+pytestmark = pytest.mark.usefixtures("english")  # these read the CLI's English messages
+
 needs_dev_fd = pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="no /dev/fd")
 
 

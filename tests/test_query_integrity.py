@@ -14,6 +14,8 @@ from conftest import DOCUMENTARY, SU_DONG_PO
 from catalog_tui.core.query import MAX_LENGTH, QueryError, parse
 from catalog_tui.core.search import SearchEngine
 
+pytestmark = pytest.mark.usefixtures("english")  # these read the CLI's English messages
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 

@@ -17,6 +17,9 @@ import pytest
 from catalog_tui import serve as serve_module
 from catalog_tui.cli import build_parser, main
 
+# The CLI messages these tests read are the English ones.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_serve_options() -> None:
     args = build_parser().parse_args(["serve"])

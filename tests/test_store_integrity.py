@@ -22,6 +22,8 @@ from catalog_tui.core import atomic
 from catalog_tui.core.library import Library
 from catalog_tui.core.store import StoreError
 
+pytestmark = pytest.mark.usefixtures("english")  # these read the CLI's English messages
+
 
 def snapshot_of(db_path: Path) -> Path:
     return db_path.with_name("store.catalog.json")

@@ -6,6 +6,7 @@ compares prepared strings.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -77,7 +78,10 @@ def readings(char: str) -> tuple[str, ...]:
 
 
 def _looked_up_readings(char: str) -> tuple[str, ...]:
-    from pypinyin import Style, pinyin  # deferred: its phrase dictionary costs ~0.3 s to import
+    # Single characters only, so pypinyin's phrase dictionary (0.25 s and ~45 MB to load) is left
+    # out; the readings of every catalogue character are the same (tests/test_pinyin_readings.py).
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+    from pypinyin import Style, pinyin
 
     found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore", v_to_u=False)
     values = tuple(dict.fromkeys(r.replace("ü", "v") for r in found[0])) if found else ()
