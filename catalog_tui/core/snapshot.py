@@ -17,7 +17,7 @@ from .atomic import dumps_json
 from .index import INDEX_VERSION, STORED_KEYS, SearchIndex
 from .model import RECORD_TYPES, Catalog, Document, LazyWorks, Source, Work
 
-SCHEMA_VERSION = 3  # 2: the snapshot carries the saved search index; 3: works as rows
+SCHEMA_VERSION = 4  # 2: the snapshot carries the saved search index; 3: works as rows; 4: edition, en_source
 SNAPSHOT_TABLE = "_snapshot"
 INDEX_TABLE = "_index"
 _ROW = "row"
@@ -104,10 +104,11 @@ def _work_row(work: Work, *texts: str) -> list[Any]:
 def _work_from_row(row: list[Any]) -> Work:
     """The work of a row whose id and texts were checked on reading; a field of another type
     (a hand-edited snapshot) reads as empty rather than failing where the work is shown."""
-    (work_id, title, title_en, kind, year, campaigns, channels, themes, facts, summary, sources,
-     note) = row[: len(_WORK_FIELDS)]  # fmt: skip
+    (work_id, title, title_en, en_source, kind, year, edition, campaigns, channels, themes, facts,
+     summary, sources, note) = row[: len(_WORK_FIELDS)]  # fmt: skip
     return Work(
-        work_id, _text(title), _text(title_en), _text(kind), year if type(year) is int else None,
+        work_id, _text(title), _text(title_en), _text(en_source), _text(kind),
+        year if type(year) is int else None, edition if type(edition) is int else None,
         _texts(campaigns), _texts(channels), _texts(themes), _texts(facts), _text(summary),
         tuple(Source(*pair) for pair in sources if _is_source(pair)) if type(sources) is list else (),
         _text(note),
