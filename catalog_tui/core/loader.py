@@ -526,11 +526,12 @@ class _Validator:
             return known[section]
 
         for section, field_name, target, noun in _REFERENCES:
+            single = _SPECS[section].checks[field_name] is not _check_strings  # `parent: id`
             for index, record in self.records_with(data, section, field_name):
                 refs = record[field_name]
-                if type(refs) is str:
+                if single:
                     self.check_reference(refs, ids_of(target), (section, index, field_name), noun)
-                elif type(refs) is list:
+                elif type(refs) is list:  # a list field given a string was reported as such
                     for position, ref in enumerate(refs):
                         at: Path = (section, index, field_name, position)
                         self.check_reference(ref, ids_of(target), at, noun)
