@@ -12,7 +12,7 @@ import io
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -65,10 +65,17 @@ def subset(catalog: Catalog, works: Sequence[Work], figures: Sequence[Figure] = 
     """A catalogue holding `works` (and `figures`) and exactly the campaigns, channels and
     documents they cite."""
     campaign_ids = {c for w in works for c in w.campaigns}
+    pending = list(campaign_ids)
+    while pending:  # a campaign's bases come along, so the export's `based_on` links resolve
+        campaign = catalog.campaign(pending.pop())
+        bases = set(campaign.based_on) - campaign_ids if campaign else set()
+        campaign_ids |= bases
+        pending.extend(bases)
     channel_ids = {c for w in works for c in w.channels}
     doc_names = {s.doc for r in (*works, *figures) for s in r.sources}
     data: dict[str, Any] = {}
-    documents = [d.to_dict() for d in catalog.documents if d.file in doc_names]
+    # The articles' texts stay with the catalogue: an export written elsewhere would name missing files.
+    documents = [replace(d, text="").to_dict() for d in catalog.documents if d.file in doc_names]
     if documents:
         data["documents"] = documents
     data["works"] = [w.to_dict() for w in works]
