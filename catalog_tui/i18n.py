@@ -341,6 +341,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "section.policies": ("政策", "policies"),
     "section.events": ("事件", "events"),
     "section.figures": ("数据", "figures"),
+    "section.people": ("人物", "people"),
+    "section.organisations": ("机构", "organisations"),
     "cli.progress.works": ("{done} / {total} 部作品", "{done} / {total} works"),
     "cli.progress.rate": ("{rate} 部/秒", "{rate} works/s"),
 }

@@ -134,12 +134,12 @@ def test_the_config_file_sets_the_default_sort_and_store_for_the_cli(
     save_setting("store", str(store))
     save_setting("sort", "year")
     assert main(["search", "", "--format", "json", "--catalog", str(catalog_file)]) == 0
-    by_year = [w.get("year") for w in json.loads(capsys.readouterr().out)]
+    by_year = [w.get("year") for w in json.loads(capsys.readouterr().out)["works"]]
     assert store.exists()
     assert main(["search", "", "--format", "json", "--sort", "title", "--catalog", str(catalog_file)]) == 0
-    by_title = [w.get("year") for w in json.loads(capsys.readouterr().out)]
+    by_title = [w.get("year") for w in json.loads(capsys.readouterr().out)["works"]]
     assert main(["search", "", "--format", "json", "--sort", "year", "--catalog", str(catalog_file)]) == 0
-    assert by_year == [w.get("year") for w in json.loads(capsys.readouterr().out)]
+    assert by_year == [w.get("year") for w in json.loads(capsys.readouterr().out)["works"]]
     assert by_year != by_title  # the option wins over the file
 
 

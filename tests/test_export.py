@@ -14,7 +14,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BEIJING, DOC, HONGGUO, LAW_CAMPAIGN, MARKUP, MARKUP_TITLE, SU_DONG_PO, TRAVEL, XING_SHI
+from conftest import (
+    BEIJING,
+    DOC,
+    HONGGUO,
+    LAW_CAMPAIGN,
+    MARKUP,
+    MARKUP_TITLE,
+    SU_DONG_PO,
+    TRAVEL,
+    XING_SHI,
+    catalog_data,
+    write_catalog,
+)
 
 from catalog_tui.core.export import ExportError, columns, render
 from catalog_tui.core.export_file import ExportResult, export_works, format_for
@@ -63,6 +75,28 @@ def test_yaml_export_is_a_valid_catalogue_of_exactly_the_chosen_works(
     assert LAW_CAMPAIGN not in {c.id for c in loaded.campaigns}
     assert BEIJING not in {c.id for c in loaded.channels}
     assert [d.file for d in loaded.documents] == [DOC]
+
+
+def test_an_export_of_the_bundled_catalogue_validates_where_it_is_written(tmp_path: Path) -> None:
+    # Documents' `text` paths are relative to the bundled catalogue: they stay behind.
+    bundled = load_catalog(Path(__file__).resolve().parent.parent / "catalog.yaml")
+    target = tmp_path / "elsewhere" / "works.yaml"
+    target.parent.mkdir()
+    export_works(bundled, bundled.works, target)
+    loaded = load_catalog(target)
+    assert [d.file for d in loaded.documents] == [d.file for d in bundled.documents]
+    assert all(d.text == "" for d in loaded.documents)
+
+
+def test_an_export_carries_the_campaigns_its_campaigns_are_based_on(tmp_path: Path) -> None:
+    data = catalog_data()
+    law = next(c for c in data["campaigns"] if c["id"] == LAW_CAMPAIGN)
+    law["based_on"] = [TRAVEL]
+    data["works"][0]["campaigns"] = [LAW_CAMPAIGN]
+    catalog = load_catalog(write_catalog(tmp_path / "catalog.yaml", data))
+    target = tmp_path / "out.yaml"
+    export_works(catalog, catalog.works[:1], target)
+    assert {c.id for c in load_catalog(target).campaigns} == {LAW_CAMPAIGN, TRAVEL}
 
 
 def test_exporting_every_work_round_trips_the_catalogue(catalog: Catalog, tmp_path: Path) -> None:

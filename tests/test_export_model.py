@@ -24,7 +24,7 @@ from catalog_tui.core.loader import load_catalog
 pytestmark = pytest.mark.usefixtures("english")  # these read the CLI's English messages
 
 FORMATS = ("yaml", "json", "csv")
-# A figure, a policy and an event, so that every section has records to export.
+# A figure, a policy, an event, a person and an organisation, so that every section has records to export.
 EXTRA = {
     "policies": [{"id": "p1", "name": "一项通知", "kind": "notice", "issuer": "总局", "date": "2025-01",
                   "sources": [{"doc": "fixture_article.txt", "quote": "通知"}]}],
@@ -34,6 +34,11 @@ EXTRA = {
                  "sources": [{"doc": "fixture_article.txt", "quote": "504.4亿元"}]},
                 {"id": "f2", "label": "用户", "value": 6, "unit": "亿", "period": "2024",
                  "sources": [{"doc": "fixture_article.txt", "quote": "6亿"}]}],
+    "people": [{"id": "someone", "name": "某人", "role": "司长", "organisations": ["o1"],
+                "statements": [{"doc": "fixture_article.txt", "quote": "通知"}],
+                "sources": [{"doc": "fixture_article.txt", "quote": "通知"}]}],
+    "organisations": [{"id": "o1", "name": "一个机构", "kind": "government",
+                       "sources": [{"doc": "fixture_article.txt", "quote": "大会"}]}],
 }  # fmt: skip
 
 

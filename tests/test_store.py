@@ -454,9 +454,11 @@ def test_a_work_row_keeps_every_field() -> None:
 def test_a_hand_edited_row_reads_as_empty_fields_not_a_crash() -> None:
     from catalog_tui.core.snapshot import _work_from_row
 
-    row = ["w", 5, None, [], "2024", "c", [1, "ch"], None, {}, 7, [["a.txt"], 3, ["b.txt", "q"]], None]
+    sources = [["a.txt"], 3, ["b.txt", "q"]]
+    row = ["w", 5, None, 3, [], "2024", "2023", "c", [1, "ch"], None, {}, 7, sources, None]
     work = _work_from_row(row)
     assert (work.id, work.title, work.year, work.campaigns, work.channels) == ("w", "", None, (), ("ch",))
+    assert (work.en_source, work.edition) == ("", None)
     assert [(s.doc, s.quote) for s in work.sources] == [("b.txt", "q")]
 
 

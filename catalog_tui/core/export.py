@@ -17,7 +17,8 @@ import dataclasses
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +30,7 @@ from .text import UNSAFE_CHARACTERS, safe_display
 
 FORMATS = ("yaml", "json", "csv")
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
-SECTIONS = tuple(RECORD_TYPES)  # works, campaigns, channels, policies, events, figures
+SECTIONS = tuple(RECORD_TYPES)  # works, campaigns, channels, policies, events, figures, people, organisations
 ALL = "all"
 # OWASP's formula triggers, and LF, which some spreadsheets also skip before a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -52,7 +53,7 @@ def record_dict(record: Record) -> dict[str, Any]:
         if name == "sources":
             value = [{"doc": source.doc, "quote": source.quote} for source in value]
         elif isinstance(value, tuple):
-            value = list(value)
+            value = [item.to_dict() if hasattr(item, "to_dict") else item for item in value]
         out[name] = value
     return out
 
@@ -63,34 +64,87 @@ def selection(
 ) -> dict[str, Sequence[Record]]:  # fmt: skip
     """The records an export holds, by section, in catalogue order of sections.
 
-    `works` (default: every work) are the works of a `works` or `all` export; a works export also
-    carries the campaigns and channels they cite, so that it is a valid catalogue. `figures`
-    (default: every figure) likewise. Any other section is exported whole."""
+    `works` (default: every work) are the works of a `works` or `all` export, `figures` (default:
+    every figure) those of a `figures` export; any other section is exported whole. Every export
+    also carries the records its records link to (a work's campaigns and channels, a campaign's
+    bases, a person's organisations, channels and the works they speak about, an organisation's
+    parent), so that it is a valid catalogue of its own."""
     if section not in (*SECTIONS, ALL):
         raise ExportError(f"unknown section '{section}' (choose one of {', '.join((*SECTIONS, ALL))})")
     chosen_works = catalog.works if works is None else works
+    picked: dict[str, Sequence[Record]]
     if section == ALL:
-        picked: dict[str, Sequence[Record]] = {s: getattr(catalog, s) for s in SECTIONS}
+        picked = {s: getattr(catalog, s) for s in SECTIONS}
         picked["works"] = chosen_works
-        return picked
-    if section == "works":
-        campaign_ids = {c for w in chosen_works for c in w.campaigns}
-        channel_ids = {c for w in chosen_works for c in w.channels}
-        return {
-            "works": chosen_works,
-            "campaigns": [c for c in catalog.campaigns if c.id in campaign_ids],
-            "channels": [c for c in catalog.channels if c.id in channel_ids],
-        }
-    if section == "figures" and figures is not None:
-        return {"figures": figures}
-    return {section: getattr(catalog, section)}
+    elif section == "works":
+        picked = {"works": chosen_works}
+    elif section == "figures" and figures is not None:
+        picked = {"figures": figures}
+    else:
+        picked = {section: getattr(catalog, section)}
+    return _with_links(catalog, picked)
+
+
+# The fields that link a record to others: (field, section linked to).
+_LINKS = {
+    "works": (("campaigns", "campaigns"), ("channels", "channels")),
+    "campaigns": (("based_on", "campaigns"),),
+    "people": (("organisations", "organisations"), ("channels", "channels")),
+    "organisations": (("parent", "organisations"),),
+}
+
+
+def _links(record: Record) -> Iterator[tuple[str, str]]:
+    """The (section, id) pairs a record links to."""
+    for field_name, target in _LINKS.get(record.SECTION, ()):
+        value = getattr(record, field_name)
+        for ident in (value,) if isinstance(value, str) else value:
+            if ident:
+                yield target, ident
+    for statement in getattr(record, "statements", ()):
+        for ident in statement.about:
+            yield "works", ident
+
+
+def _with_links(catalog: Catalog, picked: dict[str, Sequence[Record]]) -> dict[str, Sequence[Record]]:
+    """`picked` and, after the picked records of each section, the records they link to,
+    transitively (in catalogue order, but for works); sections in the catalogue's order."""
+    held = {s: {r.id for r in rows} for s, rows in picked.items()}
+    added: dict[str, list[Record]] = {}
+    pending = [record for rows in picked.values() for record in rows]
+    while pending:
+        for target, ident in _links(pending.pop()):
+            if ident in held.setdefault(target, set()):
+                continue
+            held[target].add(ident)
+            if (linked := catalog.record(target, ident)) is not None:
+                added.setdefault(target, []).append(linked)
+                pending.append(linked)
+    return {
+        s: [*picked.get(s, ()), *_in_catalogue_order(catalog, s, added.get(s, []))]
+        for s in SECTIONS
+        if s in picked or s in added
+    }
+
+
+def _in_catalogue_order(catalog: Catalog, section: str, records: list[Record]) -> list[Record]:
+    if section == "works" or len(records) < 2:  # works as found: ordering them would build them all
+        return records
+    ids = {r.id for r in records}
+    return [r for r in getattr(catalog, section) if r.id in ids]
 
 
 def catalogue_data(catalog: Catalog, records: dict[str, Sequence[Record]]) -> dict[str, Any]:
     """The export as a catalogue: the documents its records cite, then its sections."""
-    cited = {s.doc for rows in records.values() for r in rows for s in getattr(r, "sources", ())}
+    cited = {
+        s.doc
+        for rows in records.values()
+        for r in rows
+        for s in (*getattr(r, "sources", ()), *getattr(r, "statements", ()))
+    }
     data: dict[str, Any] = {}
-    documents = [d.to_dict() for d in catalog.documents if d.file in cited]
+    # The articles' texts stay with the catalogue: an export written elsewhere would name missing files.
+    documents = [replace(d, text="").to_dict() for d in catalog.documents if d.file in cited]
     if documents:
         data["documents"] = documents
     for section, rows in records.items():

@@ -25,7 +25,9 @@ import yaml
 from catalog_tui.core.model import (
     CAMPAIGN_KINDS,
     CHANNEL_KINDS,
+    EN_SOURCES,
     EVENT_KINDS,
+    ORGANISATION_KINDS,
     POLICY_KINDS,
     RECORD_TYPES,
     WORK_TYPES,
@@ -99,9 +101,12 @@ def load_catalog(path: str | os.PathLike[str], progress: Progress | None = None)
         return Catalog.from_dict(catalog_data(path, progress))
 
 
-def parse_catalog_text(text: str, name: str = "<catalogue>", progress: Progress | None = None) -> Catalog:
+def parse_catalog_text(
+    text: str, name: str = "<catalogue>", progress: Progress | None = None, base: str | None = None
+) -> Catalog:
+    """The catalogue in `text` (read from `name`); `base` as in _validated_data."""
     with gc_paused():
-        return Catalog.from_dict(_validated_data(text, name, progress))
+        return Catalog.from_dict(_validated_data(text, name, progress, base))
 
 
 def catalog_data(path: str | os.PathLike[str], progress: Progress | None = None) -> dict[str, Any]:
@@ -114,7 +119,9 @@ def catalog_data(path: str | os.PathLike[str], progress: Progress | None = None)
     """
     name = os.fsdecode(path)
     with gc_paused():
-        return _validated_data(decode_catalog(read_catalog_bytes(path), name), name, progress)
+        return _validated_data(
+            decode_catalog(read_catalog_bytes(path), name), name, progress, folder_of(name)
+        )
 
 
 def _fail(name: str, message: str, line: int | None = None, column: int | None = None) -> CatalogError:
@@ -126,6 +133,11 @@ ENV_PIPE_WAIT = "CATALOG_TUI_PIPE_WAIT"
 DEFAULT_MAX_CATALOG_MIB = 512  # a 1,000,000-work catalogue is about 400 MiB
 DEFAULT_PIPE_WAIT = 30.0  # seconds a pipe may stay silent (a FIFO nobody writes to)
 _CHUNK = 1 << 20
+
+
+def folder_of(name: str) -> str:
+    """The folder a catalogue file's relative paths (documents' `text`) are read from."""
+    return os.path.dirname(os.path.abspath(name))
 
 
 def read_catalog_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -221,14 +233,22 @@ def decode_catalog(raw: bytes, name: str) -> str:
         raise _fail(name, message, raw.count(b"\n", 0, error.start) + 1) from None
 
 
-def _validated_data(text: str, name: str, progress: Progress | None = None) -> dict[str, Any]:
+def _validated_data(
+    text: str, name: str, progress: Progress | None = None, base: str | None = None
+) -> dict[str, Any]:
+    """`base`: the catalogue's folder, where documents' `text` files are checked (not for a text
+    without a file)."""
     text = text.removeprefix("\ufeff")
     if _may_have_alias(text) or _may_nest_deeply(text):
         _refuse_aliases_and_deep_nesting(text, name)
     data = _parse(text, name, progress)
     if data is None:
         raise _fail(name, "the catalogue is empty")
-    issues = _Validator().run(data)
+    validator = _Validator()
+    validator.run(data)
+    if base is not None and type(data) is dict:
+        validator.check_document_texts(data, base)
+    issues = validator.issues
     if issues:
         raise CatalogError(_locate(text, name, issues))
     if progress is not None:
@@ -436,6 +456,7 @@ def _check_strings(v: _Validator, value: Any, where: Path, key: str) -> None:
 
 
 _SOURCE_FIELDS = ("doc", "quote")
+_STATEMENT_FIELDS = ("doc", "quote", "about")
 
 
 def _check_sources(v: _Validator, value: Any, where: Path, key: str) -> None:
@@ -455,10 +476,31 @@ def _check_sources(v: _Validator, value: Any, where: Path, key: str) -> None:
         v.require(at, source, _SOURCE_FIELDS)
 
 
-def _vocabulary_check(vocabulary: dict[str, Any]) -> _Check:
+def _check_statements(v: _Validator, value: Any, where: Path, key: str) -> None:
+    if type(value) is not list:
+        v.report((*where, key), _expected("a list of statements (doc, quote, about)", value))
+        return
+    for index, statement in enumerate(value):
+        at = (*where, key, index)
+        if type(statement) is not dict:
+            v.report(at, _expected("a mapping with doc, quote and about", statement))
+            continue
+        for field_name, item in statement.items():
+            if field_name not in _STATEMENT_FIELDS:
+                v.unknown_field(at, field_name, _STATEMENT_FIELDS)
+            elif field_name == "about":
+                _check_strings(v, item, at, field_name)
+            elif type(item) is not str:
+                v.report((*at, field_name), _expected("a string", item))
+        v.require(at, statement, _SOURCE_FIELDS)
+
+
+def _vocabulary_check(vocabulary: dict[str, Any], empty_allowed: bool = False) -> _Check:
     allowed = ", ".join(vocabulary)
 
     def check(v: _Validator, value: Any, where: Path, key: str) -> None:
+        if empty_allowed and value == "":  # an export writes every key: empty means not given
+            return
         if type(value) is not str:
             v.report((*where, key), _expected("a string", value))
         elif value not in vocabulary:
@@ -468,14 +510,15 @@ def _vocabulary_check(vocabulary: dict[str, Any]) -> _Check:
 
 
 _VOCABULARIES = {"works": WORK_TYPES, "campaigns": CAMPAIGN_KINDS, "channels": CHANNEL_KINDS}
-_VOCABULARIES |= {"policies": POLICY_KINDS, "events": EVENT_KINDS}
+_VOCABULARIES |= {"policies": POLICY_KINDS, "events": EVENT_KINDS, "organisations": ORGANISATION_KINDS}
 _REQUIRED = {
     "documents": ("file", "title"),
     "works": ("id", "title", "type"),
     "figures": ("id", "label", "value"),
 }
 _BY_NAME: dict[str, _Check] = {"id": _check_id, "year": _check_year, "value": _check_number}
-_BY_NAME |= {"sources": _check_sources}
+_BY_NAME |= {"edition": _check_year, "en_source": _vocabulary_check(EN_SOURCES, empty_allowed=True)}
+_BY_NAME |= {"sources": _check_sources, "statements": _check_statements}
 _BY_TYPE: dict[str, _Check] = {"str": _check_text, "tuple[str, ...]": _check_strings}
 
 
@@ -502,7 +545,15 @@ def _section_spec(section: str, record_type: type) -> _SectionSpec:
 
 _SPECS = {"documents": _section_spec("documents", Document)}
 _SPECS |= {section: _section_spec(section, cls) for section, cls in RECORD_TYPES.items()}
-_REFERENCES = (("campaigns", "campaign"), ("channels", "channel"))  # work field/section, noun
+# (section, field, section referred to, noun): every id in the field names a record of that section.
+_REFERENCES = (
+    ("works", "campaigns", "campaigns", "campaign"),
+    ("works", "channels", "channels", "channel"),
+    ("campaigns", "based_on", "campaigns", "campaign"),
+    ("people", "organisations", "organisations", "organisation"),
+    ("people", "channels", "channels", "channel"),
+    ("organisations", "parent", "organisations", "organisation"),
+)
 
 
 class _Validator:
@@ -572,23 +623,61 @@ class _Validator:
                     first_index[ident] = index
 
     def check_references(self, data: dict[Any, Any]) -> None:
-        works = data.get("works")
-        if type(works) is not list:
-            return
-        for field_name, noun in _REFERENCES:
-            records = data.get(field_name)
-            ids = (r.get("id") for r in records if type(r) is dict) if type(records) is list else ()
-            known = {ident for ident in ids if type(ident) is str}
-            for index, work in enumerate(works):
-                refs = work.get(field_name) if type(work) is dict else None
-                if type(refs) is not list:
-                    continue
-                for position, ref in enumerate(refs):
-                    if type(ref) is str and ref not in known:
-                        hint = _suggest(ref, known) if len(known) < 2000 else ""  # difflib is O(n)
-                        self.report(
-                            ("works", index, field_name, position), f"unknown {noun} {_show(ref)}{hint}"
-                        )
+        known: dict[str, set[str]] = {}  # section -> its ids, gathered once per section
+
+        def ids_of(section: str) -> set[str]:
+            if section not in known:
+                records = data.get(section)
+                ids = (r.get("id") for r in records if type(r) is dict) if type(records) is list else ()
+                known[section] = {ident for ident in ids if type(ident) is str}
+            return known[section]
+
+        for section, field_name, target, noun in _REFERENCES:
+            single = _SPECS[section].checks[field_name] is not _check_strings  # `parent: id`
+            for index, record in self.records_with(data, section, field_name):
+                refs = record[field_name]
+                if single:
+                    if refs != "":  # an export writes every key: empty means none
+                        self.check_reference(refs, ids_of(target), (section, index, field_name), noun)
+                elif type(refs) is list:  # a list field given a string was reported as such
+                    for position, ref in enumerate(refs):
+                        at: Path = (section, index, field_name, position)
+                        self.check_reference(ref, ids_of(target), at, noun)
+        for index, person in self.records_with(data, "people", "statements"):
+            if type(person["statements"]) is not list:
+                continue
+            for number, statement in enumerate(person["statements"]):
+                about = statement.get("about") if type(statement) is dict else None
+                for position, ref in enumerate(about if type(about) is list else ()):
+                    at = ("people", index, "statements", number, "about", position)
+                    self.check_reference(ref, ids_of("works"), at, "work")
+
+    @staticmethod
+    def records_with(data: dict[Any, Any], section: str, field_name: str) -> Iterator[tuple[int, Any]]:
+        records = data.get(section)
+        if type(records) is list:
+            for index, record in enumerate(records):
+                if type(record) is dict and field_name in record:
+                    yield index, record
+
+    def check_reference(self, ref: Any, known: set[str], where: Path, noun: str) -> None:
+        if type(ref) is str and ref not in known:
+            hint = _suggest(ref, known) if len(known) < 2000 else ""  # difflib is O(n)
+            self.report(where, f"unknown {noun} {_show(ref)}{hint}")
+
+    def check_document_texts(self, data: dict[Any, Any], base: str) -> None:
+        """Each document's `text` is a file inside the catalogue's folder (a catalogue shared with
+        someone cannot point their reader at files elsewhere on their machine)."""
+        for index, document in self.records_with(data, "documents", "text"):
+            text = document["text"]
+            if type(text) is not str:
+                continue
+            where = ("documents", index, "text")
+            parts = text.replace("\\", "/").split("/")
+            if os.path.isabs(text) or ".." in parts:
+                self.report(where, f"{_show(text)} must be a path inside the catalogue's folder")
+            elif not os.path.isfile(os.path.join(base, text)):
+                self.report(where, f"no such file {_show(text)} (paths are relative to the catalogue)")
 
 
 # --- locating problems --------------------------------------------------------------------------------

@@ -59,6 +59,20 @@ EVENT_KINDS: dict[str, tuple[str, str]] = {
     "contest": ("大赛", "Contest"),
 }
 
+ORGANISATION_KINDS: dict[str, tuple[str, str]] = {
+    "government": ("党政机关", "Party or government body"),
+    "association": ("行业组织", "Industry association"),
+    "university": ("高校", "University"),
+    "company": ("企业", "Company"),
+    "news-agency": ("通讯社", "News agency"),
+}
+
+# Whose English name a record carries (`en_source`): absent means "ours", the curator's translation.
+EN_SOURCES: dict[str, tuple[str, str]] = {
+    "official": ("官方", "Official (as the source writes it)"),
+    "ours": ("编者译", "Our translation"),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -72,8 +86,31 @@ class Source:
         return cls(doc=str(data["doc"]), quote=str(data["quote"]))
 
 
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """Words the text attributes to a person, verbatim, and the works they are about."""
+
+    doc: str
+    quote: str
+    about: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        return cls(doc=str(data["doc"]), quote=str(data["quote"]), about=_strings(data.get("about")))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"doc": self.doc, "quote": self.quote}
+        if self.about:
+            out["about"] = list(self.about)
+        return out
+
+
 def _sources(raw: Any) -> tuple[Source, ...]:
     return tuple(map(Source.from_dict, raw)) if raw else ()
+
+
+def _statements(raw: Any) -> tuple[Statement, ...]:
+    return tuple(map(Statement.from_dict, raw)) if raw else ()
 
 
 def _strings(raw: Any) -> tuple[str, ...]:
@@ -88,11 +125,9 @@ _READERS: dict[type, list[tuple[str, Any]]] = {}
 def _readers(cls: type) -> list[tuple[str, Any]]:
     readers = _READERS.get(cls)
     if readers is None:
+        special = {"sources": _sources, "statements": _statements}
         readers = _READERS[cls] = [
-            (
-                spec.name,
-                _sources if spec.name == "sources" else _strings if spec.type == "tuple[str, ...]" else None,
-            )
+            (spec.name, special.get(spec.name) or (_strings if spec.type == "tuple[str, ...]" else None))
             for spec in fields(cls)
         ]
     return readers
@@ -121,6 +156,9 @@ class Record:
             value = getattr(self, name)
             if name == "sources":
                 out["sources"] = [{"doc": source.doc, "quote": source.quote} for source in value]
+            elif name == "statements":
+                if value:
+                    out["statements"] = [statement.to_dict() for statement in value]
             elif isinstance(value, tuple):
                 if value:
                     out[name] = list(value)
@@ -135,8 +173,10 @@ class Work(Record):
 
     title: str = ""
     title_en: str = ""
+    en_source: str = ""  # EN_SOURCES; empty means ours
     type: str = ""
     year: int | None = None
+    edition: int | None = None  # the year a title carries (歌手2024), not when it aired
     campaigns: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
@@ -151,11 +191,40 @@ class Work(Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Issued(Record):
-    """Something an authority issues: a campaign or a policy share every field."""
+class Campaign(Record):
+    SECTION: ClassVar[str] = "campaigns"
 
     name: str = ""
     name_en: str = ""
+    en_source: str = ""
+    kind: str = ""
+    issuer: str = ""
+    date: str = ""
+    based_on: tuple[str, ...] = ()  # ids of the campaigns the text says this one builds on
+    summary: str = ""
+    sources: tuple[Source, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Channel(Record):
+    SECTION: ClassVar[str] = "channels"
+
+    name: str = ""
+    name_en: str = ""
+    en_source: str = ""
+    kind: str = ""
+    sources: tuple[Source, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy(Record):
+    SECTION: ClassVar[str] = "policies"
+
+    name: str = ""
+    name_en: str = ""
+    en_source: str = ""
     kind: str = ""
     issuer: str = ""
     date: str = ""
@@ -165,32 +234,12 @@ class Issued(Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Campaign(Issued):
-    SECTION: ClassVar[str] = "campaigns"
-
-
-@dataclass(frozen=True, slots=True)
-class Channel(Record):
-    SECTION: ClassVar[str] = "channels"
-
-    name: str = ""
-    name_en: str = ""
-    kind: str = ""
-    sources: tuple[Source, ...] = ()
-    note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Policy(Issued):
-    SECTION: ClassVar[str] = "policies"
-
-
-@dataclass(frozen=True, slots=True)
 class Event(Record):
     SECTION: ClassVar[str] = "events"
 
     name: str = ""
     name_en: str = ""
+    en_source: str = ""
     kind: str = ""
     date: str = ""
     place: str = ""
@@ -201,6 +250,8 @@ class Event(Record):
 
 @dataclass(frozen=True, slots=True)
 class Figure(Record):
+    """A headline number; `label_en` describes it and is always ours."""
+
     SECTION: ClassVar[str] = "figures"
 
     label: str = ""
@@ -213,13 +264,46 @@ class Figure(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Person(Record):
+    """Someone the articles name: `role` as the text states it, where they work (an organisation,
+    or a channel when the organisation is a platform already catalogued), and what they said."""
+
+    SECTION: ClassVar[str] = "people"
+
+    name: str = ""
+    name_en: str = ""
+    en_source: str = ""
+    role: str = ""
+    organisations: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    sources: tuple[Source, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation(Record):
+    SECTION: ClassVar[str] = "organisations"
+
+    name: str = ""
+    name_en: str = ""
+    en_source: str = ""
+    kind: str = ""
+    parent: str = ""  # id of the organisation this one belongs to
+    summary: str = ""
+    sources: tuple[Source, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """A seed article the catalogue was curated from."""
+    """A seed article the catalogue was curated from; `text` is its file, relative to the catalogue."""
 
     file: str
     title: str
     title_en: str = ""
     byline: str = ""
+    text: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
@@ -230,7 +314,7 @@ class Document:
 
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.SECTION: cls for cls in (Work, Campaign, Channel, Policy, Event, Figure)
+    cls.SECTION: cls for cls in (Work, Campaign, Channel, Policy, Event, Figure, Person, Organisation)
 }
 
 
@@ -284,6 +368,8 @@ class Catalog:
     policies: list[Policy] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
     _lookup: dict[str, dict[str, Record]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -312,6 +398,20 @@ class Catalog:
 
     def work(self, work_id: str) -> Work | None:
         return self._by_id("works").get(work_id)  # type: ignore[return-value]
+
+    def person(self, person_id: str) -> Person | None:
+        return self._by_id("people").get(person_id)  # type: ignore[return-value]
+
+    def organisation(self, organisation_id: str) -> Organisation | None:
+        return self._by_id("organisations").get(organisation_id)  # type: ignore[return-value]
+
+    def statements_about(self, work_id: str) -> list[tuple[Person, Statement]]:
+        """Who said what about a work, in catalogue order: "X said ..." on the work's card."""
+        return [(p, s) for p in self.people for s in p.statements if work_id in s.about]
+
+    def record(self, section: str, record_id: str) -> Record | None:
+        """The record of `section` with id `record_id`, if there is one."""
+        return self._by_id(section).get(record_id)
 
     def _by_id(self, section: str) -> dict[str, Record]:
         # Built once on first lookup: a loaded catalogue is not mutated afterwards.

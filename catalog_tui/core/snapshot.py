@@ -19,7 +19,7 @@ from .index import INDEX_VERSION, STORED_KEYS, SearchIndex
 from .loader import validation_problems
 from .model import RECORD_TYPES, Catalog, LazyWorks, Source, Work
 
-SCHEMA_VERSION = 4  # 2: the snapshot carries the saved search index; 3: works as rows; 4: a checksum
+SCHEMA_VERSION = 5  # 2: saved search index; 3: works as rows; 4: a checksum; 5: edition, en_source
 SNAPSHOT_TABLE = "_snapshot"
 INDEX_TABLE = "_index"
 # The file ends with a table holding the SHA-256 of every byte before it, so that a flipped byte
@@ -147,10 +147,11 @@ def _work_row(work: Work, *texts: str) -> list[Any]:
 def _work_from_row(row: list[Any]) -> Work:
     """The work of a row whose id and texts were checked on reading; a field of another type
     (a hand-edited snapshot) reads as empty rather than failing where the work is shown."""
-    (work_id, title, title_en, kind, year, campaigns, channels, themes, facts, summary, sources,
-     note) = row[: len(_WORK_FIELDS)]  # fmt: skip
+    (work_id, title, title_en, en_source, kind, year, edition, campaigns, channels, themes, facts,
+     summary, sources, note) = row[: len(_WORK_FIELDS)]  # fmt: skip
     return Work(
-        work_id, _text(title), _text(title_en), _text(kind), year if type(year) is int else None,
+        work_id, _text(title), _text(title_en), _text(en_source), _text(kind),
+        year if type(year) is int else None, edition if type(edition) is int else None,
         _texts(campaigns), _texts(channels), _texts(themes), _texts(facts), _text(summary),
         tuple(Source(*pair) for pair in sources if _is_source(pair)) if type(sources) is list else (),
         _text(note),

@@ -32,7 +32,7 @@ from .atomic import (
     remove_stale_temporaries,
 )
 from .index import SearchIndex, derive
-from .loader import decode_catalog, parse_catalog_text, read_catalog_bytes
+from .loader import decode_catalog, folder_of, parse_catalog_text, read_catalog_bytes
 from .model import Catalog
 from .snapshot import (
     SCHEMA_VERSION,
@@ -257,7 +257,8 @@ class Store:
         text = decode_catalog(raw, os.fsdecode(catalog_path))
         del raw  # the text alone is in memory while it is parsed
         # Raises CatalogError before anything is changed. Its progress counts characters parsed.
-        catalog = parse_catalog_text(text, os.fsdecode(catalog_path), _stage(progress, "reading catalogue"))
+        name = os.fsdecode(catalog_path)
+        catalog = parse_catalog_text(text, name, _stage(progress, "reading catalogue"), folder_of(name))
         del text
         self.repair()
         if broken_snapshot and self.snapshot_path.exists():
