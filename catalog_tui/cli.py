@@ -219,10 +219,7 @@ def _matches(library, args: argparse.Namespace) -> tuple[str, list[Work], int]:
         filters = [FacetFilter.from_dict(f) for f in saved.get("filters") or ()]
     sort = getattr(args, "sort", None) or args.settings.sort or "title"
     limit = getattr(args, "limit", None)
-    try:
-        result = library.engine.search(query, sort=sort, filters=filters, limit=limit)
-    except RecursionError:  # thousands of nested parentheses
-        raise QueryError("the query is nested too deeply", 0, "too_deep") from None
+    result = library.engine.search(query, sort=sort, filters=filters, limit=limit)
     return query, library.works_at(result.positions), result.found.bit_count()
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import yaml
 
@@ -253,7 +253,7 @@ def _validated_data(
         raise CatalogError(_locate(text, name, issues))
     if progress is not None:
         progress(len(text), len(text))
-    return data
+    return cast(dict[str, Any], data)  # the validator checked it is a mapping
 
 
 def validation_problems(data: Any) -> list[str]:
@@ -292,7 +292,7 @@ def _may_nest_deeply(text: str) -> bool:
 def _refuse_aliases_and_deep_nesting(text: str, name: str) -> None:
     # Aliases make shared references: cheap to parse but explosive to walk ("billion laughs").
     # The catalogue format has no use for them, so the first one is refused.
-    depth, offender = 0, None
+    depth, offender = 0, cast("tuple[yaml.Event, str] | None", None)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
@@ -307,8 +307,7 @@ def _refuse_aliases_and_deep_nesting(text: str, name: str) -> None:
                 depth -= 1
     except Exception:  # a syntax error: the full load reports it with all its detail
         return
-    if offender is not None:
-        mark = offender[0].start_mark
+    if offender is not None and (mark := offender[0].start_mark) is not None:
         raise _fail(name, offender[1], mark.line + 1, mark.column + 1)
 
 
@@ -711,7 +710,7 @@ def _compose(text: str) -> yaml.Node | None:
     try:
         loader = _Loader(text)
         try:
-            return loader.get_single_node()
+            return cast("yaml.Node | None", loader.get_single_node())
         finally:
             loader.dispose()
     except Exception:  # cannot happen after a clean load; positions are a courtesy

@@ -96,7 +96,7 @@ def read_snapshot(
     """The catalogue and index of a snapshot of the catalogue with content hash `digest`.
     SnapshotStale for another catalogue's; ValueError, KeyError, TypeError (and the like) for a
     snapshot of another shape, which the store then reseeds."""
-    stamp = next(iter(tables.get(SNAPSHOT_TABLE, {}).values()), {})
+    stamp: dict[str, Any] = next(iter(tables.get(SNAPSHOT_TABLE, {}).values()), {})
     if stamp.get("schema") != SCHEMA_VERSION or stamp.get("index") != INDEX_VERSION:
         # An upgrade changed the format: reseed quietly, no backup of a file that is not damaged.
         raise SnapshotStale("the seeded snapshot was written by another version of catalog-tui")

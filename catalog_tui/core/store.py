@@ -138,10 +138,6 @@ class Store:
     def _inspect(self) -> tuple[str | None, dict[str, dict[str, Any]]]:
         return check_user_file(self._read_user_bytes())
 
-    @property
-    def needs_repair(self) -> bool:
-        return self._problem is not None
-
     def user_backups(self) -> list[Path]:
         """Backups of damaged user files next to the store, oldest first."""
         try:
@@ -285,12 +281,6 @@ class Store:
         selected, searches = self.kept.get("selection", 0), self.kept.get("saved_searches", 0)
         return (f"the store file was damaged ({self.damage}); its bytes are kept in {backup}; "
                 f"carried over: {selected} selected work(s), {searches} saved search(es)")  # fmt: skip
-
-    def discard_snapshot(self) -> None:
-        """Move an unusable snapshot aside, so the next open_catalog reseeds."""
-        if self.snapshot_path.exists():
-            with self._writing(self.snapshot_path, "cannot move the broken snapshot aside"):
-                self.backups.append(self._move_aside(self.snapshot_path))
 
     def _meta(self) -> dict[str, Any]:
         rows = self._table("meta").all()

@@ -29,6 +29,10 @@ def _valid_filter(item: Any) -> bool:
     )
 
 
+def _any_row(row: dict[str, Any]) -> bool:
+    return True
+
+
 _ROW_CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "selection": lambda row: _is_str(row.get("work_id")),
     "saved_searches": lambda row: (
@@ -56,7 +60,7 @@ def _check_user_data(data: Any) -> tuple[str | None, dict[str, dict[str, Any]]]:
         if not isinstance(table, dict):
             damage.append(f"table {name!r} is not an object")
             continue
-        check = _ROW_CHECKS.get(name, lambda row: True)
+        check = _ROW_CHECKS.get(name, _any_row)
         good_keys = all(key.isascii() and key.isdecimal() for key in table)
         rows = [row for row in table.values() if type(row) is dict and check(row)]
         if good_keys and len(rows) == len(table):

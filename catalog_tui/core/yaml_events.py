@@ -13,9 +13,10 @@ result or error (a strict loader, see yaml_strict, refuses duplicates; PyYAML's 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from yaml.composer import ComposerError
+from yaml.error import Mark
 from yaml.events import (
     AliasEvent,
     DocumentEndEvent,
@@ -198,7 +199,7 @@ class _Builder:
 
 def _alias_refused(event: AliasEvent) -> ComposerError:
     problem = f"aliases are not allowed in a catalogue (found *{event.anchor})"  # as loader.py words it
-    return ComposerError(None, None, problem, event.start_mark)
+    return ComposerError(None, None, problem, cast("Mark | None", event.start_mark))
 
 
 def _refuse_aliases_ahead(get_event: Callable[[], Any]) -> None:

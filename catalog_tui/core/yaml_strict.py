@@ -25,7 +25,7 @@ _SHOWN = 60
 def strict_loader(base: type[Any]) -> type[Any]:
     """`base` (a safe loader class) refusing duplicate keys and locating constructor errors."""
 
-    class StrictLoader(base):  # type: ignore[misc, valid-type]
+    class StrictLoader(base):  # type: ignore[misc]
         def construct_object(self, node: Node, deep: bool = False) -> Any:
             try:
                 return super().construct_object(node, deep)
