@@ -5,20 +5,34 @@
 `db_path` is a store path in tmp_path; `bad_catalog_text` / `bad_catalog_file` hold the same
 catalogue with two mistakes (see `bad_catalog_data`; `line_of` finds their lines). An autouse
 fixture points $CATALOG_TUI_DB at tmp_path, so no test ever touches the real user data folder.
+
+Property tests run under the hypothesis profile named by $HYPOTHESIS_PROFILE: `ci` (the default,
+sized for a 2-core CI machine) or `thorough` (ten times the examples, for a deliberate local run).
+Neither has a deadline or the too-slow health check: both are clocks, and flake on a busy machine.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
 
 from catalog_tui.core.index import SearchIndex
 from catalog_tui.core.model import Catalog
 from catalog_tui.core.search import SearchEngine
+
+settings.register_profile(
+    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.register_profile(
+    "thorough", max_examples=1_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 DOC = "fixture_article.txt"
 

@@ -252,7 +252,7 @@ BYTES = st.lists(
 ).map(b"".join)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(BYTES)
 def test_random_bytes_give_a_catalogue_or_located_problems(tmp_path: Path, raw: bytes) -> None:
     path = tmp_path / "random.yaml"
@@ -281,7 +281,7 @@ DOCUMENTS = st.recursive(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(DOCUMENTS)
 def test_random_documents_through_validate_exit_0_or_2_with_located_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], document: Any

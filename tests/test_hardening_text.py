@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import dump_catalog
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from textual import events
 from textual.command import CommandPalette
@@ -482,7 +482,6 @@ QUERY_PIECES = st.sampled_from(
 ANY_QUERY = st.lists(st.text(max_size=6) | QUERY_PIECES, max_size=20).map("".join)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ANY_QUERY)
 def test_any_text_is_a_query_or_a_query_error_with_a_pointer(query: str) -> None:
     """test_query.py draws from a small alphabet; here: any Unicode, controls, markup, emoji."""
@@ -497,7 +496,6 @@ def test_any_text_is_a_query_or_a_query_error_with_a_pointer(query: str) -> None
 _ENGINE = SearchEngine(SearchIndex(load_catalog(HOSTILE)))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ANY_QUERY)
 def test_any_text_searches_or_is_a_query_error(query: str) -> None:
     try:

@@ -116,7 +116,7 @@ def _titles() -> list[str]:
     return [w.title for w in load_catalog(bundled_catalog_path()).works if has_han(w.title)]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(typed_pinyin(_titles()))
 def test_pinyin_typed_from_a_title_finds_it_as_the_regex_does(
     bundled: tuple[SearchIndex, dict[str, list[str]]], typed: tuple[str, str]
@@ -128,7 +128,7 @@ def test_pinyin_typed_from_a_title_finds_it_as_the_regex_does(
     assert any(index.works[index.position_by_id[i]].title == title for i in found)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.text("abcdeghijklmnopqrstuwxyz0123", min_size=1, max_size=6).filter(lambda q: q[0].isalpha()))
 def test_any_letters_match_as_the_regex_does(
     bundled: tuple[SearchIndex, dict[str, list[str]]], query: str

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog_tui.core import loader, yaml_events
@@ -185,10 +185,8 @@ TREES = st.recursive(
     ),
     max_leaves=20,
 )
-DIFFERENTIAL = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@DIFFERENTIAL
 @given(st.sampled_from(TEMPLATES), st.lists(SCALARISH, min_size=3, max_size=3))
 def test_random_scalars_in_documents_match_safeloader(template: str, scalars: list[str]) -> None:
     text = template.format(*scalars[: template.count("{}")])
@@ -196,7 +194,6 @@ def test_random_scalars_in_documents_match_safeloader(template: str, scalars: li
         assert_same(loader_class, text)
 
 
-@DIFFERENTIAL
 @given(TREES, st.sampled_from([None, True, False]))
 def test_dumped_trees_match_safeloader(tree: Any, flow: bool | None) -> None:
     text = yaml.safe_dump(tree, allow_unicode=True, default_flow_style=flow)

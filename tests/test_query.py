@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import catalog_data
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog_tui.core.index import SearchIndex
@@ -313,7 +313,6 @@ queries = st.lists(
 _ENGINE = SearchEngine(SearchIndex(Catalog.from_dict(catalog_data())))
 
 
-@settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=ALPHABET, max_size=30))
 def test_parse_random_text_returns_a_tree_or_raises_query_error(query: str) -> None:
     try:
@@ -324,7 +323,6 @@ def test_parse_random_text_returns_a_tree_or_raises_query_error(query: str) -> N
         assert isinstance(tree, AllOf)
 
 
-@settings(max_examples=300, deadline=None)
 @given(queries)
 def test_parse_random_fragments_returns_a_tree_or_raises_query_error(query: str) -> None:
     try:
@@ -335,7 +333,6 @@ def test_parse_random_fragments_returns_a_tree_or_raises_query_error(query: str)
         assert isinstance(tree, AllOf)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(queries)
 def test_search_random_queries_returns_results_or_raises_query_error(query: str) -> None:
     try:
