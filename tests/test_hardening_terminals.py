@@ -21,7 +21,8 @@ from catalog_tui.screens.main import MainScreen
 from catalog_tui.widgets.detail_pane import DetailPane
 from catalog_tui.widgets.works_table import WorksTable
 
-SIZES = [(40, 12), (60, 20), (80, 24), (300, 100)]
+# The smallest, the classic and a huge terminal: below 80 columns the layout is the same narrow one.
+SIZES = [(40, 12), (80, 24), (300, 100)]
 
 
 def bundled_app(tmp_path: Path) -> CatalogApp:
@@ -114,10 +115,9 @@ async def test_resizing_with_a_dialog_or_panel_open_never_fails(tmp_path: Path, 
         assert isinstance(app.screen, MainScreen)
 
 
-@pytest.mark.parametrize("size", [(40, 12), (60, 20)], ids=lambda size: f"{size[0]}x{size[1]}")
-async def test_every_tab_at_small_sizes(tmp_path: Path, size: tuple[int, int]) -> None:
+async def test_every_tab_at_the_smallest_size(tmp_path: Path) -> None:
     app = bundled_app(tmp_path)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(40, 12)) as pilot:
         await ready(pilot)
         for key in "2345671":
             await pilot.press(key)
@@ -153,7 +153,9 @@ async def test_the_details_can_be_read_with_the_keyboard_below_80_columns(
             if app.focused is details or (app.focused is not None and details in app.focused.ancestors):
                 break
         for key, bound in (("pageup", 0), ("pagedown", details.max_scroll_y), ("pageup", 0)):
-            for _ in range(30):
+            for _ in range(30):  # a page at a time: the bound is reached well before 30 presses
+                if details.scroll_y == bound:
+                    break
                 await pilot.press(key)
             await settle(pilot)
             assert details.scroll_y == bound, (key, details.scroll_y)

@@ -279,10 +279,10 @@ async def test_enter_and_clicks_on_everything_fire_no_action(tmp_path: Path) -> 
         jumps, followed = 0, set()
         for row in range(len(table.positions)):
             await pilot.press("1")
-            await pilot.pause(0.1)
+            await pilot.pause()
             table.focus()
             table.cursor = row
-            await pilot.pause(0.1)
+            await pilot.pause()
             await pilot.click(table, offset=(10, row + 1))
             for dy in range(0, min(body.region.height, 24), 4):  # click across the details text
                 await pilot.click(body, offset=(1 + (dy * 7) % 40, dy))
@@ -294,14 +294,14 @@ async def test_enter_and_clicks_on_everything_fire_no_action(tmp_path: Path) -> 
                 followed.add(targets[link])
                 if jumps:
                     await pilot.press("1")
-                    await pilot.pause(0.1)
+                    await pilot.pause()
                     table.focus()
                     table.cursor = row
-                    await pilot.pause(0.1)
+                    await pilot.pause()
                     await pilot.press("enter")
                 links.highlighted = link
                 await pilot.press("enter")  # jump
-                await pilot.pause(0.1)
+                await pilot.pause()
                 jumps += 1
                 assert app.is_running and app.screen is screen, (row, link)
         await settle(pilot)

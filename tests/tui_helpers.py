@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.worker import WorkerCancelled, WorkerState
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.screens.main import MainScreen
@@ -15,19 +18,32 @@ BUNDLED = Path(__file__).resolve().parent.parent / "catalog.yaml"
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let debounced searches and other workers finish, then let the screen repaint."""
+    """Let queued messages, debounced searches and other workers finish, then let the screen repaint.
+
+    It waits for the work itself (message queues drained, workers done), never for a set time, so it
+    takes as long as the work needs on a busy machine and no longer on a quiet one."""
     for _ in range(3):
-        await pilot.pause(0.05)
-        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await workers_done(pilot.app)
     await pilot.pause()
+
+
+async def workers_done(app: App) -> None:
+    """Wait for every started worker. A cancelled one (a search replaced by a newer one, a screen's
+    worker stopped as the screen closed) counts as done; a failed one raises."""
+    for worker in list(app.workers):
+        if worker.state is not WorkerState.PENDING:
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
 
 
 async def ready(pilot: Pilot) -> MainScreen:
     """Wait for the store to open and the browser screen to show its first results."""
-    for _ in range(200):
+    for _ in range(50):  # each round waits for the opening worker; a handful of rounds are needed
         if isinstance(pilot.app.screen, MainScreen):
             break
-        await pilot.pause(0.05)
+        await workers_done(pilot.app)
+        await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, MainScreen), f"the browser did not open: {screen!r}"
     await settle(pilot)
