@@ -17,17 +17,16 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import catalog_data, dump_catalog, write_catalog
+from conftest import catalog_data, dump_catalog, folder_bytes, write_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from textual.widgets import Static
+from tui_helpers import error_screen_text
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.cli import main
 from catalog_tui.core.library import Library
 from catalog_tui.core.loader import CatalogError, load_catalog
 from catalog_tui.core.text import safe_display
-from catalog_tui.screens.error import ErrorScreen
 
 DATA = Path(__file__).parent / "data"
 CORPUS = sorted((DATA / "bad").glob("*.yaml")) + sorted((DATA / "hardening").glob("*.yaml"))
@@ -57,10 +56,6 @@ def _is_utf8(raw: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def folder_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 @pytest.fixture
@@ -119,16 +114,6 @@ def test_seed_and_search_refuse_and_leave_the_store_byte_identical(run, path: Pa
         assert folder_bytes(store.parent) == before, command
 
 
-async def error_screen_text(app: CatalogApp, pilot) -> str:
-    for _ in range(200):
-        if isinstance(app.screen, ErrorScreen):
-            break
-        await pilot.pause(0.05)
-    assert isinstance(app.screen, ErrorScreen), f"no error screen: {app.screen!r}"
-    await pilot.pause()
-    return "\n".join(str(static.render()) for static in app.screen.query(Static))
-
-
 @pytest.mark.parametrize("path", CORPUS, ids=lambda path: f"{path.parent.name}/{path.stem}")
 async def test_the_tui_shows_every_problem_and_changes_nothing(path: Path, store: Path) -> None:
     before = folder_bytes(store.parent)
@@ -136,7 +121,7 @@ async def test_the_tui_shows_every_problem_and_changes_nothing(path: Path, store
         load_catalog(path)
     app = CatalogApp(catalog_path=path, db_path=str(store))
     async with app.run_test(size=(160, 50)) as pilot:
-        text = await error_screen_text(app, pilot)
+        text = await error_screen_text(pilot)
         for problem in caught.value.problems:
             assert safe_display(str(problem)) in text
         assert len(caught.value.problems) == len(expectations(path))
@@ -152,7 +137,7 @@ async def test_the_error_screen_scrolls_through_hundreds_of_problems(tmp_path: P
     path = write_catalog(tmp_path / "many.yaml", data)
     app = CatalogApp(catalog_path=path, db_path=str(store))
     async with app.run_test(size=(80, 24)) as pilot:
-        text = await error_screen_text(app, pilot)
+        text = await error_screen_text(pilot)
         assert text.count("'drama' is not one of") == 300
         await pilot.press("end")
         await pilot.pause()
@@ -193,7 +178,7 @@ async def test_python_tags_are_refused_and_never_run_by_the_tui(tmp_path: Path, 
     path = python_tag_catalogue(tmp_path, marker)
     app = CatalogApp(catalog_path=path, db_path=str(store))
     async with app.run_test(size=(160, 40)) as pilot:
-        assert "only plain YAML is allowed" in await error_screen_text(app, pilot)
+        assert "only plain YAML is allowed" in await error_screen_text(pilot)
         await pilot.press("q")
     assert not marker.exists() and not Path(f"{marker}-2").exists()
 

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SU_DONG_PO, XING_SHI
+from conftest import SU_DONG_PO, XING_SHI, needs_mounts, run_mounted
 from textual.widgets import Input
 from tui_helpers import BUNDLED, ready, settle, type_query
 
@@ -35,7 +32,6 @@ from catalog_tui.screens.confirm import ConfirmScreen
 from catalog_tui.screens.export_dialog import ExportDialog
 from catalog_tui.screens.main import MainScreen
 
-PROJECT = Path(__file__).resolve().parent.parent
 SIZE = (140, 40)
 
 
@@ -358,44 +354,6 @@ def test_any_other_failure_names_the_target(run, tmp_path: Path, monkeypatch: py
 
 
 # For real: a tiny tmpfs and a read-only bind mount -----------------------------------------------
-
-
-def _can_mount() -> bool:
-    if not shutil.which("unshare") or sys.platform != "linux":
-        return False
-    with tempfile.TemporaryDirectory() as folder:
-        probe = subprocess.run(
-            ["unshare", "--mount", "sh", "-c", f"mount -t tmpfs -o size=16k none '{folder}'"],
-            capture_output=True,
-        )
-    return probe.returncode == 0
-
-
-needs_mounts = pytest.mark.skipif(
-    not _can_mount(), reason="needs unshare and mount (a private mount namespace)"
-)
-
-
-def run_mounted(tmp_path: Path, setup: str, *cli: str, after: str = "") -> tuple[int, str, list[str], str]:
-    """Run `setup` (mounts) then the CLI in a private mount namespace: the CLI's exit code and
-    stderr, `ls -A` of the mounted folder and the output of `after`, all seen inside the namespace."""
-    folder = tmp_path / "mounted"
-    folder.mkdir(exist_ok=True)
-    err_file = tmp_path / "stderr.txt"
-    command = " ".join(f"'{arg}'" for arg in (sys.executable, "-m", "catalog_tui", *cli))
-    script = f'{setup} || exit 99\n{command} 2>"$ERR"\necho "rc=$?"\nls -A "$DIR"\necho ---\n{after}\n'
-    env = {**os.environ, "PYTHONPATH": str(PROJECT), "DIR": str(folder), "ERR": str(err_file)}
-    done = subprocess.run(["unshare", "--mount", "sh", "-c", script], capture_output=True, text=True, env=env,
-                          timeout=120)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    first, *rest = done.stdout.splitlines()
-    listing = rest[: rest.index("---")]
-    return (
-        int(first.removeprefix("rc=")),
-        err_file.read_text(encoding="utf-8"),
-        listing,
-        "\n".join(rest[rest.index("---") + 1 :]),
-    )
 
 
 @needs_mounts

@@ -20,29 +20,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LAW, SU_DONG_PO, XING_SHI, YONG_LE, catalog_data, write_catalog
-from test_hardening_exports import needs_mounts, run_mounted  # a private mount namespace, for real
-from textual.widgets import Static
-from tui_helpers import ready, settle
+from conftest import (
+    LAW,
+    SU_DONG_PO,
+    XING_SHI,
+    YONG_LE,
+    catalog_data,
+    folder_bytes,
+    needs_mounts,
+    run_mounted,
+    write_catalog,
+)
+from test_store import open_library, snapshot_path
+from tui_helpers import error_screen_text, ready, settle
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.core import atomic
 from catalog_tui.core.library import Library
 from catalog_tui.core.loader import CatalogError
 from catalog_tui.core.store import Store, StoreError
-from catalog_tui.screens.error import ErrorScreen
 from catalog_tui.screens.main import MainScreen
 
 PROJECT = Path(__file__).resolve().parent.parent
 BAD_CATALOGUE = Path(__file__).parent / "data" / "bad" / "unknown-references.yaml"
-
-
-def folder_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
-def snapshot_of(db_path: Path) -> Path:
-    return db_path.with_name("store.catalog.json")
 
 
 def backups_of(path: Path) -> list[Path]:
@@ -60,12 +60,6 @@ def seeded(catalog_file: Path, db_path: Path, selection: list[str] = (), searche
         library.close()
 
 
-def reopen(catalog_file: Path, db_path: Path) -> Library:
-    library = Library.open(catalog_file, db_path)
-    library.close()
-    return library
-
-
 def user_tables(db_path: Path) -> dict[str, Any]:
     """The user file must always be valid JSON that TinyDB can read."""
     data = json.loads(db_path.read_bytes())
@@ -74,20 +68,6 @@ def user_tables(db_path: Path) -> dict[str, Any]:
         assert isinstance(table, dict)
         assert all(key.isdecimal() and isinstance(row, dict) for key, row in table.items())
     return data
-
-
-async def wait_for(pilot, screen_type: type) -> Any:
-    for _ in range(200):
-        if isinstance(pilot.app.screen, screen_type):
-            break
-        await pilot.pause(0.05)
-    assert isinstance(pilot.app.screen, screen_type), f"expected {screen_type.__name__}: {pilot.app.screen!r}"
-    await pilot.pause()
-    return pilot.app.screen
-
-
-def error_text(app: CatalogApp) -> str:
-    return "\n".join(str(static.render()) for static in app.screen.query(Static))
 
 
 # A whole file that cannot be read ------------------------------------------------------------------
@@ -122,13 +102,13 @@ def test_an_unreadable_user_file_is_backed_up_and_replaced_by_a_valid_one(
     finally:
         library.close()
     user_tables(db_path)
-    assert reopen(catalog_file, db_path).report.seeded is False
+    assert open_library(catalog_file, db_path).report.seeded is False
 
 
 def test_an_empty_user_file_is_an_empty_store_not_a_backup(catalog_file: Path, db_path: Path) -> None:
     seeded(catalog_file, db_path)
     db_path.write_bytes(b"")
-    library = reopen(catalog_file, db_path)
+    library = open_library(catalog_file, db_path)
     assert library.report.seeded is True and backups_of(db_path) == []
 
 
@@ -189,7 +169,7 @@ def test_readable_selections_and_saved_searches_survive_a_damaged_file(
     finally:
         library.close()
     user_tables(db_path)
-    assert reopen(catalog_file, db_path).report.seeded is False
+    assert open_library(catalog_file, db_path).report.seeded is False
 
 
 def test_the_cli_says_what_was_kept(run, catalog_file: Path, db_path: Path) -> None:
@@ -222,7 +202,7 @@ def test_a_store_of_another_schema_reseeds_and_keeps_the_user_tables(
         library.close()
     assert backups_of(db_path) == []  # not broken, only old: nothing to back up
     assert user_tables(db_path)["from_a_newer_version"] == {"1": {"anything": True}}
-    assert reopen(catalog_file, db_path).report.seeded is False
+    assert open_library(catalog_file, db_path).report.seeded is False
 
 
 def test_a_store_from_before_meta_existed_is_seeded_and_kept(catalog_file: Path, db_path: Path) -> None:
@@ -244,7 +224,7 @@ def test_a_truncated_or_garbled_snapshot_is_reseeded(
     catalog_file: Path, db_path: Path, payload: bytes
 ) -> None:
     seeded(catalog_file, db_path, selection=[XING_SHI])
-    snapshot_of(db_path).write_bytes(payload)
+    snapshot_path(db_path).write_bytes(payload)
     library = Library.open(catalog_file, db_path)
     try:
         assert library.report.seeded is True
@@ -252,7 +232,7 @@ def test_a_truncated_or_garbled_snapshot_is_reseeded(
         assert library.store.selected_ids() == [XING_SHI]
     finally:
         library.close()
-    assert reopen(catalog_file, db_path).report.seeded is False
+    assert open_library(catalog_file, db_path).report.seeded is False
 
 
 def _damage_derived(tables: dict[str, Any]) -> None:
@@ -304,7 +284,7 @@ def test_a_snapshot_of_the_wrong_shape_is_reseeded_not_a_crash(
     catalog_file: Path, db_path: Path, damage
 ) -> None:
     seeded(catalog_file, db_path)
-    snapshot = snapshot_of(db_path)
+    snapshot = snapshot_path(db_path)
     tables = json.loads(snapshot.read_bytes())
     damage(tables)
     snapshot.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
@@ -314,7 +294,7 @@ def test_a_snapshot_of_the_wrong_shape_is_reseeded_not_a_crash(
         assert [w.id for w in library.works_at(library.engine.search("sudongpo").positions)] == [SU_DONG_PO]
     finally:
         library.close()
-    assert reopen(catalog_file, db_path).report.seeded is False
+    assert open_library(catalog_file, db_path).report.seeded is False
 
 
 def test_a_snapshot_of_another_catalogue_is_never_shown(
@@ -327,8 +307,8 @@ def test_a_snapshot_of_another_catalogue_is_never_shown(
     other_file = write_catalog(tmp_path / "other.yaml", other)
     other_db = tmp_path / "other" / "store.json"
     seeded(other_file, other_db)
-    snapshot_of(db_path).write_bytes(snapshot_of(other_db).read_bytes())
-    library = reopen(catalog_file, db_path)
+    snapshot_path(db_path).write_bytes(snapshot_path(other_db).read_bytes())
+    library = open_library(catalog_file, db_path)
     assert library.report.seeded is True
     assert len(library.catalog.works) == len(catalog_data()["works"])
 
@@ -345,7 +325,7 @@ def test_a_bad_catalogue_leaves_every_store_file_byte_identical(
     if store_state == "broken-user-file":
         db_path.write_bytes(b'{"selection": {"1": {"work_id": "xing-')
     if store_state == "broken-snapshot":
-        snapshot_of(db_path).write_bytes(b"{")
+        snapshot_path(db_path).write_bytes(b"{")
     before = folder_bytes(db_path.parent)
     for command in (
         ["seed"],
@@ -371,8 +351,7 @@ async def test_the_tui_with_a_bad_catalogue_and_a_broken_store_changes_nothing(
     before = folder_bytes(db_path.parent)
     app = CatalogApp(catalog_path=BAD_CATALOGUE, db_path=str(db_path))
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, ErrorScreen)
-        assert "unknown campaign 'xyz'" in error_text(app)
+        assert "unknown campaign 'xyz'" in await error_screen_text(pilot)
         await pilot.press("q")
     assert folder_bytes(db_path.parent) == before
 
@@ -423,8 +402,7 @@ async def test_a_store_folder_that_cannot_be_created_shows_the_error_screen(
 ) -> None:
     app = CatalogApp(catalog_path=catalog_file, db_path=str(blocked_db))
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, ErrorScreen)
-        text = error_text(app)
+        text = await error_screen_text(pilot)
         assert "cannot create the store folder" in text and str(blocked_db.parent) in text
         await pilot.press("q")
     assert not app.is_running
@@ -530,8 +508,7 @@ async def test_a_read_only_store_folder_shows_the_error_screen(
     ReadOnly(monkeypatch, db_path.parent)
     app = CatalogApp(catalog_path=catalog_file, db_path=str(db_path))
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, ErrorScreen)
-        text = error_text(app)
+        text = await error_screen_text(pilot)
         assert "cannot write the store: Permission denied" in text and str(db_path.parent) in text
         await pilot.press("q")
 
@@ -563,8 +540,7 @@ async def test_an_unexpected_error_while_opening_shows_the_error_screen(
     monkeypatch.setattr(Library, "open", explode)
     app = CatalogApp(catalog_path=catalog_file, db_path=str(db_path))
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, ErrorScreen)
-        assert "RuntimeError: the snapshot grew teeth" in error_text(app)
+        assert "RuntimeError: the snapshot grew teeth" in await error_screen_text(pilot)
         await pilot.press("q")
 
 
@@ -682,8 +658,8 @@ def test_two_processes_seeding_at_once_leave_a_consistent_store(catalog_file: Pa
         assert seeder.returncode == 0, err.decode()
         assert int(out) == len(catalog_data()["works"])
     user_tables(db_path)
-    json.loads(snapshot_of(db_path).read_bytes())
-    library = reopen(catalog_file, db_path)
+    json.loads(snapshot_path(db_path).read_bytes())
+    library = open_library(catalog_file, db_path)
     assert library.report.seeded is False
     assert len(library.catalog.works) == len(catalog_data()["works"])
 

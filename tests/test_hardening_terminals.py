@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input
-from tui_helpers import BUNDLED, ready, settle, titles, type_query
+from tui_helpers import bundled_app, ready, settle, titles, type_query
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.screens.export_dialog import ExportDialog
@@ -23,10 +23,6 @@ from catalog_tui.widgets.works_table import WorksTable
 
 # The smallest, the classic and a huge terminal: below 80 columns the layout is the same narrow one.
 SIZES = [(40, 12), (80, 24), (300, 100)]
-
-
-def bundled_app(tmp_path: Path) -> CatalogApp:
-    return CatalogApp(catalog_path=BUNDLED, db_path=str(tmp_path / "store" / "store.json"))
 
 
 def visible(widget, screen_size) -> bool:

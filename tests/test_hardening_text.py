@@ -13,17 +13,16 @@ import contextlib
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
-from conftest import dump_catalog
+from conftest import HOSTILE, HOSTILE_MARKUP_TITLE, LONG, assert_clean, dump_catalog, hostile_data
 from hypothesis import given
 from hypothesis import strategies as st
 from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
-from tui_helpers import ready, screen_text, settle
+from tui_helpers import detail_text, ready, screen_text, settle
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.cli import main
@@ -40,55 +39,11 @@ from catalog_tui.widgets import stats_view
 from catalog_tui.widgets.group_list import GroupList
 from catalog_tui.widgets.works_table import WorksTable
 
-HOSTILE = Path(__file__).parent / "data" / "hostile" / "hostile-text.yaml"
-LONG = 10_000
 SIZE = (160, 50)
-# What must never reach a widget's output: C0 (but newline) and C1 controls, DEL, bidi controls,
-# zero-width and other invisible format characters, Unicode line separators.
-UNSAFE = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
-)
-MARKUP_TITLE = "[b]粗体[/b] [@click=app.quit]退出[/] [link=https://example.com]链接[/link] [red]红"
-
-
-def assert_clean(text: str, where: str = "") -> None:
-    found = UNSAFE.findall(text)
-    assert not found, f"{where}: raw {[hex(ord(c)) for c in found]} in {text[:200]!r}"
-
-
-def hostile_data() -> dict[str, Any]:
-    data = yaml.safe_load(HOSTILE.read_text(encoding="utf-8"))
-    data["works"].append(
-        {
-            "id": "long",
-            "title": "长标题" + "长" * LONG,
-            "title_en": "W" * LONG,
-            "type": "gala",
-            "year": 2024,
-            "campaigns": ["long-campaign"],
-            "themes": ["主题" * (LONG // 2)],
-            "facts": ["f" * LONG],
-            "summary": "开头 " + "摘要" * (LONG // 2) + " [b]结尾[/b]",
-            "note": "n" * LONG,
-        }
-    )
-    data["campaigns"].append({"id": "long-campaign", "name": "活动" * LONG, "kind": "project"})
-    return data
-
-
-@pytest.fixture
-def hostile_file(tmp_path: Path) -> Path:
-    path = tmp_path / "hostile.yaml"
-    path.write_text(dump_catalog(hostile_data()), encoding="utf-8")
-    return path
 
 
 def hostile_app(hostile_file: Path, tmp_path: Path) -> CatalogApp:
     return CatalogApp(catalog_path=hostile_file, db_path=str(tmp_path / "store" / "store.json"))
-
-
-def detail_text(app: CatalogApp) -> str:
-    return str(app.screen.query_one("#detail-body").render())
 
 
 def option_texts(option_list: OptionList) -> list[str]:
@@ -439,7 +394,7 @@ def test_cli_search_text_output_has_no_control_characters(
     out, err = capsys.readouterr()
     assert_clean(out.replace("\n", ""), "search output")
     assert_clean(err.replace("\n", ""), "search stderr")
-    assert MARKUP_TITLE in out
+    assert HOSTILE_MARKUP_TITLE in out
     assert "标题\\x1b]0;pwned\\x07\\x1b[2J\\x1b[10;10H光标" in out
     assert "双向\\u202eevil.exe\\u202c" in out
     assert len(out.splitlines()) == len(hostile_data()["works"])

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import LAW, SU_DONG_PO, XING_SHI, YONG_LE, catalog_data, write_catalog
+from conftest import LAW, SU_DONG_PO, XING_SHI, YONG_LE, catalog_data, folder_bytes, write_catalog
 
 from catalog_tui.core.index import SearchIndex
 from catalog_tui.core.library import Library
@@ -25,10 +25,6 @@ def open_library(catalog_file: Path, db_path: Path, **options) -> Library:
 
 def snapshot_path(db_path: Path) -> Path:
     return db_path.with_name("store.catalog.json")
-
-
-def folder_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def ids(library: Library, query: str) -> list[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MARKUP_TITLE, write_catalog
-from tui_helpers import BUNDLED, ready, settle, titles, type_query
+from tui_helpers import BUNDLED, bundled_app, detail_text, ready, settle, titles, type_query
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.core.loader import load_catalog
@@ -20,15 +20,6 @@ from catalog_tui.widgets.search_bar import SearchBar
 from catalog_tui.widgets.works_table import WorksTable
 
 SIZE = (140, 40)
-
-
-def bundled_app(tmp_path: Path) -> CatalogApp:
-    return CatalogApp(catalog_path=BUNDLED, db_path=str(tmp_path / "store.json"))
-
-
-def detail_text(app: CatalogApp) -> str:
-    body = app.screen.query_one("#detail-body")
-    return str(body.render())
 
 
 async def test_pinyin_search_finds_su_dongpo(tmp_path: Path) -> None:

@@ -1,20 +1,24 @@
-"""Helpers for Pilot tests: start the app on a catalogue and wait until the browser is ready."""
+"""Helpers for Pilot tests: start the app on a catalogue, wait until a screen shows, read it."""
 
 from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TypeVar
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.screen import Screen
+from textual.widgets import Input, Static
 from textual.worker import WorkerCancelled, WorkerState
 
 from catalog_tui.app import CatalogApp
+from catalog_tui.screens.error import ErrorScreen
 from catalog_tui.screens.main import MainScreen
 from catalog_tui.widgets.works_table import WorksTable
 
 BUNDLED = Path(__file__).resolve().parent.parent / "catalog.yaml"
+S = TypeVar("S", bound=Screen)
 
 
 async def settle(pilot: Pilot) -> None:
@@ -37,17 +41,37 @@ async def workers_done(app: App) -> None:
                 await worker.wait()
 
 
-async def ready(pilot: Pilot) -> MainScreen:
-    """Wait for the store to open and the browser screen to show its first results."""
+async def wait_for_screen(pilot: Pilot, screen_type: type[S]) -> S:
+    """Wait for the app to open (the store, the catalogue) and show `screen_type`."""
     for _ in range(50):  # each round waits for the opening worker; a handful of rounds are needed
-        if isinstance(pilot.app.screen, MainScreen):
+        if isinstance(pilot.app.screen, screen_type):
             break
         await workers_done(pilot.app)
         await pilot.pause()
     screen = pilot.app.screen
-    assert isinstance(screen, MainScreen), f"the browser did not open: {screen!r}"
+    assert isinstance(screen, screen_type), f"expected {screen_type.__name__}: {screen!r}"
     await settle(pilot)
     return screen
+
+
+async def ready(pilot: Pilot) -> MainScreen:
+    """Wait for the store to open and the browser screen to show its first results."""
+    return await wait_for_screen(pilot, MainScreen)
+
+
+async def error_screen_text(pilot: Pilot) -> str:
+    """Wait for the error screen, and return what it says."""
+    screen = await wait_for_screen(pilot, ErrorScreen)
+    return "\n".join(str(static.render()) for static in screen.query(Static))
+
+
+def bundled_app(tmp_path: Path) -> CatalogApp:
+    """The app on the bundled catalogue, with a store of its own in tmp_path."""
+    return CatalogApp(catalog_path=BUNDLED, db_path=str(tmp_path / "store" / "store.json"))
+
+
+def detail_text(app: CatalogApp) -> str:
+    return str(app.screen.query_one("#detail-body").render())
 
 
 def titles(app: CatalogApp, table_id: str = "works-all") -> list[str]:
