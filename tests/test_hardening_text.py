@@ -9,7 +9,6 @@ no action may fire, the columns must hold, and the CLI must not write control ch
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from pathlib import Path
@@ -17,8 +16,6 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import HOSTILE, HOSTILE_MARKUP_TITLE, LONG, assert_clean, dump_catalog, hostile_data
-from hypothesis import given
-from hypothesis import strategies as st
 from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
@@ -26,11 +23,8 @@ from tui_helpers import detail_text, ready, screen_text, settle
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.cli import main
-from catalog_tui.core.index import SearchIndex
 from catalog_tui.core.loader import load_catalog
 from catalog_tui.core.model import WORK_TYPES
-from catalog_tui.core.query import QueryError, parse
-from catalog_tui.core.search import SearchEngine
 from catalog_tui.core.store import Store
 from catalog_tui.core.text import display_width, safe_display
 from catalog_tui.screens.export_dialog import ExportDialog
@@ -424,94 +418,3 @@ def test_cli_messages_never_echo_control_characters(
     _, err = capsys.readouterr()
     assert "\x1b" not in err and "\x07" not in err
     assert "evil\\x1b]0;pwned\\x07" in err
-
-
-# Hostile queries: the parser and the engine ------------------------------------------------------
-
-# fmt: off
-QUERY_PIECES = st.sampled_from(
-    ["[b]", "[/]", "[@click=app.quit]", "\x1b[2J", "\x1b]0;t\x07", "\u202e", "\u200b", "🎬", "①", "(", ")", "|",
-     "-", ":", "：", '"', "“", "type:", "year:", "..", "苏东坡", "sudongpo", " "]
-)
-# fmt: on
-ANY_QUERY = st.lists(st.text(max_size=6) | QUERY_PIECES, max_size=20).map("".join)
-
-
-@given(ANY_QUERY)
-def test_any_text_is_a_query_or_a_query_error_with_a_pointer(query: str) -> None:
-    """test_query.py draws from a small alphabet; here: any Unicode, controls, markup, emoji."""
-    try:
-        parse(query)
-    except QueryError as error:
-        assert 0 <= error.position <= len(query)
-        pointer = error.pointer(query)
-        assert pointer.splitlines()[-1].endswith("^")
-
-
-_ENGINE = SearchEngine(SearchIndex(load_catalog(HOSTILE)))
-
-
-@given(ANY_QUERY)
-def test_any_text_searches_or_is_a_query_error(query: str) -> None:
-    try:
-        result = _ENGINE.search(query)
-    except QueryError:
-        return
-    assert set(result.positions) <= set(range(len(_ENGINE.index)))
-    assert result.found == _ENGINE.index.encode(result.positions)
-
-
-@pytest.mark.parametrize(
-    ("query", "same_as"),
-    [
-        ("a" * LONG, None),
-        ("苏" * LONG, None),
-        ("ab " * (LONG // 3), "ab"),
-        ("type:" + "x" * LONG, None),
-        ("-x" * LONG, ""),
-    ],
-)
-def test_a_10000_character_query_is_answered_like_a_short_one(query: str, same_as: str | None) -> None:
-    """Each long query means what a short one does (or matches nothing), and gets that answer."""
-    expected = [] if same_as is None else _ENGINE.search(same_as).positions
-    assert expected or same_as is None
-    assert _ENGINE.search(query).positions == expected
-
-
-SHAPES = {
-    "closed": lambda depth: "(" * depth + "a" + ")" * depth,
-    "unclosed": lambda depth: "(" * depth + "a",
-    "negated": lambda depth: "-(" * depth + "a" + ")" * depth,
-}
-
-
-@pytest.mark.parametrize("depth", [50, 500, 5000])
-@pytest.mark.parametrize("shape", SHAPES)
-def test_deeply_nested_parentheses_are_a_query_error(depth: int, shape: str) -> None:
-    query = SHAPES[shape](depth)
-    with contextlib.suppress(QueryError):
-        parse(query)
-
-
-def test_the_cli_turns_a_too_deep_query_into_a_query_error(
-    hostile_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code = main(
-        ["search", "(" * 5000 + "a" + ")" * 5000, "--catalog", str(hostile_file), "--db", str(db_path)]
-    )
-    _, err = capsys.readouterr()
-    assert code == 2
-    assert err.startswith("catalog-tui: query error: ") and "Traceback" not in err
-
-
-async def test_pasting_a_deeply_nested_query_keeps_the_app_running(
-    hostile_file: Path, tmp_path: Path
-) -> None:
-    app = hostile_app(hostile_file, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        await pilot.press("slash")
-        screen.query_one("#search-input", Input).value = "(" * 2000 + "a" + ")" * 2000
-        await settle(pilot)
-        assert app.is_running and app.screen is screen
-        assert screen.query_one("#search-bar").has_class("-error")
