@@ -219,69 +219,6 @@ def test_search_with_a_bad_catalogue(run, bad_catalog_file: Path, db_path: Path)
     assert "the store was left as it was" in err
 
 
-# export ----------------------------------------------------------------------------------------------
-
-
-def test_export_writes_a_file_validate_accepts(run, tmp_path: Path) -> None:
-    target = tmp_path / "旅行.yaml"
-    code, out, _ = run("export", "campaign:旅行", "-o", str(target))
-    assert code == 0
-    assert out.strip() == f"wrote 2 work(s) to {target} (yaml)"
-    code, out, _ = run("validate", str(target), store=False)
-    assert code == 0
-    assert "2 works" in out
-    assert "1 campaigns" in out
-
-
-def test_export_format_from_suffix_and_option(run, tmp_path: Path) -> None:
-    code, out, _ = run("export", "醒狮", "-o", str(tmp_path / "out.csv"))
-    assert code == 0
-    assert out.strip().endswith("(csv)")
-    assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    code, out, _ = run("export", "醒狮", "-o", str(tmp_path / "out.txt"), "--format", "json")
-    assert code == 0
-    assert json.loads((tmp_path / "out.txt").read_text(encoding="utf-8"))["export"]["query"] == "醒狮"
-
-
-def test_export_refuses_to_overwrite_without_force(run, tmp_path: Path) -> None:
-    target = tmp_path / "out.yaml"
-    target.write_text("keep me", encoding="utf-8")
-    code, out, err = run("export", "", "-o", str(target))
-    assert code == 1
-    assert out == ""
-    assert "export failed" in err
-    assert "already exists" in err
-    assert target.read_text(encoding="utf-8") == "keep me"
-
-    code, out, _ = run("export", "", "-o", str(target), "--force")
-    assert code == 0
-    assert f"wrote {N_WORKS} work(s)" in out
-    assert run("validate", str(target), store=False)[0] == 0
-
-
-def test_export_of_a_saved_search_records_its_query(run, tmp_path: Path, db_path: Path) -> None:
-    store = Store(db_path)
-    store.save_search("红果", "channel:红果")
-    store.close()
-    target = tmp_path / "out.yaml"
-    code, _, _ = run("export", "@红果", "-o", str(target))
-    assert code == 0
-    assert "# query: channel:红果" in target.read_text(encoding="utf-8")
-
-
-def test_export_to_a_missing_folder(run, tmp_path: Path) -> None:
-    code, _, err = run("export", "", "-o", str(tmp_path / "nowhere" / "out.yaml"))
-    assert code == 1
-    assert "does not exist" in err
-
-
-def test_export_with_a_malformed_query(run, tmp_path: Path) -> None:
-    code, _, err = run("export", "a |", "-o", str(tmp_path / "out.yaml"))
-    assert code == 2
-    assert "query error" in err
-    assert not (tmp_path / "out.yaml").exists()
-
-
 # seed ------------------------------------------------------------------------------------------------
 
 

@@ -10,7 +10,6 @@ no action may fire, the columns must hold, and the CLI must not write control ch
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,6 @@ from tui_helpers import detail_text, ready, screen_text, settle
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.cli import main
-from catalog_tui.core.loader import load_catalog
 from catalog_tui.core.model import WORK_TYPES
 from catalog_tui.core.store import Store
 from catalog_tui.core.text import display_width, safe_display
@@ -336,33 +334,6 @@ async def test_a_saved_query_with_markup_is_shown_literally_in_the_palette(
         await pilot.press(*"xiegang")
         await settle(pilot)
         assert app.is_running and "[/]" in screen_text(app)
-
-
-async def test_export_names_are_safe_and_exports_keep_the_text_exactly(
-    hostile_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    app = hostile_app(hostile_file, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await pilot.press("slash")
-        app.screen.query_one("#search-input", Input).value = "[@click=app.quit] [b]"
-        await settle(pilot)
-        await pilot.press("escape", "a", "e")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, ExportDialog)
-        suggested = dialog.query_one("#export-path", Input).value
-        assert re.fullmatch(re.escape(str(tmp_path)) + r"/catalog-export-\d{8}-\d{4}\.yaml", suggested)
-        dialog.query_one("#export-scope").query_one("#scope-all").value = True
-        await pilot.press("enter")
-        await settle(pilot)
-        assert_clean(screen_text(app), "export notification")
-    (exported,) = tmp_path.glob("catalog-export-*.yaml")
-    original = load_catalog(hostile_file)
-    again = load_catalog(exported)  # the export is itself a valid catalogue …
-    assert sorted(w.to_dict()["title"] for w in again.works) == sorted(w.title for w in original.works)
-    assert {w.id: w for w in again.works} == {w.id: w for w in original.works}  # … with the text exact
 
 
 async def test_a_pasted_query_with_escape_sequences_is_not_drawn_raw(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from conftest import MARKUP_TITLE, write_catalog
 from tui_helpers import BUNDLED, bundled_app, detail_text, ready, settle, titles, type_query
 
@@ -100,26 +99,6 @@ async def test_facet_panel_includes_and_excludes(tmp_path: Path) -> None:
         await pilot.press("F")
         await settle(pilot)
         assert app.screen.filters == () and len(titles(app)) == total
-
-
-async def test_select_three_export_and_validate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    app = bundled_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        chosen = titles(app)[:3]
-        await pilot.press("space", "space", "space")
-        await settle(pilot)
-        assert len(app.screen.selected) == 3
-        await pilot.press("e")
-        await settle(pilot)
-        assert isinstance(app.screen, ExportDialog)
-        await pilot.press("enter")
-        await settle(pilot)
-    exported = list(tmp_path.glob("catalog-export-*.yaml"))
-    assert len(exported) == 1
-    catalog = load_catalog(exported[0])
-    assert sorted(w.title for w in catalog.works) == sorted(chosen)
 
 
 async def test_selection_survives_a_restart(tmp_path: Path) -> None:
@@ -240,38 +219,6 @@ async def test_small_terminals_stay_usable(tmp_path: Path) -> None:
         await pilot.press("escape", "space", "e")
         await settle(pilot)
         assert isinstance(app.screen, ExportDialog)
-
-
-async def test_stats_follow_the_query_and_figures_export(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    app = bundled_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await pilot.press("7")
-        await settle(pilot)
-        charts = str(app.screen.query_one("#stats-charts").render())
-        assert "微短剧" in charts and " 23" in charts  # every micro-drama counted
-        await type_query(pilot, "type:documentary")
-        charts = str(app.screen.query_one("#stats-charts").render())
-        assert "微短剧" not in charts.split("活动")[0] and "网络纪录片" in charts
-        await type_query(pilot, "市场规模")  # figures follow the free-text words of the query
-        figures = app.screen.query_one("#records-figures")
-        labels = [f.label for f in figures.records]
-        assert labels and all("市场规模" in label for label in labels)
-        figures.focus()
-        await pilot.press("space")
-        await settle(pilot)
-        assert len(app.screen.chosen_figures) == 1
-        await pilot.press("e")
-        await settle(pilot)
-        assert isinstance(app.screen, ExportDialog)
-        await pilot.press("enter")
-        await settle(pilot)
-    (exported,) = tmp_path.glob("catalog-export-*.yaml")
-    catalog = load_catalog(exported)
-    assert len(catalog.figures) == 1 and catalog.works == []
 
 
 async def test_saved_searches_save_run_rename_delete_and_survive(tmp_path: Path) -> None:
