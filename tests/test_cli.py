@@ -1,4 +1,8 @@
-"""The `catalog-tui` command line, called in-process (plus one real subprocess for --version)."""
+"""The `catalog-tui` command line, called in-process (plus one real subprocess for --version).
+
+Whatever the CLI prints that came from the data or the user is safe for a terminal: the hostile
+catalogue's escape sequences, bidi overrides and controls come out escaped, never raw.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,18 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import MARKUP_TITLE, SU_DONG_PO, TRAVEL, XING_SHI, YONG_LE, catalog_data, line_of
+from conftest import (
+    HOSTILE_MARKUP_TITLE,
+    MARKUP_TITLE,
+    SU_DONG_PO,
+    TRAVEL,
+    XING_SHI,
+    YONG_LE,
+    assert_clean,
+    catalog_data,
+    hostile_data,
+    line_of,
+)
 
 import catalog_tui
 from catalog_tui.cli import build_parser, main
@@ -304,3 +319,45 @@ def test_search_negative_limit_is_not_silently_empty(run) -> None:
     else:
         assert code == 0
         assert [w["id"] for w in json.loads(out)] == expected_ids("")
+
+
+# Output is safe for a terminal --------------------------------------------------------------------
+
+
+def test_cli_search_text_output_has_no_control_characters(
+    hostile_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", "", "--catalog", str(hostile_file), "--db", str(db_path)]) == 0
+    out, err = capsys.readouterr()
+    assert_clean(out.replace("\n", ""), "search output")
+    assert_clean(err.replace("\n", ""), "search stderr")
+    assert HOSTILE_MARKUP_TITLE in out
+    assert "标题\\x1b]0;pwned\\x07\\x1b[2J\\x1b[10;10H光标" in out
+    assert "双向\\u202eevil.exe\\u202c" in out
+    assert len(out.splitlines()) == len(hostile_data()["works"])
+
+
+def test_cli_json_output_escapes_controls_and_keeps_the_data(
+    hostile_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["search", "pwned", "--format", "json", "--catalog", str(hostile_file), "--db", str(db_path)])
+        == 0
+    )
+    out, _ = capsys.readouterr()
+    assert "\x1b" not in out
+    assert json.loads(out)[0]["title"] == "标题\x1b]0;pwned\x07\x1b[2J\x1b[10;10H光标"
+
+
+def test_cli_messages_never_echo_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "evil\x1b]0;pwned\x07"
+    folder.mkdir()
+    bad = folder / "c.yaml"
+    bad.write_text("works:\n  - id: w1\n    title: x\n    type: dramma\n", encoding="utf-8")
+    assert main(["validate", str(bad)]) == 2
+    assert main(["export", "", "-o", str(folder / "missing" / "x.yaml")]) == 1
+    _, err = capsys.readouterr()
+    assert "\x1b" not in err and "\x07" not in err
+    assert "evil\\x1b]0;pwned\\x07" in err

@@ -9,19 +9,17 @@ no action may fire, the columns must hold, and the CLI must not write control ch
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import HOSTILE, HOSTILE_MARKUP_TITLE, LONG, assert_clean, dump_catalog, hostile_data
+from conftest import HOSTILE, LONG, assert_clean, dump_catalog
 from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 from tui_helpers import detail_text, ready, screen_text, settle
 
 from catalog_tui.app import CatalogApp
-from catalog_tui.cli import main
 from catalog_tui.core.model import WORK_TYPES
 from catalog_tui.core.store import Store
 from catalog_tui.core.text import display_width, safe_display
@@ -347,45 +345,3 @@ async def test_a_pasted_query_with_escape_sequences_is_not_drawn_raw(
         await settle(pilot)
         assert_clean(screen_text(app), "search bar")
         assert app.is_running
-
-
-# The command line -------------------------------------------------------------------------------
-
-
-def test_cli_search_text_output_has_no_control_characters(
-    hostile_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["search", "", "--catalog", str(hostile_file), "--db", str(db_path)]) == 0
-    out, err = capsys.readouterr()
-    assert_clean(out.replace("\n", ""), "search output")
-    assert_clean(err.replace("\n", ""), "search stderr")
-    assert HOSTILE_MARKUP_TITLE in out
-    assert "标题\\x1b]0;pwned\\x07\\x1b[2J\\x1b[10;10H光标" in out
-    assert "双向\\u202eevil.exe\\u202c" in out
-    assert len(out.splitlines()) == len(hostile_data()["works"])
-
-
-def test_cli_json_output_escapes_controls_and_keeps_the_data(
-    hostile_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert (
-        main(["search", "pwned", "--format", "json", "--catalog", str(hostile_file), "--db", str(db_path)])
-        == 0
-    )
-    out, _ = capsys.readouterr()
-    assert "\x1b" not in out
-    assert json.loads(out)[0]["title"] == "标题\x1b]0;pwned\x07\x1b[2J\x1b[10;10H光标"
-
-
-def test_cli_messages_never_echo_control_characters(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    folder = tmp_path / "evil\x1b]0;pwned\x07"
-    folder.mkdir()
-    bad = folder / "c.yaml"
-    bad.write_text("works:\n  - id: w1\n    title: x\n    type: dramma\n", encoding="utf-8")
-    assert main(["validate", str(bad)]) == 2
-    assert main(["export", "", "-o", str(folder / "missing" / "x.yaml")]) == 1
-    _, err = capsys.readouterr()
-    assert "\x1b" not in err and "\x07" not in err
-    assert "evil\\x1b]0;pwned\\x07" in err
