@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import MARKUP_TITLE, write_catalog
 from tui_helpers import BUNDLED, bundled_app, detail_text, ready, settle, titles, type_query
 
-from catalog_tui.app import CatalogApp
 from catalog_tui.core.loader import load_catalog
 from catalog_tui.i18n import t
-from catalog_tui.screens.export_dialog import ExportDialog
 from catalog_tui.screens.help import HelpScreen
-from catalog_tui.widgets.detail_pane import DetailPane
 from catalog_tui.widgets.facet_panel import FacetPanel
 from catalog_tui.widgets.group_list import GroupList
 from catalog_tui.widgets.search_bar import SearchBar
@@ -120,22 +116,6 @@ async def test_selection_survives_a_restart(tmp_path: Path) -> None:
         assert again.screen.selected == frozenset()
 
 
-async def test_markup_in_titles_is_shown_literally_and_never_runs(tmp_path: Path) -> None:
-    catalog = write_catalog(tmp_path / "catalog.yaml")
-    app = CatalogApp(catalog_path=catalog, db_path=str(tmp_path / "store.json"))
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await type_query(pilot, "click")
-        assert titles(app) == [MARKUP_TITLE]
-        await pilot.press("escape")
-        table = app.screen.query_one("#works-all", WorksTable)
-        assert MARKUP_TITLE in table.render_line(1).text
-        assert MARKUP_TITLE in detail_text(app)
-        await pilot.press("enter", "enter")  # focus the links, open the first
-        await settle(pilot)
-        assert app.is_running
-
-
 async def test_malformed_query_keeps_results_and_says_where(tmp_path: Path) -> None:
     app = bundled_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -201,24 +181,6 @@ async def test_help_and_palette_open(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.active_tab == "channels"
-
-
-async def test_small_terminals_stay_usable(tmp_path: Path) -> None:
-    app = bundled_app(tmp_path)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await ready(pilot)
-        await pilot.resize_terminal(60, 20)
-        await settle(pilot)
-        assert app.screen.has_class("-narrow")
-        details = app.screen.query_one(DetailPane)
-        table = app.screen.query_one("#works-all", WorksTable)
-        assert details.region.y > table.region.y  # the details moved below the list
-        assert table.region.height >= 3 and details.region.height >= 3
-        await type_query(pilot, "xingshi")
-        assert titles(app) == ["醒狮"]
-        await pilot.press("escape", "space", "e")
-        await settle(pilot)
-        assert isinstance(app.screen, ExportDialog)
 
 
 async def test_saved_searches_save_run_rename_delete_and_survive(tmp_path: Path) -> None:

@@ -1,8 +1,6 @@
-"""Hardening: odd terminal sizes and resizing while working (issue #5).
-
-From 40×12 to 300×100, started at that size or resized to it in the middle of a search, with a
-dialog open or not: no exception, and below 80 columns the user can still search, read the details
-and export.
+"""Terminal sizes: from 40×12 to 300×100, started at that size or resized to it in the middle of
+a search, with a dialog open or not: no exception, and below 80 columns the user can still search,
+read the details and export.
 """
 
 from __future__ import annotations
@@ -155,3 +153,21 @@ async def test_the_details_can_be_read_with_the_keyboard_below_80_columns(
                 await pilot.press(key)
             await settle(pilot)
             assert details.scroll_y == bound, (key, details.scroll_y)
+
+
+async def test_small_terminals_stay_usable(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        assert app.screen.has_class("-narrow")
+        details = app.screen.query_one(DetailPane)
+        table = app.screen.query_one("#works-all", WorksTable)
+        assert details.region.y > table.region.y  # the details moved below the list
+        assert table.region.height >= 3 and details.region.height >= 3
+        await type_query(pilot, "xingshi")
+        assert titles(app) == ["醒狮"]
+        await pilot.press("escape", "space", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)

@@ -1,10 +1,12 @@
-"""Hardening: hostile text in the catalogue (issue #5).
+"""Hostile text in the TUI: shown literally or neutralised, never run, never drawn raw.
 
-tests/data/hostile/hostile-text.yaml puts console markup (`[b]`, `[/]`, `[red]`, `[@click=app.quit]`,
-`[link=…]`), ESC sequences (retitle the terminal, clear the screen, move the cursor), C1 controls,
-bidi overrides, zero-width characters, emoji and ambiguous-width symbols in every kind of field;
-the fixture below adds 10,000-character fields. Every widget must show it literally or neutralised,
-no action may fire, the columns must hold, and the CLI must not write control characters either.
+The hostile catalogue (tests/data/hostile/hostile-text.yaml, see conftest.py) puts console markup
+(`[b]`, `[/]`, `[red]`, `[@click=app.quit]`, `[link=…]`), ESC sequences (retitle the terminal, clear
+the screen, move the cursor), C1 controls, bidi overrides, zero-width characters, emoji and
+ambiguous-width symbols in every kind of field, and `hostile_data()` adds 10,000-character fields.
+Every widget must show it literally or neutralised (through safe_display, tested first), no action
+may fire, and the columns must hold. What the CLI prints is tested in test_cli.py, exports of
+hostile text in test_export.py and hostile queries in test_search.py.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import HOSTILE, LONG, assert_clean, dump_catalog
+from conftest import HOSTILE, LONG, MARKUP_TITLE, assert_clean, dump_catalog, write_catalog
 from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
-from tui_helpers import detail_text, ready, screen_text, settle
+from tui_helpers import detail_text, ready, screen_text, settle, titles, type_query
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.core.model import WORK_TYPES
@@ -70,6 +72,22 @@ def test_safe_display_keeps_lines_when_asked() -> None:
 
 
 # The browser ------------------------------------------------------------------------------------
+
+
+async def test_markup_in_titles_is_shown_literally_and_never_runs(tmp_path: Path) -> None:
+    catalog = write_catalog(tmp_path / "catalog.yaml")
+    app = CatalogApp(catalog_path=catalog, db_path=str(tmp_path / "store.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await type_query(pilot, "click")
+        assert titles(app) == [MARKUP_TITLE]
+        await pilot.press("escape")
+        table = app.screen.query_one("#works-all", WorksTable)
+        assert MARKUP_TITLE in table.render_line(1).text
+        assert MARKUP_TITLE in detail_text(app)
+        await pilot.press("enter", "enter")  # focus the links, open the first
+        await settle(pilot)
+        assert app.is_running
 
 
 async def test_the_works_list_shows_hostile_titles_literally_and_keeps_its_columns(
