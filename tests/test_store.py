@@ -34,7 +34,6 @@ from conftest import (
 from tui_helpers import error_screen_text, ready, settle
 
 from catalog_tui.app import CatalogApp
-from catalog_tui.core import atomic
 from catalog_tui.core.index import SearchIndex
 from catalog_tui.core.library import Library
 from catalog_tui.core.loader import CatalogError, load_catalog
@@ -1149,7 +1148,6 @@ def test_a_file_system_without_locks_still_works(db_path: Path, monkeypatch: pyt
     store = Store(db_path)
     store.set_selected([XING_SHI])
     assert store.selected_ids() == [XING_SHI]
-    assert atomic  # the module under test
 
 
 def test_a_store_path_without_a_file_name_is_a_store_error() -> None:
