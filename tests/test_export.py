@@ -39,7 +39,7 @@ from conftest import (
     run_mounted,
 )
 from textual.widgets import Input
-from tui_helpers import BUNDLED, bundled_app, ready, screen_text, settle, titles, type_query
+from tui_helpers import BUNDLED, bundled_app, notifications, ready, screen_text, settle, titles, type_query
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.cli import main
@@ -521,6 +521,7 @@ async def test_the_tui_asks_before_overwriting(tmp_path: Path, catalog_file: Pat
     target = tmp_path / "已有.yaml"
     target.write_bytes(b"keep me")
     app = CatalogApp(catalog_path=catalog_file, db_path=str(db_path))
+    notes = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         for answer, expected in (("n", b"keep me"), ("escape", b"keep me"), ("y", None)):
@@ -535,7 +536,7 @@ async def test_the_tui_asks_before_overwriting(tmp_path: Path, catalog_file: Pat
             if expected is not None:
                 assert target.read_bytes() == expected
         assert len(load_catalog(target).works) == 7
-        assert any(str(target) in str(n.message) for n in app._notifications)
+        assert any(str(target) in str(n.message) for n in notes)
     assert temporaries(tmp_path) == []
 
 
@@ -591,6 +592,7 @@ async def test_the_tui_says_why_an_export_failed_and_where(
     folder.mkdir()
     refuse_in(monkeypatch, folder, errno.EACCES)
     app = CatalogApp(catalog_path=catalog_file, db_path=str(db_path))
+    notes = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         for target, expected in (
@@ -601,7 +603,7 @@ async def test_the_tui_says_why_an_export_failed_and_where(
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, MainScreen) and app.is_running
-            errors = [n for n in app._notifications if n.severity == "error"]
+            errors = [n for n in notes if n.severity == "error"]
             assert errors and expected in str(errors[-1].message), [str(n.message) for n in errors]
     assert leftovers(folder) == []
 
@@ -610,13 +612,14 @@ async def test_a_folder_as_the_export_path_is_not_offered_for_overwriting(
     tmp_path: Path, catalog_file: Path, db_path: Path
 ) -> None:
     app = CatalogApp(catalog_path=catalog_file, db_path=str(db_path))
+    notes = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await open_export_dialog(pilot, str(tmp_path))
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
-        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        errors = [str(n.message) for n in notes if n.severity == "error"]
         assert errors == [f"{tmp_path} is a folder; give a file name"]
 
 
@@ -639,6 +642,7 @@ async def test_tilde_and_chinese_paths_in_the_tui(
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / "导出").mkdir()
     app = CatalogApp(catalog_path=catalog_file, db_path=str(db_path))
+    notes = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await open_export_dialog(pilot, "~/导出/全部作品.json")
@@ -646,7 +650,7 @@ async def test_tilde_and_chinese_paths_in_the_tui(
         await settle(pilot)
         target = tmp_path / "导出" / "全部作品.json"
         assert target.is_file()
-        assert any(str(target) in str(n.message) for n in app._notifications)
+        assert any(str(target) in str(n.message) for n in notes)
 
 
 def test_unusable_names_are_export_errors(
@@ -839,6 +843,7 @@ async def test_a_tui_export_interrupted_by_an_error_keeps_the_app_running(
     tmp_path: Path, catalog_file: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = CatalogApp(catalog_path=catalog_file, db_path=str(db_path))
+    notes = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await type_query(pilot, "xingshi")
@@ -848,7 +853,7 @@ async def test_a_tui_export_interrupted_by_an_error_keeps_the_app_running(
         await pilot.press("enter")
         await settle(pilot)
         monkeypatch.undo()
-        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        errors = [str(n.message) for n in notes if n.severity == "error"]
         assert errors == [f"the disk is full: {tmp_path / 'out.yaml'} was not written"]
         assert app.is_running and isinstance(app.screen, MainScreen)
     assert not (tmp_path / "out.yaml").exists() and temporaries(tmp_path) == []

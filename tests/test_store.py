@@ -31,7 +31,7 @@ from conftest import (
     run_mounted,
     write_catalog,
 )
-from tui_helpers import error_screen_text, ready, settle
+from tui_helpers import error_screen_text, notifications, ready, settle
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.core.index import SearchIndex
@@ -991,6 +991,7 @@ async def test_a_store_that_turns_read_only_while_running_is_a_notification(
     catalog_file: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = CatalogApp(catalog_path=catalog_file, db_path=str(db_path))
+    notes = notifications(app)
     async with app.run_test(size=(120, 30)) as pilot:
         await ready(pilot)
         ReadOnly(monkeypatch, db_path.parent)
@@ -998,7 +999,7 @@ async def test_a_store_that_turns_read_only_while_running_is_a_notification(
         await settle(pilot)
         monkeypatch.undo()
         assert app.is_running and isinstance(app.screen, MainScreen)
-        messages = [str(n.message) for n in app._notifications]
+        messages = [str(n.message) for n in notes]
         assert any("Permission denied" in m for m in messages), messages
     assert Store(db_path).selected_ids() == []
 
@@ -1024,10 +1025,11 @@ async def test_a_damaged_store_opens_with_a_warning_and_the_kept_selection(
     seeded(catalog_file, db_path)
     db_path.write_text(json.dumps(PARTLY["meta-is-garbage"]), encoding="utf-8")
     app = CatalogApp(catalog_path=catalog_file, db_path=str(db_path))
+    notes = notifications(app)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await ready(pilot)
         assert len(screen.selected) == 2
-        messages = [str(n.message) for n in app._notifications]
+        messages = [str(n.message) for n in notes]
         assert any(str(backups_of(db_path)[0]) in m for m in messages), messages
 
 
@@ -1160,6 +1162,7 @@ async def test_deleting_a_saved_search_in_a_read_only_store_is_a_notification(
 ) -> None:
     seeded(catalog_file, db_path, searches=1)
     app = CatalogApp(catalog_path=catalog_file, db_path=str(db_path))
+    notes = notifications(app)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await ready(pilot)
         await pilot.press("f")
@@ -1173,5 +1176,5 @@ async def test_deleting_a_saved_search_in_a_read_only_store_is_a_notification(
         await settle(pilot)
         monkeypatch.undo()
         assert app.is_running and app.screen is screen
-        assert any("Permission denied" in str(n.message) for n in app._notifications)
+        assert any("Permission denied" in str(n.message) for n in notes)
     assert [s["name"] for s in Store(db_path).saved_searches()] == ["search-0"]

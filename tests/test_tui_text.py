@@ -19,7 +19,7 @@ from conftest import HOSTILE, LONG, MARKUP_TITLE, assert_clean, dump_catalog, wr
 from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
-from tui_helpers import detail_text, ready, screen_text, settle, titles, type_query
+from tui_helpers import detail_text, notifications, ready, screen_text, settle, titles, type_query
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.core.model import WORK_TYPES
@@ -307,6 +307,7 @@ async def test_notifications_and_saved_searches_show_hostile_text_literally(
     hostile_file: Path, tmp_path: Path
 ) -> None:
     app = app_with_saved_searches(hostile_file, tmp_path, {"[b]粗[/b]\x1b]0;pwned\x07名": "pwned"})
+    notes = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("f")  # the side panel lists the saved searches
@@ -317,7 +318,7 @@ async def test_notifications_and_saved_searches_show_hostile_text_literally(
             assert_clean(entry, "saved search")
         await pilot.press("s", "a")
         await type_and_save(pilot, "[@click=app.quit]名字[/]")
-        texts = [str(n.message) for n in app._notifications]
+        texts = [str(n.message) for n in notes]
         assert any("[@click=app.quit]名字[/]" in m for m in texts), texts
         assert_clean(screen_text(app), "notifications")
         assert app.is_running

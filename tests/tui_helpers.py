@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 from pathlib import Path
 from typing import TypeVar
 
+from rich.cells import cell_len
 from textual.app import App
+from textual.notifications import Notification, SeverityLevel
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -19,6 +23,13 @@ from catalog_tui.widgets.works_table import WorksTable
 
 BUNDLED = Path(__file__).resolve().parent.parent / "catalog.yaml"
 S = TypeVar("S", bound=Screen)
+# Rich's SVG export: one <text> per run of text, at x = column × cell width, clipped to its line;
+# each line's clip rectangle is the terminal's width.
+_TEXT_RUN = re.compile(
+    r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+    r'clip-path="url\(#[^)]*-line-(\d+)\)">([^<]*)</text>'
+)
+_CLIP_WIDTH = re.compile(r'<clipPath id="[^"]*-line-0">\s*<rect x="0" y="[\d.]+" width="([\d.]+)"')
 
 
 async def settle(pilot: Pilot) -> None:
@@ -93,6 +104,43 @@ async def type_query(pilot: Pilot, text: str) -> None:
     await settle(pilot)
 
 
-def screen_text(app: CatalogApp) -> str:
-    """Everything on screen as plain text (what a user reads)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+def screen_text(app: App) -> str:
+    """Everything on screen as plain text, line by line (what a user reads), taken from the app's
+    public SVG screenshot: each run of text sits at its own column, so the gaps between runs are
+    put back as spaces."""
+    svg = app.export_screenshot()
+    cell = float(_CLIP_WIDTH.search(svg)[1]) / app.size.width
+    runs: dict[int, list[tuple[int, str]]] = {}
+    for x, line, run in _TEXT_RUN.findall(svg):
+        text = html.unescape(run).replace("\xa0", " ").replace("\n", "")  # each line ends in a newline run
+        if text:
+            runs.setdefault(int(line), []).append((round(float(x) / cell), text))
+    lines = []
+    for number in range(app.size.height):
+        line, column = "", 0
+        for start, text in sorted(runs.get(number, [])):
+            line += " " * (start - column) + text
+            column = start + cell_len(text)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def notifications(app: App) -> list[Notification]:
+    """Start recording what `app` notifies, before it happens: the list fills as app.notify() is
+    called, the public way in for every screen and widget."""
+    posted: list[Notification] = []
+    notify = app.notify
+
+    def recording(
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        posted.append(Notification(message, title, severity, markup=markup))
+        notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return posted
