@@ -1,4 +1,12 @@
-"""Shared fixtures: a small, hand-made catalogue (never the bundled one) and a throw-away store.
+"""Tests are grouped by what they protect: test_loader.py (loading, bad and hostile catalogues, the
+YAML event builder), test_store.py (stores, snapshots, damaged, read-only and shared stores),
+test_search.py (query language, engine, index, hostile queries), test_export.py (every export: core,
+CLI, dialog, failures), test_cli.py (the other commands, terminal-safe output), test_tui.py (browsing,
+keys, flows), test_tui_text.py (hostile text on screen), test_tui_sizes.py (terminal sizes),
+test_i18n.py, test_serve.py, test_browser.py, test_snapshots.py, test_catalog_content.py (the bundled
+catalogue against its sources), test_core_isolation.py and test_benchmark_generator.py.
+
+Shared fixtures: a small, hand-made catalogue (never the bundled one) and a throw-away store.
 
 `catalog_data()` is the catalogue as a plain dict; `catalog_file` writes it as YAML to tmp_path;
 `catalog` / `index` / `engine` build the core objects straight from the dict (no loader needed);
@@ -41,6 +49,7 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+PROJECT = Path(__file__).resolve().parent.parent
 DOC = "fixture_article.txt"
 
 # Ids of the fixture's works, so tests name them rather than repeating strings.
@@ -348,8 +357,6 @@ def hostile_file(tmp_path: Path) -> Path:
 
 
 # A private mount namespace: a full or read-only disk for real ------------------------------------
-
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 def _can_mount() -> bool:

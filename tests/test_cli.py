@@ -20,6 +20,7 @@ import pytest
 from conftest import (
     HOSTILE_MARKUP_TITLE,
     MARKUP_TITLE,
+    PROJECT,
     SU_DONG_PO,
     TRAVEL,
     XING_SHI,
@@ -38,7 +39,6 @@ from catalog_tui.core.model import Catalog
 from catalog_tui.core.search import SearchEngine
 from catalog_tui.core.store import Store
 
-PROJECT = Path(__file__).resolve().parent.parent
 N_WORKS = len(catalog_data()["works"])
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import catalog_data, dump_catalog, folder_bytes, write_catalog
+from conftest import PROJECT, catalog_data, dump_catalog, folder_bytes, write_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tui_helpers import error_screen_text
@@ -718,7 +718,6 @@ def test_random_documents_through_validate_exit_0_or_2_with_located_lines(
 # The YAML event builder gives what SafeLoader gives -----------------------------------------------
 
 LOADERS = [yaml.SafeLoader, *([yaml.CSafeLoader] if yaml.__with_libyaml__ else [])]
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(params=LOADERS, ids=lambda cls: cls.__name__)

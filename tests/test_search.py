@@ -30,6 +30,7 @@ from conftest import (
     LAW_CAMPAIGN,
     LONG,
     MARKUP,
+    PROJECT,
     SU_DONG_PO,
     TRAVEL,
     XING_SHI,
@@ -52,8 +53,6 @@ from catalog_tui.core.query import AllOf, AnyOf, QueryError, Term, YearRange, pa
 from catalog_tui.core.search import FacetFilter, SearchEngine, pinyin_pattern, pinyin_units
 from catalog_tui.core.store import bundled_catalog_path
 from catalog_tui.core.text import SYLLABLE_MARK, has_han, syllables
-
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 def only(query: str):

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from conftest import (
     LAW,
+    PROJECT,
     SU_DONG_PO,
     XING_SHI,
     YONG_LE,
@@ -41,7 +42,6 @@ from catalog_tui.core.search import SearchEngine
 from catalog_tui.core.store import ENV_DB, Store, StoreError, bundled_catalog_path, resolve_db_path
 from catalog_tui.screens.main import MainScreen
 
-PROJECT = Path(__file__).resolve().parent.parent
 BAD_CATALOGUE = Path(__file__).parent / "data" / "bad" / "unknown-references.yaml"
 
 
