@@ -1,25 +1,55 @@
-"""Shared fixtures: a small, hand-made catalogue (never the bundled one) and a throw-away store.
+"""Tests are grouped by what they protect: test_loader.py (loading, bad and hostile catalogues, the
+YAML event builder), test_store.py (stores, snapshots, damaged, read-only and shared stores),
+test_search.py (query language, engine, index, hostile queries), test_export.py (every export: core,
+CLI, dialog, failures), test_cli.py (the other commands, terminal-safe output), test_tui.py (browsing,
+keys, flows), test_tui_text.py (hostile text on screen), test_tui_sizes.py (terminal sizes),
+test_i18n.py, test_serve.py, test_browser.py, test_snapshots.py, test_catalog_content.py (the bundled
+catalogue against its sources), test_core_isolation.py and test_benchmark_generator.py.
+
+Shared fixtures: a small, hand-made catalogue (never the bundled one) and a throw-away store.
 
 `catalog_data()` is the catalogue as a plain dict; `catalog_file` writes it as YAML to tmp_path;
 `catalog` / `index` / `engine` build the core objects straight from the dict (no loader needed);
 `db_path` is a store path in tmp_path; `bad_catalog_text` / `bad_catalog_file` hold the same
 catalogue with two mistakes (see `bad_catalog_data`; `line_of` finds their lines). An autouse
 fixture points $CATALOG_TUI_DB at tmp_path, so no test ever touches the real user data folder.
+Also shared: `folder_bytes` (to prove a folder unchanged), the hostile-text catalogue
+(`hostile_file`, `assert_clean`) and `run_mounted` (a real full or read-only disk).
+
+Property tests run under the hypothesis profile named by $HYPOTHESIS_PROFILE: `ci` (the default,
+sized for a 2-core CI machine) or `thorough` (ten times the examples, for a deliberate local run).
+Neither has a deadline or the too-slow health check: both are clocks, and flake on a busy machine.
 """
 
 from __future__ import annotations
 
 import copy
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
 
 from catalog_tui.core.index import SearchIndex
 from catalog_tui.core.model import Catalog
 from catalog_tui.core.search import SearchEngine
 
+settings.register_profile(
+    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.register_profile(
+    "thorough", max_examples=1_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+PROJECT = Path(__file__).resolve().parent.parent
 DOC = "fixture_article.txt"
 
 # Ids of the fixture's works, so tests name them rather than repeating strings.
@@ -283,3 +313,96 @@ def run(capsys: pytest.CaptureFixture[str]):
         return code, out, err
 
     return invoke
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file in `folder` with its bytes: compared before and after to prove nothing changed."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+# Hostile text ------------------------------------------------------------------------------------
+# tests/data/hostile/hostile-text.yaml puts console markup, ESC sequences, C1 controls, bidi
+# overrides, zero-width characters, emoji and ambiguous-width symbols in every kind of field;
+# `hostile_data()` adds 10,000-character fields.
+
+HOSTILE = Path(__file__).parent / "data" / "hostile" / "hostile-text.yaml"
+LONG = 10_000
+# What must never reach a widget's output: C0 (but newline) and C1 controls, DEL, bidi controls,
+# zero-width and other invisible format characters, Unicode line separators.
+UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+HOSTILE_MARKUP_TITLE = "[b]粗体[/b] [@click=app.quit]退出[/] [link=https://example.com]链接[/link] [red]红"
+
+
+def assert_clean(text: str, where: str = "") -> None:
+    found = UNSAFE.findall(text)
+    assert not found, f"{where}: raw {[hex(ord(c)) for c in found]} in {text[:200]!r}"
+
+
+def hostile_data() -> dict[str, Any]:
+    data = yaml.safe_load(HOSTILE.read_text(encoding="utf-8"))
+    data["works"].append(
+        {
+            "id": "long",
+            "title": "长标题" + "长" * LONG,
+            "title_en": "W" * LONG,
+            "type": "gala",
+            "year": 2024,
+            "campaigns": ["long-campaign"],
+            "themes": ["主题" * (LONG // 2)],
+            "facts": ["f" * LONG],
+            "summary": "开头 " + "摘要" * (LONG // 2) + " [b]结尾[/b]",
+            "note": "n" * LONG,
+        }
+    )
+    data["campaigns"].append({"id": "long-campaign", "name": "活动" * LONG, "kind": "project"})
+    return data
+
+
+@pytest.fixture
+def hostile_file(tmp_path: Path) -> Path:
+    path = tmp_path / "hostile.yaml"
+    path.write_text(dump_catalog(hostile_data()), encoding="utf-8")
+    return path
+
+
+# A private mount namespace: a full or read-only disk for real ------------------------------------
+
+
+def _can_mount() -> bool:
+    if not shutil.which("unshare") or sys.platform != "linux":
+        return False
+    with tempfile.TemporaryDirectory() as folder:
+        probe = subprocess.run(
+            ["unshare", "--mount", "sh", "-c", f"mount -t tmpfs -o size=16k none '{folder}'"],
+            capture_output=True,
+        )
+    return probe.returncode == 0
+
+
+needs_mounts = pytest.mark.skipif(
+    not _can_mount(), reason="needs unshare and mount (a private mount namespace)"
+)
+
+
+def run_mounted(tmp_path: Path, setup: str, *cli: str, after: str = "") -> tuple[int, str, list[str], str]:
+    """Run `setup` (mounts) then the CLI in a private mount namespace: the CLI's exit code and
+    stderr, `ls -A` of the mounted folder and the output of `after`, all seen inside the namespace."""
+    folder = tmp_path / "mounted"
+    folder.mkdir(exist_ok=True)
+    err_file = tmp_path / "stderr.txt"
+    command = " ".join(f"'{arg}'" for arg in (sys.executable, "-m", "catalog_tui", *cli))
+    script = f'{setup} || exit 99\n{command} 2>"$ERR"\necho "rc=$?"\nls -A "$DIR"\necho ---\n{after}\n'
+    env = {**os.environ, "PYTHONPATH": str(PROJECT), "DIR": str(folder), "ERR": str(err_file)}
+    done = subprocess.run(["unshare", "--mount", "sh", "-c", script], capture_output=True, text=True, env=env,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    first, *rest = done.stdout.splitlines()
+    listing = rest[: rest.index("---")]
+    return (
+        int(first.removeprefix("rc=")),
+        err_file.read_text(encoding="utf-8"),
+        listing,
+        "\n".join(rest[rest.index("---") + 1 :]),
+    )

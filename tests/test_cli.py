@@ -1,4 +1,8 @@
-"""The `catalog-tui` command line, called in-process (plus one real subprocess for --version)."""
+"""The `catalog-tui` command line, called in-process (plus one real subprocess for --version).
+
+Whatever the CLI prints that came from the data or the user is safe for a terminal: the hostile
+catalogue's escape sequences, bidi overrides and controls come out escaped, never raw.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,19 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import MARKUP_TITLE, SU_DONG_PO, TRAVEL, XING_SHI, YONG_LE, catalog_data, line_of
+from conftest import (
+    HOSTILE_MARKUP_TITLE,
+    MARKUP_TITLE,
+    PROJECT,
+    SU_DONG_PO,
+    TRAVEL,
+    XING_SHI,
+    YONG_LE,
+    assert_clean,
+    catalog_data,
+    hostile_data,
+    line_of,
+)
 
 import catalog_tui
 from catalog_tui.cli import build_parser, main
@@ -27,7 +43,6 @@ from catalog_tui.core.store import Store
 # The CLI messages these tests read are the English ones.
 pytestmark = pytest.mark.usefixtures("english")
 
-PROJECT = Path(__file__).resolve().parent.parent
 N_WORKS = len(catalog_data()["works"])
 
 
@@ -224,71 +239,6 @@ def test_search_with_a_bad_catalogue(run, bad_catalog_file: Path, db_path: Path)
     assert "the store was left as it was" in err
 
 
-# export ----------------------------------------------------------------------------------------------
-
-
-def test_export_writes_a_file_validate_accepts(run, tmp_path: Path) -> None:
-    target = tmp_path / "旅行.yaml"
-    code, out, _ = run("export", "campaign:旅行", "-o", str(target))
-    assert code == 0
-    assert out.strip() == f"wrote 2 work(s) to {target} (yaml)"
-    code, out, _ = run("validate", str(target), store=False)
-    assert code == 0
-    assert "2 works" in out
-    assert "1 campaigns" in out
-
-
-def test_export_format_from_suffix_and_option(run, tmp_path: Path) -> None:
-    code, out, _ = run("export", "醒狮", "-o", str(tmp_path / "out.csv"))
-    assert code == 0
-    assert out.strip().endswith("(csv)")
-    assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    code, out, _ = run("export", "醒狮", "-o", str(tmp_path / "out.txt"), "--format", "json")
-    assert code == 0
-    assert [w["title"] for w in json.loads((tmp_path / "out.txt").read_text(encoding="utf-8"))["works"]] == [
-        "醒狮"
-    ]
-
-
-def test_export_refuses_to_overwrite_without_force(run, tmp_path: Path) -> None:
-    target = tmp_path / "out.yaml"
-    target.write_text("keep me", encoding="utf-8")
-    code, out, err = run("export", "", "-o", str(target))
-    assert code == 1
-    assert out == ""
-    assert "export failed" in err
-    assert "already exists" in err
-    assert target.read_text(encoding="utf-8") == "keep me"
-
-    code, out, _ = run("export", "", "-o", str(target), "--force")
-    assert code == 0
-    assert f"wrote {N_WORKS} work(s)" in out
-    assert run("validate", str(target), store=False)[0] == 0
-
-
-def test_export_of_a_saved_search_records_its_query(run, tmp_path: Path, db_path: Path) -> None:
-    store = Store(db_path)
-    store.save_search("红果", "channel:红果")
-    store.close()
-    target = tmp_path / "out.yaml"
-    code, _, _ = run("export", "@红果", "-o", str(target))
-    assert code == 0
-    assert "# query: channel:红果" in target.read_text(encoding="utf-8")
-
-
-def test_export_to_a_missing_folder(run, tmp_path: Path) -> None:
-    code, _, err = run("export", "", "-o", str(tmp_path / "nowhere" / "out.yaml"))
-    assert code == 1
-    assert "does not exist" in err
-
-
-def test_export_with_a_malformed_query(run, tmp_path: Path) -> None:
-    code, _, err = run("export", "a |", "-o", str(tmp_path / "out.yaml"))
-    assert code == 2
-    assert "query error" in err
-    assert not (tmp_path / "out.yaml").exists()
-
-
 # seed ------------------------------------------------------------------------------------------------
 
 
@@ -374,3 +324,45 @@ def test_search_negative_limit_is_not_silently_empty(run) -> None:
     else:
         assert code == 0
         assert [w["id"] for w in json.loads(out)["works"]] == expected_ids("")
+
+
+# Output is safe for a terminal --------------------------------------------------------------------
+
+
+def test_cli_search_text_output_has_no_control_characters(
+    hostile_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", "", "--catalog", str(hostile_file), "--db", str(db_path)]) == 0
+    out, err = capsys.readouterr()
+    assert_clean(out.replace("\n", ""), "search output")
+    assert_clean(err.replace("\n", ""), "search stderr")
+    assert HOSTILE_MARKUP_TITLE in out
+    assert "标题\\x1b]0;pwned\\x07\\x1b[2J\\x1b[10;10H光标" in out
+    assert "双向\\u202eevil.exe\\u202c" in out
+    assert len(out.splitlines()) == len(hostile_data()["works"])
+
+
+def test_cli_json_output_escapes_controls_and_keeps_the_data(
+    hostile_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["search", "pwned", "--format", "json", "--catalog", str(hostile_file), "--db", str(db_path)])
+        == 0
+    )
+    out, _ = capsys.readouterr()
+    assert "\x1b" not in out
+    assert json.loads(out)["works"][0]["title"] == "标题\x1b]0;pwned\x07\x1b[2J\x1b[10;10H光标"
+
+
+def test_cli_messages_never_echo_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "evil\x1b]0;pwned\x07"
+    folder.mkdir()
+    bad = folder / "c.yaml"
+    bad.write_text("works:\n  - id: w1\n    title: x\n    type: dramma\n", encoding="utf-8")
+    assert main(["validate", str(bad)]) == 2
+    assert main(["export", "", "-o", str(folder / "missing" / "x.yaml")]) == 1
+    _, err = capsys.readouterr()
+    assert "\x1b" not in err and "\x07" not in err
+    assert "evil\\x1b]0;pwned\\x07" in err

@@ -1,26 +1,39 @@
-"""Tests for catalog_tui.core.loader: good catalogues load, bad ones say exactly what and where.
+"""Loading a catalogue: good ones load into typed records; bad or hostile ones say exactly what is
+wrong and where, from the loader, through `validate`, `seed` and `search`, and on the TUI's error
+screen; and the YAML event builder (catalog_tui.core.yaml_events) gives what a safe loader gives.
 
-Most bad cases live in tests/data/bad/, one file per case; each file states what it expects in
-`# expect LINE:COL: text` comments (`# expect -: text` for a problem without a position), and the
-problems must match those lines exactly, in order.
+The bad corpus is tests/data/bad/ (one file per case) and tests/data/hardening/ (encodings, empty
+files, CRLF, NUL and raw ESC bytes). Each file states its problems in `# expect LINE[:COL]: text`
+comments (`# expect -: text` for a problem without a place); the problems must match those lines
+exactly, in order, and a store that exists must stay byte-identical. Python tags never run, aliases
+are refused before anything is expanded, long values make short messages, and random input only
+ever gives a catalogue or located problems. The event builder is checked against libyaml's
+CSafeLoader and the pure-Python SafeLoader: the same values, types included, or the same error.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
 import re
 from dataclasses import fields
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from conftest import PROJECT, catalog_data, dump_catalog, folder_bytes, write_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tui_helpers import error_screen_text
 
-from catalog_tui.core import loader
-from catalog_tui.core.loader import CatalogError, Problem, catalog_data, load_catalog, parse_catalog_text
+from catalog_tui.app import CatalogApp
+from catalog_tui.cli import main
+from catalog_tui.core import loader, yaml_events
+from catalog_tui.core.library import Library
+from catalog_tui.core.loader import CatalogError, Problem, load_catalog, parse_catalog_text
 from catalog_tui.core.model import (
     CAMPAIGN_KINDS,
     CHANNEL_KINDS,
@@ -35,9 +48,11 @@ from catalog_tui.core.model import (
     Source,
     Work,
 )
+from catalog_tui.core.text import safe_display
+from catalog_tui.core.yaml_events import load_single_data
 
-BAD_CORPUS = Path(__file__).parent / "data" / "bad"
-EXPECTATION = re.compile(r"^# expect (?:(\d+):(\d+)|-): (.+)$", re.MULTILINE)
+# The CLI messages these tests read are the English ones.
+pytestmark = pytest.mark.usefixtures("english")
 
 MINIMAL = """\
 documents:
@@ -96,7 +111,7 @@ def write_bytes(tmp_path: Path, data: bytes) -> Path:
     return path
 
 
-# --- good catalogues ----------------------------------------------------------------------------------
+# Good catalogues ----------------------------------------------------------------------------------
 
 
 def test_minimal_catalogue_loads_into_typed_records(tmp_path: Path) -> None:
@@ -137,7 +152,7 @@ def test_exported_catalogue_loads_back_equal() -> None:
 
 
 def test_catalog_data_gives_validated_plain_data(tmp_path: Path) -> None:
-    data = catalog_data(write_bytes(tmp_path, MINIMAL.encode()))
+    data = loader.catalog_data(write_bytes(tmp_path, MINIMAL.encode()))
     assert data["works"][0]["year"] == 2024
     assert "note" not in data["works"][0]
 
@@ -180,21 +195,79 @@ def test_happy_path_neither_composes_nor_scans_events(monkeypatch: pytest.Monkey
     assert len(parse_catalog_text(MINIMAL).works) == 1
 
 
-# --- bad catalogues: the corpus -----------------------------------------------------------------------
+# Bad catalogues: the corpus, through every front door ---------------------------------------------
+
+DATA = Path(__file__).parent / "data"
+BAD_CORPUS = DATA / "bad"
+CORPUS = sorted(BAD_CORPUS.glob("*.yaml")) + sorted((DATA / "hardening").glob("*.yaml"))
+EXPECTATION = re.compile(r"^# expect (?:(\d+)(?::(\d+))?|-): (.+?)\r?$", re.MULTILINE)
+# Files that cannot carry their own `# expect` lines.
+EXPECTED_ELSEWHERE = {"empty.yaml": [(None, None, "the catalogue is empty")]}
+PROBLEM_LINE = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+)(?::(?P<column>\d+))?)?: (?P<message>.+)$")
 
 
-def test_corpus_is_there() -> None:
+def expectations(path: Path) -> list[tuple[int | None, int | None, str]]:
+    if path.name in EXPECTED_ELSEWHERE:
+        return EXPECTED_ELSEWHERE[path.name]
+    raw = path.read_bytes()
+    encoding = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "latin-1"
+    text = raw.decode("utf-8") if _is_utf8(raw) else raw.decode(encoding)
+    found = [
+        (int(line) if line else None, int(column) if column else None, message)
+        for line, column, message in EXPECTATION.findall(text)
+    ]
+    assert found, f"{path.name} states no expectations"
+    return found
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@pytest.fixture
+def store(catalog_file: Path, db_path: Path) -> Path:
+    """A seeded store with a selection and a saved search: the state a bad catalogue must not touch."""
+    library = Library.open(catalog_file, db_path)
+    library.store.set_selected(["xing-shi"])
+    library.store.save_search("旅行", "campaign:旅行")
+    library.close()
+    return db_path
+
+
+def assert_problem_lines(lines: list[str], path: Path) -> None:
+    """Every line names the file, then the line and column where there is one, then the problem."""
+    expected = expectations(path)
+    assert len(lines) == len(expected), lines
+    for line, (number, column, message) in zip(lines, expected, strict=True):
+        match = PROBLEM_LINE.match(line)
+        assert match, line
+        assert match["file"] == str(path)
+        assert (match["line"], match["column"]) == (
+            str(number) if number else None,
+            str(column) if column else None,
+        ), line
+        assert message in match["message"], line
+        assert "\x1b" not in line and "\x00" not in line
+
+
+def test_the_corpus_covers_every_kind_of_bad_catalogue() -> None:
     assert len(list(BAD_CORPUS.glob("*.yaml"))) >= 15
+    names = {path.name for path in CORPUS}
+    for kind in ("syntax-unclosed-flow", "tab-indentation", "latin1", "bom-with-errors", "empty",
+                 "top-level-list", "top-level-string", "missing-required", "year-as-string",
+                 "campaigns-as-string", "unknown-references", "bad-work-type", "duplicate-ids",
+                 "alias-bomb", "python-tag", "utf16", "nul-byte", "raw-escape", "wrong-types"):  # fmt: skip
+        assert f"{kind}.yaml" in names
 
 
 @pytest.mark.usefixtures("each_yaml_loader")
 @pytest.mark.parametrize("path", sorted(BAD_CORPUS.glob("*.yaml")), ids=lambda path: path.stem)
 def test_bad_catalogue_reports_expected_problems(path: Path) -> None:
-    expected = [
-        (int(line) if line else None, int(column) if column else None, text)
-        for line, column, text in EXPECTATION.findall(path.read_text(encoding="utf-8"))
-    ]
-    assert expected, f"{path.name} states no expectations"
+    expected = expectations(path)
     with pytest.raises(CatalogError) as caught:
         load_catalog(path)
     problems = caught.value.problems
@@ -205,7 +278,77 @@ def test_bad_catalogue_reports_expected_problems(path: Path) -> None:
         assert str(problem) == f"{path}{position}: {problem.message}"
 
 
-# --- bad catalogues: cases that need code -------------------------------------------------------------
+@pytest.mark.parametrize("path", CORPUS, ids=lambda path: f"{path.parent.name}/{path.stem}")
+def test_validate_prints_every_problem_with_its_place_and_exits_2(run, path: Path) -> None:
+    code, out, err = run("validate", str(path))
+    assert code == 2 and out == ""
+    *problems, summary = err.splitlines()
+    assert_problem_lines(problems, path)
+    assert summary == f"catalog-tui: {len(problems)} problem(s)"
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda path: f"{path.parent.name}/{path.stem}")
+def test_seed_and_search_refuse_and_leave_the_store_byte_identical(run, path: Path, store: Path) -> None:
+    before = folder_bytes(store.parent)
+    for command in (["seed"], ["seed", "--force"], ["search", "醒狮"]):
+        code, _, err = run(*command, "--catalog", str(path), "--db", str(store))
+        assert code == 2, command
+        *problems, summary = err.splitlines()
+        assert_problem_lines(problems, path)
+        assert summary.endswith("; the store was left as it was")
+        assert folder_bytes(store.parent) == before, command
+
+
+# The error screen shows whatever problems the loader gives it, and every file above goes through the
+# loader and the CLI; these are the files that differ in what the screen must show: many problems, a
+# syntax error, an alias, a problem without a place, text that is not UTF-8 (with and without a BOM,
+# CRLF line ends), and control characters and escapes in the values.
+ON_SCREEN = ["bad/several-errors", "bad/syntax-unclosed-flow", "bad/alias-bomb", "hardening/empty",
+             "hardening/latin1", "hardening/utf16", "hardening/crlf-errors", "hardening/nul-byte",
+             "hardening/raw-escape"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ON_SCREEN)
+async def test_the_tui_shows_every_problem_and_changes_nothing(name: str, store: Path) -> None:
+    path = DATA / f"{name}.yaml"
+    before = folder_bytes(store.parent)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    app = CatalogApp(catalog_path=path, db_path=str(store))
+    async with app.run_test(size=(160, 50)) as pilot:
+        text = await error_screen_text(pilot)
+        for problem in caught.value.problems:
+            assert safe_display(str(problem)) in text
+        assert len(caught.value.problems) == len(expectations(path))
+        assert "\x1b" not in text
+        await pilot.press("q")
+    assert not app.is_running
+    assert folder_bytes(store.parent) == before
+
+
+async def test_the_error_screen_scrolls_through_hundreds_of_problems(tmp_path: Path, store: Path) -> None:
+    data = catalog_data()
+    data["works"] = [{"id": f"w{n}", "title": f"作品{n}", "type": "drama"} for n in range(300)]
+    path = write_catalog(tmp_path / "many.yaml", data)
+    app = CatalogApp(catalog_path=path, db_path=str(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        text = await error_screen_text(pilot)
+        assert text.count("'drama' is not one of") == 300
+        await pilot.press("end")
+        await pilot.pause()
+        assert app.screen.query_one("#error").scroll_y > 0
+        await pilot.press("escape")
+    assert not app.is_running
+
+
+def test_a_good_fixture_still_validates(run, catalog_file: Path) -> None:
+    """The other half of every test above: the same commands accept a good catalogue."""
+    assert dump_catalog(catalog_data())
+    code, out, _ = run("validate", str(catalog_file))
+    assert code == 0 and out.startswith(f"{catalog_file}: valid: ")
+
+
+# Bad catalogues: cases that need code -------------------------------------------------------------
 
 
 def test_problem_and_error_formatting() -> None:
@@ -243,6 +386,40 @@ def test_python_tags_are_refused_and_never_run(tmp_path: Path, tag: str) -> None
     assert not marker.exists()
 
 
+def python_tag_catalogue(tmp_path: Path, marker: Path) -> Path:
+    path = tmp_path / "tagged.yaml"
+    path.write_text(
+        "works:\n"
+        "  - id: w1\n"
+        f"    title: !!python/object/apply:os.system ['touch {marker}']\n"
+        "    type: series\n"
+        f"    summary: !!python/object/apply:subprocess.call [[touch, {marker}-2]]\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_python_tags_are_refused_and_never_run_by_the_cli(run, tmp_path: Path, store: Path) -> None:
+    marker = tmp_path / "pwned"
+    path = python_tag_catalogue(tmp_path, marker)
+    for command in (["validate", str(path)], ["seed", "--catalog", str(path), "--db", str(store)]):
+        code, _, err = run(*command)
+        assert code == 2
+        assert f"{path}:3:12: could not determine a constructor for the tag" in err
+        assert "only plain YAML is allowed" in err
+    assert not marker.exists() and not Path(f"{marker}-2").exists()
+
+
+async def test_python_tags_are_refused_and_never_run_by_the_tui(tmp_path: Path, store: Path) -> None:
+    marker = tmp_path / "pwned"
+    path = python_tag_catalogue(tmp_path, marker)
+    app = CatalogApp(catalog_path=path, db_path=str(store))
+    async with app.run_test(size=(160, 40)) as pilot:
+        assert "only plain YAML is allowed" in await error_screen_text(pilot)
+        await pilot.press("q")
+    assert not marker.exists() and not Path(f"{marker}-2").exists()
+
+
 @pytest.mark.usefixtures("each_yaml_loader")
 def test_alias_bomb_is_refused_without_expanding() -> None:
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
@@ -267,6 +444,35 @@ def test_absurd_nesting_is_refused(text: str) -> None:
     (problem,) = problems_of(text)
     assert "nested more than 64 levels deep" in problem.message
     assert problem.line is not None
+
+
+def test_very_long_bad_values_give_short_messages(run, tmp_path: Path) -> None:
+    size = 200_000
+    data = catalog_data()
+    work = data["works"][0]
+    work["type"] = "t" * size
+    work["campaigns"] = ["c" * size]
+    work["year"] = "9" * size
+    work["x" * size] = "an unknown field with a very long name"
+    path = write_catalog(tmp_path / "long.yaml", data)
+    code, _, err = run("validate", str(path))
+    assert code == 2
+    *problems, _ = err.splitlines()
+    assert len(problems) == 4
+    assert all(len(line) < len(str(path)) + 300 for line in problems), [len(line) for line in problems]
+    assert all(PROBLEM_LINE.match(line)["line"] for line in problems)
+
+
+def test_very_long_good_values_load_and_seed(run, tmp_path: Path, db_path: Path) -> None:
+    data = catalog_data()
+    data["works"][0]["summary"] = "长" * 10_000
+    data["works"][0]["title"] = "标题" * 5_000
+    path = write_catalog(tmp_path / "long.yaml", data)
+    code, out, _ = run("seed", "--catalog", str(path), "--db", str(db_path))
+    assert code == 0 and "seeded" in out
+
+
+# Files and encodings ------------------------------------------------------------------------------
 
 
 def test_non_utf8_bytes_are_a_problem(tmp_path: Path) -> None:
@@ -445,9 +651,22 @@ def test_document_text_is_a_file_inside_the_catalogue_folder(tmp_path: Path) -> 
     assert parse_catalog_text(with_text).documents[0].text == "sources/seed-01.md"
 
 
-# --- property: nothing but a Catalog or a CatalogError ------------------------------------------------
+def test_a_catalogue_that_is_a_folder_or_missing_is_a_problem_not_a_crash(
+    run, tmp_path: Path, store: Path
+) -> None:
+    before = folder_bytes(store.parent)
+    for target, message in ((tmp_path, "is a directory"), (tmp_path / "nope.yaml", "no such file")):
+        code, _, err = run("seed", "--catalog", str(target), "--db", str(store))
+        assert code == 2
+        assert err.splitlines()[0] == f"{target}: {message}" + (
+            ", not a catalogue file" if target == tmp_path else ""
+        )
+    assert folder_bytes(store.parent) == before
 
-FRAGMENTS = [
+
+# Random input: a Catalog or a CatalogError with located problems, nothing else --------------------
+
+YAMLISH_FRAGMENTS = [
     *("works:", "campaigns:", "channels:", "documents:", "figures:", "events:", "policies:"),
     *("\n", "  ", "- ", "id: w1", "title: 剧", "type: gala", "type: dramma", "year: 2024", "year: '2024'"),
     *("campaigns: [c1]", "channels: x", "value: 1.5", "name: n", "[", "]", "{", "}", ",", ": ", "'", '"'),
@@ -515,7 +734,7 @@ CATALOGUES = VALID_CATALOGUES | st.fixed_dictionaries(
         section: st.lists(valid_record(section) | MESSY_RECORDS, max_size=3) for section in loader.SECTIONS
     },
 )
-TREES = st.recursive(
+CATALOGUE_TREES = st.recursive(
     SCALARS,
     lambda children: (
         st.lists(children, max_size=4)
@@ -525,7 +744,7 @@ TREES = st.recursive(
     ),
     max_leaves=20,
 )
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=60)  # each example loads a whole catalogue
 
 
 def load_or_problems(text: str) -> Catalog | None:
@@ -537,14 +756,13 @@ def load_or_problems(text: str) -> Catalog | None:
         return None
 
 
-@settings(FAST, max_examples=200)
-@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=4), max_size=40).map("".join))
+@given(st.lists(st.sampled_from(YAMLISH_FRAGMENTS) | st.text(max_size=4), max_size=40).map("".join))
 def test_yamlish_text_gives_catalog_or_catalog_error(text: str) -> None:
     load_or_problems(text)
 
 
 @FAST
-@given(TREES)
+@given(CATALOGUE_TREES)
 def test_dumped_trees_give_catalog_or_catalog_error(tree: Any) -> None:
     load_or_problems(yaml.safe_dump(tree, allow_unicode=True))
 
@@ -555,3 +773,370 @@ def test_catalogue_shaped_data_loads_or_fails_cleanly_and_round_trips(data: dict
     catalog = load_or_problems(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     if catalog is not None:
         assert parse_catalog_text(yaml.safe_dump(catalog.to_dict(), sort_keys=False)) == catalog
+
+
+BYTE_FRAGMENTS = [
+    *("works:\n", "campaigns:\n", "channels:\n", "  - ", "    ", "id: w1\n", "title: 剧\n", "type: gala\n"),
+    *("year: 2024\n", "year: '2024'\n", "campaigns: c1\n", "campaigns: [c1]\n", "[", "]", "{", "}", ": "),
+    *("&a ", "*a ", "!!python/object/apply:os.system ['true']\n", "\t", "---\n", "'", '"', "\\", "#"),
+]
+BYTES = st.lists(
+    st.sampled_from(BYTE_FRAGMENTS).map(str.encode)
+    | st.binary(max_size=6)
+    | st.sampled_from([b"\xef\xbb\xbf", b"\xff\xfe", b"\xe9", b"\x00", b"\x1b[2J", b"\r\n", b"\xc3"]),
+    max_size=30,
+).map(b"".join)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(BYTES)
+def test_random_bytes_give_a_catalogue_or_located_problems(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "random.yaml"
+    path.write_bytes(raw)
+    try:
+        load_catalog(path)
+    except CatalogError as error:
+        assert error.problems
+        for problem in error.problems:
+            line = str(problem)
+            match = PROBLEM_LINE.match(line.splitlines()[0] if line else line)
+            assert match and match["file"] == str(path), line
+            assert problem.line is None or problem.line >= 1
+            assert problem.column is None or problem.column >= 1
+
+
+RANDOM_DOCUMENTS = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["works", "campaigns", "id", "title", "type", "year"]), inner, max_size=4
+        )
+    ),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(RANDOM_DOCUMENTS)
+def test_random_documents_through_validate_exit_0_or_2_with_located_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], document: Any
+) -> None:
+    path = tmp_path / "random.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    code = main(["validate", str(path)])
+    out, err = capsys.readouterr()
+    assert code in (0, 2)
+    assert "Traceback" not in err
+    if code == 0:
+        assert out.startswith(f"{path}: valid: ")
+    else:
+        *problems, summary = err.splitlines()
+        assert summary == f"catalog-tui: {len(problems)} problem(s)"
+        assert all(PROBLEM_LINE.match(line)["file"] == str(path) for line in problems)
+
+
+# The YAML event builder gives what SafeLoader gives -----------------------------------------------
+
+LOADERS = [yaml.SafeLoader, *([yaml.CSafeLoader] if yaml.__with_libyaml__ else [])]
+
+
+@pytest.fixture(params=LOADERS, ids=lambda cls: cls.__name__)
+def loader_class(request: pytest.FixtureRequest) -> Any:
+    return request.param
+
+
+def typed(value: Any) -> Any:
+    """`value` with every scalar tagged by its type (so 1 != 1.0 != True), NaN equal to itself."""
+    if isinstance(value, dict):
+        return ("dict", [(typed(key), typed(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return ("list", [typed(item) for item in value])
+    if isinstance(value, float):
+        return ("float", repr(value))
+    if isinstance(value, datetime):
+        return ("datetime", value, repr(value.tzinfo), value.utcoffset())
+    return (type(value).__name__, value)
+
+
+def outcome(load: Any) -> Any:
+    try:
+        return ("value", typed(load()))
+    except Exception as error:
+        return ("error", type(error).__name__, str(error))
+
+
+def reference(loader_class: Any, text: str) -> Any:
+    return yaml.load(text, Loader=loader_class)  # only SafeLoader and CSafeLoader here
+
+
+def assert_same(loader_class: Any, text: str) -> None:
+    expected = outcome(lambda: reference(loader_class, text))
+    assert outcome(lambda: load_single_data(loader_class, text)) == expected
+
+
+SCALAR_TEXTS = [
+    *("plain", "two words", "'quoted'", '"double"', "''", '""', "'yes'", '"123"', "'~'", "x: y"),
+    *("yes", "Yes", "YES", "no", "No", "on", "Off", "true", "False", "TRUE", "y", "n", "yES", "nope"),
+    *("null", "Null", "NULL", "~", "", "nULL", "none"),
+    *("0", "-0", "+12", "1_000", "0x1F", "0x_1f", "-0x1F", "0o17", "017", "0b101", "-0b1_0", "09", "0_"),
+    *("190:20:30", "1:60", "1_2:3", "123456789012345678901234567890", "1e3", "1E+3", "10.5e-3"),
+    *("1.5e3", "1.5e+3", "1.5E-3", "1.", ".5", "-.5", "1_000.5", "190:20:30.15", ".inf", "-.Inf"),
+    *("+.INF", ".nan", ".NaN", ".NAN", "nan", "inf", "-", "+", ".", "._", "1.2.3", "3:25:45", "1__0"),
+    *("2024-05-01", "2024-5-1", "2024-05-01T10:00:00Z", "2024-05-01t10:00:00", "2024-05-01 10:00:00"),
+    *("2024-05-01T10:00:00.123456+08:00", "2024-5-1 1:02:03.5 -5", "2024-05-01T10:00:00+8", "20240501"),
+    *("2001-12-14 21:59:43.10 -5", "2024-05-01x", "1999-12-31T23:59:59.1234567Z", "2024-02-30x"),
+    *("<<x", "==", "=x", "a=b", "!", "&", "a&b", "*stars* not an alias", "#not a comment", "a #comment"),
+    *("!!str 12", "!!str yes", "!!str", "!!int '12'", "!!int 0x1F", "!!float 1", "!!float '1.5'"),
+    *("!!bool yes", "!!bool 'no'", "!!null ''", "!!null ~", "!!timestamp 2024-05-01", "! 12", "! '12'"),
+    *("!!binary aGVsbG8=", "!<tag:yaml.org,2002:str> 12", "!!str ''", "'it''s'", '"tab\\there"'),
+    *('"\\u4e2d"', "网络视听", "《我的归途有风》", "é", "\\", "a'b", 'a"b', "- not a list"),
+]
+
+
+@pytest.mark.parametrize("scalar", SCALAR_TEXTS)
+def test_scalars_are_what_safeloader_gives(loader_class: Any, scalar: str) -> None:
+    for text in (f"{scalar}\n", f"value: {scalar}\n", f"- {scalar}\n", f"[{scalar}]\n", f"{{k: {scalar}}}\n"):
+        assert_same(loader_class, text)
+    if not scalar.startswith(("!", "&", "*", "#", "-")) and ":" not in scalar:
+        assert_same(loader_class, f"{scalar}: value\n")  # as a key too
+
+
+DOCUMENTS = [
+    "",
+    "# only a comment\n",
+    "---\n",
+    "--- \n...\n",
+    "---\nworks: []\n...\n",
+    "%YAML 1.1\n---\na: 1\n",
+    "%TAG !e! tag:yaml.org,2002:\n---\na: !e!int '7'\nb: !e!str 7\n",
+    "a:\nb: ~\nc: []\nd: {}\ne: ''\n",
+    "works:\n  - id: w1\n    year: 2024\n    tags: [a, 1, 2.5, null, yes, 2024-05-01]\n",
+    "- - - a\n    - b\n  - c\n- {x: [1, {y: z}], w: {}}\n",
+    "- ? a\n  : 1\n- ? [a, b]\n  : 2\n",
+    "{a: 1, a: 2, b: {c: 1, c: [3]}}\n",
+    "{1: a, 1.0: b, true: c, '1': d}\n",
+    "{2024-05-01: a, ~: b, 0x10: c, .5: d}\n",
+    "? |\n  block key\n: v\n",
+    "a: |\n  line one\n  line two\n\n",
+    "a: |-\n  kept\n  lines\nb: >\n  folded\n  text\n\n  para\nc: |+\n  keep\n\n",
+    "a: plain\n  continued\n\n  paragraph\n",
+    "a: 'single\n\n  quoted'\nb: \"double\\\n  escaped\"\n",
+    "a: !!seq [1, 2]\nb: !!map {c: d}\nc: ! [x]\nd: ! {y: z}\n",
+    "a: !!set {x, y}\nb: !!omap [{p: 1}, {q: 2}]\nc: !!pairs [{p: 1}, {p: 2}]\n",
+    "<<: {a: 1, b: 2}\nb: 3\n",
+    "a: {<<: [{x: 1}, {y: 2}], y: 3}\n",
+    "a: &x 1\nb: 2\n",
+    "a: &x 1\nb: &x 2\n",
+    "- &a [1]\n- &b {k: v}\n",
+    "=: a\n",
+    "a: =\n",
+    "a: !!str [1]\n",
+    "a: !!seq {b: 1}\n",
+    "a: !!int x\n",
+    "a: !!bool maybe\n",
+    "a: 2024-13-45\n",
+    "a: !!timestamp yesterday\n",
+    "a: !!binary '*'\n",
+    "a: !!python/object/apply:os.system ['true']\n",
+    "a: !!python/name:os.system\n",
+    "a: !local 1\n",
+    "a: !local [1]\n",
+    "[a]: 1\n",
+    "? {a: 1}\n: 2\n",
+    "{[a]: 1}\n",
+    "a: 1\n---\nb: 2\n",
+    "a: 1\n--- !!python/object:x\n",
+    "--- !!str\n",
+    "a: [1, 2\n",
+    "a: 'unclosed\n",
+    "a:\n\t- b\n",
+    "a: b: c\n",
+    "- a\nb: c\n",
+    "a: 1\n...\n]\n",
+    "a: !!python/name:os.system\nb: [1, 2\n",
+    "a: 2024-13-45\n---\nb: 1\n",
+    "a: \x07\n",
+]
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_documents_are_what_safeloader_gives(loader_class: Any, text: str) -> None:
+    assert_same(loader_class, text)
+
+
+def test_catalogues_in_the_project_are_what_safeloader_gives(loader_class: Any) -> None:
+    paths = [PROJECT / "catalog.yaml", *sorted((PROJECT / "tests" / "data").rglob("*.yaml"))]
+    texts = [path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff") for path in paths]
+    checked = 0
+    for text in texts:
+        if not loader._may_have_alias(text):  # the builder refuses aliases: the alias bomb would explode
+            assert_same(loader_class, text)
+            checked += 1
+    assert checked >= 25
+
+
+def test_values_have_the_expected_types_and_errors_locate() -> None:
+    # A spot check of the table above in plain words, in case both sides ever changed together.
+    text = "a: [yes, ~, 1_000, 0x1F, 1.5e3, 1.5e+3, .inf, 2024-05-01, 2024-05-01T10:00:00Z, '7', !!str 8]\n"
+    values = load_single_data(yaml.SafeLoader, text)["a"]
+    assert values[:5] == [True, None, 1000, 31, "1.5e3"]
+    assert values[5] == 1500.0 and math.isinf(values[6]) and values[7] == date(2024, 5, 1)
+    assert isinstance(values[8], datetime) and values[8].utcoffset() is not None
+    assert values[9:] == ["7", "8"]
+    with pytest.raises(yaml.constructor.ConstructorError, match="found unhashable key") as caught:
+        load_single_data(yaml.SafeLoader, "a: 1\n? [b]\n: 2\n")
+    assert caught.value.problem_mark.line == 1
+
+
+SIGNIFICANT = "0123456789-+._:eExXbB~ yesnoNULtrufalsTF\n'\"!#&[]{},?<=|>%@`\t\\"
+SCALARISH = st.text(alphabet=SIGNIFICANT, max_size=10)
+TEMPLATES = ["{}", "a: {}", "- {}\n- [{}]", "{{k: {}}}", "? {}\n: v", "a:\n  - {}\n  - b: {}\n"]
+ANY_TREES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8) | st.dates(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(st.sampled_from(TEMPLATES), st.lists(SCALARISH, min_size=3, max_size=3))
+def test_random_scalars_in_documents_match_safeloader(template: str, scalars: list[str]) -> None:
+    text = template.format(*scalars[: template.count("{}")])
+    for loader_class in LOADERS:
+        assert_same(loader_class, text)
+
+
+@given(ANY_TREES, st.sampled_from([None, True, False]))
+def test_dumped_trees_match_safeloader(tree: Any, flow: bool | None) -> None:
+    text = yaml.safe_dump(tree, allow_unicode=True, default_flow_style=flow)
+    for loader_class in LOADERS:
+        assert_same(loader_class, text)
+
+
+# What the builder does itself, and what it leaves to the loader -----------------------------------
+
+
+def test_a_plain_catalogue_is_built_without_composing_nodes(
+    loader_class: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (PROJECT / "catalog.yaml").read_text(encoding="utf-8")
+    expected = typed(reference(loader_class, text))
+
+    def must_not_run(self: Any) -> Any:
+        raise AssertionError("a plain catalogue should not fall back to get_single_data()")
+
+    monkeypatch.setattr(loader_class, "get_single_data", must_not_run)
+    assert typed(load_single_data(loader_class, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: [1]\nb: *x\n",  # met by the builder
+        "a: &x [1]\nb: *x\n",  # the anchor sends the document to the loader, which would build the alias
+        "a: !!set {k}\nb: [*x]\n",  # the same for a tag
+    ],
+)
+def test_an_alias_is_refused_by_the_builder_itself(loader_class: Any, text: str) -> None:
+    # The loader refuses aliases before parsing; the builder must never build one either.
+    with pytest.raises(yaml.composer.ComposerError, match=r"aliases are not allowed.*found \*x") as caught:
+        load_single_data(loader_class, text)
+    assert caught.value.problem_mark.line == 1
+
+
+def test_the_loader_refuses_aliases_before_the_builder(monkeypatch: pytest.MonkeyPatch) -> None:
+    def must_not_run(*args: Any) -> Any:
+        raise AssertionError("an alias must be refused before the parse")
+
+    monkeypatch.setattr(loader, "load_single_data", must_not_run)
+    with pytest.raises(CatalogError, match=r"c.yaml:2:4: aliases are not allowed"):
+        parse_catalog_text("a: &x [1]\nb: *x\n", "c.yaml")
+
+
+def test_unhashable_key_is_a_located_problem() -> None:
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog_text("works:\n  - id: w1\n    ? [a, b]\n    : c\n", "c.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (3, 7)
+    assert problem.message.startswith("found unhashable key (while constructing a mapping")
+
+
+def test_a_value_the_constructor_rejects_is_still_a_problem() -> None:
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog_text("works:\n  - id: w1\n    year: 2024-13-45\n", "c.yaml")
+    assert str(caught.value) == "c.yaml:3:11: '2024-13-45' is not a valid date (month must be in 1..12)"
+
+
+def test_the_resolver_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yaml_events, "_CACHE_SIZE", 3)
+    text = "".join(f"- {n}\n- v{n}\n- {n}\n" for n in range(10))
+    assert load_single_data(yaml.SafeLoader, text) == [x for n in range(10) for x in (n, f"v{n}", n)]
+
+
+# Progress -----------------------------------------------------------------------------------------
+
+
+def big_catalogue(works: int) -> str:
+    lines = ["channels:", "  - id: c1", "    name: 频道", "    kind: streaming", "works:"]
+    for n in range(works):
+        lines += [f"  - id: w{n}", f"    title: 作品 {n}", "    type: series", f"    year: {2000 + n % 50}"]
+        lines += ["    channels: [c1]", "    themes:", "      - 乡村振兴", "      - travel"]
+    return "\n".join(lines) + "\n"
+
+
+def test_progress_rises_about_every_percent_and_ends_at_the_total(tmp_path: Path) -> None:
+    text = big_catalogue(3000)
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="utf-8")
+    calls: list[tuple[int, int]] = []
+    data = loader.catalog_data(path, progress=lambda done, total: calls.append((done, total)))
+    assert len(data["works"]) == 3000
+    total = len(text)
+    assert calls[-1] == (total, total)
+    dones = [done for done, _ in calls]
+    assert all(t == total for _, t in calls)
+    assert dones == sorted(set(dones)) and dones[0] > 0 and dones[-2] < total
+    assert 90 <= len(calls) <= 101
+    assert max(b - a for a, b in zip([0, *dones], dones, strict=False)) <= total // 50
+
+
+def test_progress_with_load_catalog_and_parse_catalog_text(tmp_path: Path) -> None:
+    text = big_catalogue(50)
+    path = tmp_path / "c.yaml"
+    path.write_text("\ufeff" + text, encoding="utf-8")  # the BOM is not counted
+    seen: list[tuple[int, int]] = []
+    assert len(load_catalog(path, lambda done, total: seen.append((done, total))).works) == 50
+    assert seen[-1] == (len(text), len(text)) and len(seen) > 10
+    seen.clear()
+    parse_catalog_text(text, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (len(text), len(text))
+    assert load_catalog(path) == load_catalog(path, None)
+
+
+def test_progress_is_not_finished_after_a_problem() -> None:
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(CatalogError):
+        parse_catalog_text(big_catalogue(50) + "  - id: x\n", progress=lambda *call: seen.append(call))
+    assert seen and seen[-1][0] < seen[-1][1]
+
+
+def test_what_progress_raises_is_passed_on_unchanged() -> None:
+    class Cancelled(Exception):
+        pass
+
+    def cancel(done: int, total: int) -> None:
+        if done > total // 2:
+            raise Cancelled(done)
+
+    with pytest.raises(Cancelled):
+        parse_catalog_text(big_catalogue(200), progress=cancel)
+
+
+def test_progress_reaches_the_total_when_the_loader_falls_back() -> None:
+    seen: list[tuple[int, int]] = []
+    text = "works:\n  - id: w1\n    title: !!str 標題\n    type: series\n    year: &y 2024\n"
+    catalog = parse_catalog_text(text, progress=lambda *call: seen.append(call))
+    assert catalog.works[0].year == 2024
+    assert seen == [(len(text), len(text))]

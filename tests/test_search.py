@@ -1,13 +1,23 @@
-"""The search engine over the fixture catalogue: pinyin and hanzi variants, fields, boolean logic,
-ranking, sort orders, facets."""
+"""Search: the query language, the engine over the fixture catalogue, the index beneath it, and
+hostile queries.
+
+The parser turns every feature into the right tree and every mistake into a QueryError with the
+position of the offending character; the engine finds works by pinyin and hanzi variants, fields
+and boolean logic, ranks and sorts them and counts facets; the index (sets of works as ints, pinyin
+by syllable slots, its saved form) agrees with a reference regex over every reading; and nothing but
+a result or a QueryError comes out of any text, however long, deep or full of controls and markup,
+from the core, the CLI or the search bar.
+"""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import (
@@ -15,23 +25,45 @@ from conftest import (
     BEIJING,
     DOCUMENTARY,
     HONGGUO,
+    HOSTILE,
     LAW,
     LAW_CAMPAIGN,
+    LONG,
     MARKUP,
+    PROJECT,
     SU_DONG_PO,
     TRAVEL,
     XING_SHI,
     YONG_LE,
     catalog_data,
 )
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from pypinyin import lazy_pinyin
+from textual.widgets import Input
+from tui_helpers import ready, settle
 
+from catalog_tui.app import CatalogApp
+from catalog_tui.cli import main
+from catalog_tui.core import bits
 from catalog_tui.core.index import SearchIndex
+from catalog_tui.core.loader import load_catalog
 from catalog_tui.core.model import WORK_TYPES, Catalog
-from catalog_tui.core.query import QueryError
-from catalog_tui.core.search import FacetFilter, SearchEngine
+from catalog_tui.core.query import MAX_LENGTH, AllOf, AnyOf, QueryError, Term, YearRange, parse
+from catalog_tui.core.search import FacetFilter, SearchEngine, pinyin_pattern, pinyin_units
+from catalog_tui.core.store import bundled_catalog_path
+from catalog_tui.core.text import SYLLABLE_MARK, has_han, syllables
 
-PROJECT = Path(__file__).resolve().parent.parent
+# The CLI messages these tests read are the English ones.
+pytestmark = pytest.mark.usefixtures("english")
+
+
+def only(query: str):
+    """The single top-level node of a query."""
+    tree = parse(query)
+    assert isinstance(tree, AllOf)
+    assert len(tree.parts) == 1, tree
+    return tree.parts[0]
 
 
 def ids(engine: SearchEngine, query: str = "", **options) -> list[str]:
@@ -45,6 +77,334 @@ def ids_with(engine: SearchEngine, field: str, value: str) -> set[str]:
     if field == "type":
         return {w.id for w in works if w.type == value}
     return {w.id for w in works if value in getattr(w, field)}
+
+
+# The query language ===============================================================================
+
+
+# Free text and fields ------------------------------------------------------------------------
+
+
+def test_empty_and_blank_queries_are_an_empty_conjunction() -> None:
+    assert parse("") == AllOf(())
+    assert parse("   \t ") == AllOf(())
+
+
+def test_free_text_words_are_anded_terms_with_positions() -> None:
+    tree = parse("苏东坡  sudongpo nhsdp")
+    assert [(t.value, t.field, t.negated, t.position) for t in tree.parts] == [
+        ("苏东坡", None, False, 0),
+        ("sudongpo", None, False, 5),
+        ("nhsdp", None, False, 14),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "value"),
+    [
+        ("type:documentary", "type", "documentary"),
+        ("genre:documentary", "type", "documentary"),
+        ("类型:纪录片", "type", "纪录片"),
+        ("体裁:纪录片", "type", "纪录片"),
+        ("campaign:旅行", "campaign", "旅行"),
+        ("plan:旅行", "campaign", "旅行"),
+        ("活动:旅行", "campaign", "旅行"),
+        ("计划:旅行", "campaign", "旅行"),
+        ("channel:北京卫视", "channel", "北京卫视"),
+        ("platform:红果", "channel", "红果"),
+        ("频道:北京卫视", "channel", "北京卫视"),
+        ("平台:红果", "channel", "红果"),
+        ("theme:非遗", "theme", "非遗"),
+        ("主题:非遗", "theme", "非遗"),
+        ("TYPE:documentary", "type", "documentary"),
+    ],
+)
+def test_field_aliases(query: str, field: str, value: str) -> None:
+    assert only(query) == Term(value, field, False, False, 0)
+
+
+@pytest.mark.parametrize("query", ["类型：纪录片", "type：documentary", "频道：北京卫视"])
+def test_full_width_colon_works_like_ascii(query: str) -> None:
+    node = only(query)
+    assert isinstance(node, Term)
+    assert node.field in ("type", "channel")
+    assert node.value == query.split("：", 1)[1]
+
+
+@pytest.mark.parametrize("query", ["foo:bar", "http://x", ":abc"])
+def test_unknown_field_names_are_free_text(query: str) -> None:
+    assert only(query) == Term(query, None, False, False, 0)
+
+
+def test_field_value_may_be_quoted() -> None:
+    assert only('channel:"北京 卫视"') == Term("北京 卫视", "channel", True, False, 0)
+
+
+# Negation -------------------------------------------------------------------------------------
+
+
+def test_minus_negates_a_term() -> None:
+    assert only("-红果") == Term("红果", None, False, True, 0)
+    assert only("－红果") == Term("红果", None, False, True, 0)
+
+
+def test_minus_negates_a_field() -> None:
+    assert only("-channel:红果") == Term("红果", "channel", False, True, 0)
+    assert only("-year:2024") == YearRange(2024, 2024, True, 0)
+
+
+def test_minus_negates_a_phrase_and_a_group() -> None:
+    assert only('-"a b"') == Term("a b", None, True, True, 0)
+    group = only("-(a b)")
+    assert isinstance(group, AllOf)
+    assert group.negated
+    assert [p.value for p in group.parts] == ["a", "b"]
+
+
+def test_a_hyphen_inside_a_word_is_not_negation() -> None:
+    assert only("micro-drama") == Term("micro-drama", None, False, False, 0)
+
+
+# Alternatives and precedence -------------------------------------------------------------------
+
+
+def test_pipe_makes_alternatives() -> None:
+    node = only("醒狮 | 阿勒泰")
+    assert isinstance(node, AnyOf)
+    assert [o.value for o in node.options] == ["醒狮", "阿勒泰"]
+
+
+@pytest.mark.parametrize("query", ["a|b|c", "a ｜ b ｜ c", "a| b |c"])
+def test_pipes_chain_and_need_no_spaces(query: str) -> None:
+    node = only(query)
+    assert isinstance(node, AnyOf)
+    assert [o.value for o in node.options] == ["a", "b", "c"]
+
+
+def test_pipe_binds_tighter_than_and() -> None:
+    # `a b | c` is a AND (b OR c), not (a AND b) OR c.
+    tree = parse("a b | c")
+    assert len(tree.parts) == 2
+    first, second = tree.parts
+    assert first == Term("a", position=0)
+    assert isinstance(second, AnyOf)
+    assert [o.value for o in second.options] == ["b", "c"]
+
+
+def test_parentheses_group() -> None:
+    tree = parse("(a | b) c")
+    group, c = tree.parts
+    assert isinstance(group, AllOf)
+    assert isinstance(group.parts[0], AnyOf)
+    assert [o.value for o in group.parts[0].options] == ["a", "b"]
+    assert c == Term("c", position=8)
+
+
+def test_parentheses_override_precedence() -> None:
+    node = only("(a b) | c")
+    assert isinstance(node, AnyOf)
+    left, right = node.options
+    assert isinstance(left, AllOf)
+    assert [p.value for p in left.parts] == ["a", "b"]
+    assert right.value == "c"
+
+
+def test_full_width_parentheses_and_pipe() -> None:
+    assert parse("（a｜b）") == parse("(a|b)")
+
+
+def test_nested_parentheses() -> None:
+    node = only("((a))")
+    assert isinstance(node, AllOf)
+    inner = node.parts[0]
+    assert isinstance(inner, AllOf)
+    assert inner.parts == (Term("a", position=2),)
+
+
+# Phrases ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "value"),
+    [('"su dong po"', "su dong po"), ("“你好 苏东坡”", "你好 苏东坡"), ("＂a b＂", "a b")],
+)
+def test_quoted_phrases(query: str, value: str) -> None:
+    assert only(query) == Term(value, None, True, False, 0)
+
+
+def test_phrase_keeps_special_characters_literal() -> None:
+    assert only('"a | (b) -c"') == Term("a | (b) -c", None, True, False, 0)
+
+
+def test_phrase_position_is_its_opening_quote() -> None:
+    tree = parse('ab "cd"')
+    assert tree.parts[1] == Term("cd", None, True, False, 3)
+
+
+# Years ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "low", "high"),
+    [
+        ("year:2023..2025", 2023, 2025),
+        ("year:2024..", 2024, None),
+        ("year:..2023", None, 2023),
+        ("year:2024", 2024, 2024),
+        ("year:2023-2025", 2023, 2025),
+        ("年份:2023..2025", 2023, 2025),
+        ("年：2024", 2024, 2024),
+        ("year:2024..2024", 2024, 2024),
+    ],
+)
+def test_year_ranges_parse_to_bounds(query: str, low: int | None, high: int | None) -> None:
+    assert only(query) == YearRange(low, high, False, 0)
+
+
+# Errors --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "position", "culprit"),
+    [
+        ('abc "def', 4, '"'),
+        ("苏东坡 “未闭合", 4, "“"),
+        ("a |", 2, "|"),
+        ("| a", 0, "|"),
+        ("a | | b", 2, "|"),
+        ("(a |) b", 3, "|"),
+        ("a -", 2, "-"),
+        ("- a", 0, "-"),
+        ("a - b", 2, "-"),
+        ("-|", 0, "-"),
+        ("a -)", 2, "-"),
+        ("(a", 0, "("),
+        ("x ( y", 2, "("),
+        ("（a", 0, "（"),
+        ("a)", 1, ")"),
+        ("a b）", 3, "）"),
+        ("(a))", 3, ")"),
+        ("()", 0, "("),
+        ('x ""', 2, '"'),
+    ],
+)
+def test_syntax_errors_point_at_the_culprit(query: str, position: int, culprit: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse(query)
+    assert caught.value.position == position
+    assert query[caught.value.position] == culprit
+    assert str(caught.value).endswith(f"(at column {position + 1})")
+
+
+@pytest.mark.parametrize(
+    ("query", "position", "fragment"),
+    [
+        ("type:", 0, "type:"),
+        ("abc type: x", 4, "type:"),
+        ("类型：", 0, "类型"),
+        ("a -channel:", 2, "channel:"),
+        ('theme:""', 0, "theme:"),
+    ],
+)
+def test_a_field_needs_a_value(query: str, position: int, fragment: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse(query)
+    assert caught.value.position == position
+    assert fragment in caught.value.message
+    assert "e.g." in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("query", "position", "fragment"),
+    [
+        ("year:abc", 0, "abc"),
+        ("x year:20x4", 2, "20x4"),
+        ("year:2023..20a5", 0, "2023..20a5"),
+        ("year:..", 0, "at least one end"),
+        ("year:2025..2023", 0, "2025..2023"),
+        ("a b year:2025-2023", 4, "empty"),
+    ],
+)
+def test_bad_years(query: str, position: int, fragment: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse(query)
+    assert caught.value.position == position
+    assert fragment in caught.value.message
+
+
+def test_query_error_is_a_value_error_with_a_caret_pointer() -> None:
+    with pytest.raises(ValueError) as caught:
+        parse('ab "cd')
+    error = caught.value
+    assert isinstance(error, QueryError)
+    assert error.pointer('ab "cd') == 'ab "cd\n   ^'
+
+
+def test_pointer_accounts_for_wide_characters() -> None:
+    query = '苏东坡 "abc'
+    with pytest.raises(QueryError) as caught:
+        parse(query)
+    # 苏东坡 takes 6 terminal columns, the space one more: the quote is in display column 7.
+    assert caught.value.pointer(query).splitlines()[1] == " " * 7 + "^"
+
+
+# Property: the parser and the engine only ever raise QueryError ----------------------------------
+
+SPECIAL = '"|()-:：（）“”｜＂－ '
+ALPHABET = SPECIAL + "abxyz019苏东坡你好醒狮重"
+QUERY_FRAGMENTS = [
+    "type:",
+    "类型：",
+    "year:",
+    "年份:",
+    "2023",
+    "..",
+    "-",
+    "channel:",
+    "campaign:",
+    "theme:",
+    "sudongpo",
+]
+
+queries = st.lists(
+    st.one_of(st.text(alphabet=ALPHABET, max_size=8), st.sampled_from(QUERY_FRAGMENTS)), max_size=8
+).map("".join)
+
+_ENGINE = SearchEngine(SearchIndex(Catalog.from_dict(catalog_data())))
+
+
+@given(st.text(alphabet=ALPHABET, max_size=30))
+def test_parse_random_text_returns_a_tree_or_raises_query_error(query: str) -> None:
+    try:
+        tree = parse(query)
+    except QueryError as error:
+        assert 0 <= error.position < max(len(query), 1)
+    else:
+        assert isinstance(tree, AllOf)
+
+
+@given(queries)
+def test_parse_random_fragments_returns_a_tree_or_raises_query_error(query: str) -> None:
+    try:
+        tree = parse(query)
+    except QueryError as error:
+        assert 0 <= error.position < max(len(query), 1)
+    else:
+        assert isinstance(tree, AllOf)
+
+
+@given(queries)
+def test_search_random_queries_returns_results_or_raises_query_error(query: str) -> None:
+    try:
+        result = _ENGINE.search(query)
+    except QueryError:
+        return
+    assert len(set(result.positions)) == len(result.positions)
+    assert set(result.positions) <= set(range(len(_ENGINE.index)))
+    assert result.found == _ENGINE.index.encode(result.positions)
+
+
+# The engine =======================================================================================
 
 
 # Finding 你好，苏东坡 every way a user may type it ------------------------------------------------
@@ -177,7 +537,7 @@ def test_a_field_that_matches_no_group_finds_nothing(engine: SearchEngine) -> No
         ("year:1990..2000", 1990, 2000),
     ],
 )
-def test_year_ranges(engine: SearchEngine, query: str, low: int, high: int) -> None:
+def test_year_ranges_select_the_works_in_range(engine: SearchEngine, query: str, low: int, high: int) -> None:
     expected = {w.id for w in engine.index.works if w.year is not None and low <= w.year <= high}
     assert set(ids(engine, query)) == expected
 
@@ -446,3 +806,294 @@ def test_digits_in_titles_are_not_taken_for_tone_numbers() -> None:
     engine = SearchEngine(SearchIndex(catalog))
     assert engine.search("xsd2j").positions == [0]
     assert engine.search("su1dong1po1").positions == [1]
+
+
+# The index ========================================================================================
+
+# Sets as ints --------------------------------------------------------------------------------------
+
+rank_sets = st.integers(min_value=0, max_value=300).flatmap(
+    lambda size: st.tuples(st.just(size), st.sets(st.integers(0, size - 1)) if size else st.just(set()))
+)
+
+
+@given(rank_sets)
+def test_a_set_of_ranks_survives_every_conversion(case: tuple[int, set[int]]) -> None:
+    size, ranks = case
+    found = bits.from_ranks(ranks, size)
+    assert found == sum(1 << r for r in ranks)
+    assert bits.ranks(found, size) == sorted(ranks)
+    assert list(bits.flags(found, size)) == [1 if r in ranks else 0 for r in range(size)]
+    items = [size * 10 + r for r in range(size)]
+    assert bits.select(items, found) == [items[r] for r in sorted(ranks)]
+    assert bits.from_text(bits.to_text(found)) == found
+
+
+@given(st.integers(1, 40), st.integers(1, 5), st.data())
+def test_fold_merges_the_blocks(size: int, width: int, data: st.DataObject) -> None:
+    codes = data.draw(st.sets(st.integers(0, size * width - 1)))
+    merged = bits.fold(bits.from_ranks(codes, size * width), size)
+    assert bits.ranks(merged, size) == sorted({code % size for code in codes})
+
+
+def test_dense_and_sparse_sets_decode_alike() -> None:
+    size = 4096
+    for ranks in (set(range(0, size, 3)), {5, 4000}, set(range(size))):
+        found = bits.from_ranks(ranks, size)
+        assert bits.ranks(found, size) == sorted(ranks)
+
+
+# Pinyin by syllable slots, checked against the reference regex over every reading -----------------
+
+
+WINDOW = 6  # a query below spans at most this many syllables
+
+
+def _every_reading(title: str) -> list[str]:
+    """Pinyin keys for every combination of readings of every WINDOW consecutive characters (the
+    whole title's combinations would run into the millions)."""
+    if not has_han(title):
+        return []
+    slots = syllables(title)
+    return [
+        SYLLABLE_MARK + SYLLABLE_MARK.join(combo)
+        for start in range(len(slots))
+        for combo in itertools.product(*slots[start : start + WINDOW])
+    ]
+
+
+@pytest.fixture(scope="module")
+def bundled() -> tuple[SearchIndex, dict[str, list[str]]]:
+    catalog = load_catalog(bundled_catalog_path())
+    index = SearchIndex(catalog)
+    return index, {work.id: _every_reading(work.title) for work in catalog.works}
+
+
+def _reference(index: SearchIndex, keys: dict[str, list[str]], query: str) -> set[str]:
+    pattern = pinyin_pattern(query)
+    assert pattern is not None
+    return {work.id for work in index.works if any(pattern.search(key) for key in keys[work.id])}
+
+
+def _by_slots(index: SearchIndex, query: str) -> set[str]:
+    found = 0
+    for units in pinyin_units(query):
+        found |= index.pinyin(units)
+    return {index.works[p].id for p in index.decode(found)}
+
+
+@st.composite
+def typed_pinyin(draw: st.DrawFn, titles: list[str]) -> tuple[str, str]:
+    """What a user types for part of a real title: each syllable as a prefix of one of its
+    readings (an initial, a few letters, the whole) or, sometimes, as the character itself."""
+    title = draw(st.sampled_from(titles))
+    chars = [c for c in title if has_han(c)]
+    slots = syllables(title)
+    start = draw(st.integers(0, len(slots) - 1))
+    stop = draw(st.integers(start + 1, min(len(slots), start + WINDOW)))
+    parts = []
+    for position in range(start, stop):
+        reading = draw(st.sampled_from(slots[position]))
+        # chars line up with slots only when every slot is a Han character (no "2025" run)
+        as_char = len(chars) == len(slots) and draw(st.integers(0, 4)) == 0
+        parts.append(chars[position] if as_char else reading[: draw(st.integers(1, len(reading)))])
+    if not any(c.isascii() and c.isalpha() for c in "".join(parts)):  # a query needs a letter
+        parts[0] = slots[start][0][0]
+    assume(any(c.isascii() and c.isalpha() for c in "".join(parts)))  # e.g. only "2023" in reach
+    return "".join(parts), title
+
+
+def _titles() -> list[str]:
+    return [w.title for w in load_catalog(bundled_catalog_path()).works if has_han(w.title)]
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(typed_pinyin(_titles()))
+def test_pinyin_typed_from_a_title_finds_it_as_the_regex_does(
+    bundled: tuple[SearchIndex, dict[str, list[str]]], typed: tuple[str, str]
+) -> None:
+    index, keys = bundled
+    query, title = typed
+    found = _by_slots(index, query)
+    assert found == _reference(index, keys, query)
+    assert any(index.works[index.position_by_id[i]].title == title for i in found)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.text("abcdeghijklmnopqrstuwxyz0123", min_size=1, max_size=6).filter(lambda q: q[0].isalpha()))
+def test_any_letters_match_as_the_regex_does(
+    bundled: tuple[SearchIndex, dict[str, list[str]]], query: str
+) -> None:
+    index, keys = bundled
+    assert _by_slots(index, query) == _reference(index, keys, query)
+
+
+@pytest.mark.parametrize("query", ["chongfeng", "zhongfeng", "cf", "zf", "zhf"])
+def test_a_polyphonic_character_matches_by_any_of_its_readings(query: str) -> None:
+    catalog = Catalog.from_dict({"works": [{"id": "w", "title": "重逢", "type": "web-drama"}]})
+    engine = SearchEngine(SearchIndex(catalog))
+    assert [engine.index.works[p].id for p in engine.search(query).positions] == ["w"]
+
+
+# The saved form --------------------------------------------------------------------------------------
+
+
+QUERIES = ["", "sudongpo", "nhsdp", "苏dp", "故乡", "campaign:旅行", "-type:documentary", "hello", "2024"]
+
+
+def _results(engine: SearchEngine) -> list[Any]:
+    return [
+        (engine.search(q).positions, engine.search(q, sort="year").positions, engine.search(q).found)
+        for q in QUERIES
+    ] + [
+        sorted(
+            (f, [(g.value, n) for g, n in p]) for f, p in engine.facet_counts(engine.index.universe).items()
+        )
+    ]
+
+
+def test_the_saved_index_searches_like_a_fresh_one(bundled: tuple[SearchIndex, dict[str, list[str]]]) -> None:
+    index, _ = bundled
+    saved = json.loads(json.dumps(index.to_saved()))  # through JSON, as the store keeps it
+    columns = {"hay": index.hay, "title_fold": index.title_fold, "title_en_fold": index.title_en_fold}
+    restored = SearchIndex.from_saved(index.catalog, columns, saved)
+    assert _results(SearchEngine(restored)) == _results(SearchEngine(index))
+
+
+def test_a_saved_index_of_other_works_is_refused() -> None:
+    index = SearchIndex(Catalog.from_dict(catalog_data()))
+    saved = index.to_saved()
+    fewer = Catalog.from_dict({**catalog_data(), "works": catalog_data()["works"][:-1]})
+    columns = {key: [""] * len(fewer.works) for key in ("hay", "title_fold", "title_en_fold")}
+    with pytest.raises(ValueError):
+        SearchIndex.from_saved(fewer, columns, saved)
+    with pytest.raises(ValueError):
+        SearchIndex.from_saved(index.catalog, columns, {**saved, "version": -1})
+    with pytest.raises(ValueError):  # the right count of works, the wrong count of texts
+        SearchIndex.from_saved(index.catalog, columns, saved)
+
+
+def test_a_very_long_title_is_indexed_for_pinyin_by_its_first_syllables() -> None:
+    long_title = "苏东坡" * 5000  # 15,000 syllables: the slot sets stay 32 blocks wide
+    catalog = Catalog.from_dict(
+        {"works": [{"id": "long", "title": long_title, "type": "web-drama"},
+                   {"id": "short", "title": "苏东坡", "type": "web-drama"}]}
+    )  # fmt: skip
+    index = SearchIndex(catalog)
+    assert index.syllables.width == 32
+    engine = SearchEngine(index)
+    assert {index.works[p].id for p in engine.search("sdp").positions} == {"long", "short"}
+    assert {index.works[p].id for p in engine.search("苏东坡苏东坡").positions} == {"long"}
+
+
+def test_related_works_are_the_most_shared_then_in_title_order(
+    bundled: tuple[SearchIndex, dict[str, list[str]]],
+) -> None:
+    index, _ = bundled
+    rank = index.ranks["title"]
+    checked = 0
+    for position, work in enumerate(index.works):
+        scores: dict[int, int] = {}
+        for field_name, values in (("campaign", work.campaigns), ("channel", work.channels)):
+            for value in set(values):
+                for other in index.decode(index.groups[field_name][value].members):
+                    scores[other] = scores.get(other, 0) + 1
+        scores.pop(position, None)
+        expected = sorted(scores, key=lambda p: (-scores[p], rank[p]))[:5]
+        assert index.related(position, 5) == expected, work.id
+        checked += bool(expected)
+    assert checked > 10  # the bundled catalogue has works sharing campaigns and channels
+
+
+# Hostile queries: any text, however long or deep, is a result or a QueryError =====================
+
+# fmt: off
+QUERY_PIECES = st.sampled_from(
+    ["[b]", "[/]", "[@click=app.quit]", "\x1b[2J", "\x1b]0;t\x07", "\u202e", "\u200b", "🎬", "①", "(", ")", "|",
+     "-", ":", "：", '"', "“", "type:", "year:", "..", "苏东坡", "sudongpo", " "]
+)
+# fmt: on
+ANY_QUERY = st.lists(st.text(max_size=6) | QUERY_PIECES, max_size=20).map("".join)
+
+
+@given(ANY_QUERY)
+def test_any_text_is_a_query_or_a_query_error_with_a_pointer(query: str) -> None:
+    """The parser tests above draw from a small alphabet; here: any Unicode, controls, markup, emoji."""
+    try:
+        parse(query)
+    except QueryError as error:
+        assert 0 <= error.position <= len(query)
+        pointer = error.pointer(query)
+        assert pointer.splitlines()[-1].endswith("^")
+
+
+HOSTILE_ENGINE = SearchEngine(SearchIndex(load_catalog(HOSTILE)))
+
+
+@given(ANY_QUERY)
+def test_any_text_searches_or_is_a_query_error(query: str) -> None:
+    try:
+        result = HOSTILE_ENGINE.search(query)
+    except QueryError:
+        return
+    assert set(result.positions) <= set(range(len(HOSTILE_ENGINE.index)))
+    assert result.found == HOSTILE_ENGINE.index.encode(result.positions)
+
+
+@pytest.mark.parametrize(
+    "query", ["a" * LONG, "苏" * LONG, "ab " * (LONG // 3), "type:" + "x" * LONG, "-x" * LONG]
+)
+def test_a_query_over_the_length_limit_is_a_query_error(query: str) -> None:
+    """A 10,000-character query is a paste accident: refused at once, before any matching."""
+    with pytest.raises(QueryError) as caught:
+        HOSTILE_ENGINE.search(query)
+    assert caught.value.code == "too_long"
+
+
+@pytest.mark.parametrize(
+    ("query", "same_as"),
+    [("a" * MAX_LENGTH, None), (("ab " * MAX_LENGTH)[:MAX_LENGTH], "ab"), ("-x" * (MAX_LENGTH // 2), "")],
+)
+def test_a_query_at_the_length_limit_is_answered_like_a_short_one(query: str, same_as: str | None) -> None:
+    """Each long query means what a short one does (or matches nothing), and gets that answer."""
+    expected = [] if same_as is None else HOSTILE_ENGINE.search(same_as).positions
+    assert expected or same_as is None
+    assert HOSTILE_ENGINE.search(query).positions == expected
+
+
+SHAPES = {
+    "closed": lambda depth: "(" * depth + "a" + ")" * depth,
+    "unclosed": lambda depth: "(" * depth + "a",
+    "negated": lambda depth: "-(" * depth + "a" + ")" * depth,
+}
+
+
+@pytest.mark.parametrize("depth", [50, 300])  # 300 levels still fit in the length limit
+@pytest.mark.parametrize("shape", SHAPES)
+def test_deeply_nested_parentheses_are_a_query_error(depth: int, shape: str) -> None:
+    with pytest.raises(QueryError, match="nested more than"):
+        parse(SHAPES[shape](depth))
+
+
+def test_the_cli_turns_a_too_deep_query_into_a_query_error(
+    hostile_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["search", "(" * 5000 + "a" + ")" * 5000, "--catalog", str(hostile_file), "--db", str(db_path)]
+    )
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.startswith("catalog-tui: query error: ") and "Traceback" not in err
+
+
+async def test_pasting_a_deeply_nested_query_keeps_the_app_running(
+    hostile_file: Path, tmp_path: Path
+) -> None:
+    app = CatalogApp(catalog_path=hostile_file, db_path=str(tmp_path / "store" / "store.json"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("slash")
+        screen.query_one("#search-input", Input).value = "(" * 2000 + "a" + ")" * 2000
+        await settle(pilot)
+        assert app.is_running and app.screen is screen
+        assert screen.query_one("#search-bar").has_class("-error")
