@@ -1097,3 +1097,137 @@ async def test_pasting_a_deeply_nested_query_keeps_the_app_running(
         await settle(pilot)
         assert app.is_running and app.screen is screen
         assert screen.query_one("#search-bar").has_class("-error")
+
+
+# Query input the CLI cannot trust (issue #14, item 11): invalid UTF-8 and lone surrogates never ------
+
+
+@pytest.mark.parametrize("query", ["\udcff\udcfe", "苏东坡 \ud800", "campaign:\udfff"])
+def test_lone_surrogates_are_a_query_error(engine: SearchEngine, query: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        engine.search(query)
+    assert caught.value.code == "bad_text"
+    assert caught.value.position == query.index(next(c for c in query if "\ud800" <= c <= "\udfff"))
+
+
+@pytest.mark.parametrize("query", ["campaign:" + "a" * 100_000, "a" * (MAX_LENGTH + 1), "(" * 50_000])
+def test_an_overlong_query_is_refused_before_any_matching(engine: SearchEngine, query: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        engine.search(query)
+    assert caught.value.code == "too_long"
+    assert caught.value.message == f"the query is longer than {MAX_LENGTH} characters"
+
+
+def test_a_query_of_the_maximum_length_still_runs(engine: SearchEngine) -> None:
+    query = ("sudongpo " * MAX_LENGTH)[:MAX_LENGTH]
+    parse(query)
+    assert engine.search(query).positions is not None
+
+
+def test_invalid_utf8_in_argv_is_one_clear_error(catalog_file: Path, db_path: Path) -> None:
+    """Real argv bytes, as a shell passes them: Python decodes them with surrogateescape."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    argv = [
+        b"search",
+        b"caf\xe9 \xff",
+        b"--catalog",
+        os.fsencode(catalog_file),
+        b"--db",
+        os.fsencode(db_path),
+    ]
+    done = subprocess.run(
+        [os.fsencode(sys.executable), b"-m", b"catalog_tui", *argv], capture_output=True, env=env, timeout=120
+    )
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 2
+    assert err.startswith("catalog-tui: query error: the query is not valid text (invalid UTF-8?)")
+    assert "Traceback" not in err and "UnicodeEncodeError" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("search", "-type:documentary"),
+        ("search", "-type:documentary", "--format", "csv"),
+        ("search", "--format", "csv", "-type:documentary"),
+    ],
+)
+def test_a_query_starting_with_a_dash_needs_no_double_dash(
+    run, catalog_file: Path, db_path: Path, argv: tuple[str, ...]
+) -> None:
+    code, out, err = run(*argv, "--catalog", str(catalog_file), "--db", str(db_path))
+    assert code == 0, err
+    assert SU_DONG_PO in out and DOCUMENTARY not in out
+
+
+def test_an_export_query_starting_with_a_dash(run, catalog_file: Path, db_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.yaml"
+    code, _, err = run(
+        "export", "-type:documentary", "-o", str(target), "--catalog", str(catalog_file), "--db", str(db_path)
+    )
+    assert code == 0, err
+    assert SU_DONG_PO in target.read_text(encoding="utf-8") and DOCUMENTARY not in target.read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("search",), "search: the following arguments are required: query"),
+        (("search", "-x", "y"), "unrecognized arguments: -x"),
+        (("validate", "-nope"), "unrecognized arguments: -nope"),
+    ],
+)
+def test_argument_mistakes_are_still_usage_errors(
+    run, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        run(*argv)
+    assert caught.value.code == 2
+    assert capsys.readouterr().err.endswith(f"catalog-tui: error: {message}\n")
+
+
+# pypinyin without its phrase dictionary (PYPINYIN_NO_PHRASES) reads every catalogue character --------
+
+
+# With the phrase dictionary: pypinyin as it comes, asked directly for each character.
+WITH_PHRASES = """
+import json, sys
+from pypinyin import Style, pinyin
+chars = json.load(sys.stdin)
+print(json.dumps({c: pinyin(c, style=Style.NORMAL, heteronym=True, errors="ignore", v_to_u=False)[0]
+                  for c in chars}))
+"""
+# The app's own lookup, which sets PYPINYIN_NO_PHRASES before importing pypinyin.
+THE_APP = """
+import json, os, sys
+from catalog_tui.core.text import _looked_up_readings
+chars = json.load(sys.stdin)
+readings = {c: list(_looked_up_readings(c)) for c in chars}
+import pypinyin.constants
+print(json.dumps({"no_phrases": os.environ.get("PYPINYIN_NO_PHRASES"),
+                  "phrases_loaded": len(pypinyin.constants.PHRASES_DICT), "readings": readings}))
+"""
+
+
+def run(script: str, chars: list[str]) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "PYPINYIN_NO_PHRASES"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], input=json.dumps(chars), capture_output=True, text=True,
+        cwd=PROJECT, env=env, timeout=120, check=True,
+    )  # fmt: skip
+    return json.loads(result.stdout)
+
+
+def test_every_catalogue_character_reads_the_same_without_phrases() -> None:
+    text = (PROJECT / "catalog.yaml").read_text(encoding="utf-8")
+    chars = sorted({c for c in text if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"})
+    assert len(chars) > 500  # titles, names, summaries and passages
+    with_phrases = run(WITH_PHRASES, chars)
+    app = run(THE_APP, chars)
+    assert app["no_phrases"] == "1" and app["phrases_loaded"] == 0
+    expected = {
+        c: list(dict.fromkeys(r.replace("ü", "v") for r in found)) or [c] for c, found in with_phrases.items()
+    }
+    assert app["readings"] == expected
