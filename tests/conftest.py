@@ -1,10 +1,15 @@
-"""Tests are grouped by what they protect: test_loader.py (loading, bad and hostile catalogues, the
-YAML event builder), test_store.py (stores, snapshots, damaged, read-only and shared stores),
-test_search.py (query language, engine, index, hostile queries), test_export.py (every export: core,
-CLI, dialog, failures), test_cli.py (the other commands, terminal-safe output), test_tui.py (browsing,
-keys, flows), test_tui_text.py (hostile text on screen), test_tui_sizes.py (terminal sizes),
-test_i18n.py, test_serve.py, test_browser.py, test_snapshots.py, test_catalog_content.py (the bundled
-catalogue against its sources), test_core_isolation.py and test_benchmark_generator.py.
+"""Tests are grouped by what they protect: test_loader.py (loading, bad and hostile catalogues,
+duplicate keys, pipes and size limits, the YAML event builder), test_store.py (stores, snapshots and
+their checksum, damaged, read-only and shared stores, orphaned temporaries, random corruption),
+test_search.py (query language, engine, index, pinyin readings, hostile queries), test_export.py
+(every export: the one model, sections, CSV formulas, targets, core, CLI, dialog, failures),
+test_cli.py (the other commands, terminal-safe output, language, progress, --debug, completion),
+test_config.py (the settings file), test_tui.py (browsing, keys, flows), test_tui_text.py (hostile
+text on screen), test_tui_sizes.py (terminal sizes), test_i18n.py, test_serve.py (serve, its token,
+Host/Origin checks and session limit), test_browser.py (serve in Chromium), test_snapshots.py,
+test_screenshots.py (the README's images in a browser), test_catalog_content.py (the bundled
+catalogue against its sources), test_core_isolation.py, test_static_checks.py (ruff, mypy) and
+test_benchmark_generator.py.
 
 Shared fixtures: a small, hand-made catalogue (never the bundled one) and a throw-away store.
 
