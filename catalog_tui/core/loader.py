@@ -454,44 +454,30 @@ def _check_strings(v: _Validator, value: Any, where: Path, key: str) -> None:
             v.report((*where, key, index), _expected("a string", item))
 
 
-_SOURCE_FIELDS = ("doc", "quote")
-_STATEMENT_FIELDS = ("doc", "quote", "about")
+def _passages_check(fields: tuple[str, ...], noun: str) -> _Check:
+    """A list of quoted passages (sources, statements): mappings with `fields`, doc and quote
+    required, every field a string but `about`, a list of work ids."""
+    listed = ", ".join(fields[:-1]) + " and " + fields[-1]
 
+    def check(v: _Validator, value: Any, where: Path, key: str) -> None:
+        if type(value) is not list:
+            v.report((*where, key), _expected(f"a list of {noun} ({', '.join(fields)})", value))
+            return
+        for index, passage in enumerate(value):
+            at = (*where, key, index)
+            if type(passage) is not dict:
+                v.report(at, _expected(f"a mapping with {listed}", passage))
+                continue
+            for field_name, item in passage.items():
+                if field_name not in fields:
+                    v.unknown_field(at, field_name, fields)
+                elif field_name == "about":
+                    _check_strings(v, item, at, field_name)
+                elif type(item) is not str:
+                    v.report((*at, field_name), _expected("a string", item))
+            v.require(at, passage, ("doc", "quote"))
 
-def _check_sources(v: _Validator, value: Any, where: Path, key: str) -> None:
-    if type(value) is not list:
-        v.report((*where, key), _expected("a list of sources (doc, quote)", value))
-        return
-    for index, source in enumerate(value):
-        at = (*where, key, index)
-        if type(source) is not dict:
-            v.report(at, _expected("a mapping with doc and quote", source))
-            continue
-        for field_name, text in source.items():
-            if field_name not in _SOURCE_FIELDS:
-                v.unknown_field(at, field_name, _SOURCE_FIELDS)
-            elif type(text) is not str:
-                v.report((*at, field_name), _expected("a string", text))
-        v.require(at, source, _SOURCE_FIELDS)
-
-
-def _check_statements(v: _Validator, value: Any, where: Path, key: str) -> None:
-    if type(value) is not list:
-        v.report((*where, key), _expected("a list of statements (doc, quote, about)", value))
-        return
-    for index, statement in enumerate(value):
-        at = (*where, key, index)
-        if type(statement) is not dict:
-            v.report(at, _expected("a mapping with doc, quote and about", statement))
-            continue
-        for field_name, item in statement.items():
-            if field_name not in _STATEMENT_FIELDS:
-                v.unknown_field(at, field_name, _STATEMENT_FIELDS)
-            elif field_name == "about":
-                _check_strings(v, item, at, field_name)
-            elif type(item) is not str:
-                v.report((*at, field_name), _expected("a string", item))
-        v.require(at, statement, _SOURCE_FIELDS)
+    return check
 
 
 def _vocabulary_check(vocabulary: dict[str, Any], empty_allowed: bool = False) -> _Check:
@@ -517,7 +503,10 @@ _REQUIRED = {
 }
 _BY_NAME: dict[str, _Check] = {"id": _check_id, "year": _check_year, "value": _check_number}
 _BY_NAME |= {"edition": _check_year, "en_source": _vocabulary_check(EN_SOURCES, empty_allowed=True)}
-_BY_NAME |= {"sources": _check_sources, "statements": _check_statements}
+_BY_NAME |= {
+    "sources": _passages_check(("doc", "quote"), "sources"),
+    "statements": _passages_check(("doc", "quote", "about"), "statements"),
+}
 _BY_TYPE: dict[str, _Check] = {"str": _check_text, "tuple[str, ...]": _check_strings}
 
 
