@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .cli_config import show_config
@@ -28,6 +29,9 @@ from .core.search import FacetFilter
 from .core.store import bundled_catalog_path
 from .core.text import display_width
 from .i18n import LANGUAGES, MESSAGES, detect_language, query_error_text, set_language, t
+
+if TYPE_CHECKING:  # the library (and the whole core) is imported when a command needs it
+    from .core.library import Library
 
 EXIT_INVALID = 2
 EXIT_INTERRUPTED = 130
@@ -173,7 +177,7 @@ def _catalog_path(args: argparse.Namespace) -> Path:
     return Path(args.catalog).expanduser() if args.catalog else bundled_catalog_path()
 
 
-def _open_library(args: argparse.Namespace, force: bool = False):  # -> Library
+def _open_library(args: argparse.Namespace, force: bool = False) -> Library:
     from .core.library import Library
 
     with store_progress() as progress:
@@ -206,7 +210,7 @@ def _section_name(section: str) -> str:
     return t(f"section.{section}") if f"section.{section}" in MESSAGES else section
 
 
-def _matches(library, args: argparse.Namespace) -> tuple[str, list[Work], int]:
+def _matches(library: Library, args: argparse.Namespace) -> tuple[str, list[Work], int]:
     """The works a query (or `@name` of a saved search, with its filters) finds, at most --limit
     of them, and how many it finds in all."""
     query, filters = args.query, []

@@ -53,7 +53,10 @@ def show_config(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sourced(*candidates: tuple[object, str], default: object) -> tuple[object, str]:
+Setting = str | bool | None
+
+
+def _sourced(*candidates: tuple[Setting, str], default: Setting) -> tuple[Setting, str]:
     """The first value given and its source, described in the interface language."""
     for value, source in candidates:
         if given(value):

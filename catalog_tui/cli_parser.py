@@ -38,8 +38,8 @@ def _translated(text: str) -> str:
         return text
     for english, key in _HEADINGS:
         chinese = t(key) + ("：" if english.endswith(":") else "")
-        text = re.sub(rf"(?m)^{re.escape(english)}" if english.endswith(":") else re.escape(english),
-                      lambda _match, chinese=chinese: chinese, text)  # fmt: skip
+        pattern = rf"(?m)^{re.escape(english)}" if english.endswith(":") else re.escape(english)
+        text = re.sub(pattern, chinese.replace("\\", "\\\\"), text)
     return text
 
 
