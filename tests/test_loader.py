@@ -17,6 +17,8 @@ import math
 import os
 import pickle
 import re
+import subprocess
+import sys
 import threading
 from dataclasses import fields
 from datetime import date, datetime
@@ -1305,3 +1307,17 @@ def test_a_bad_size_limit_is_named(catalog_file: Path, monkeypatch: pytest.Monke
         CatalogError, match=f"CATALOG_TUI_MAX_CATALOG_MIB must be a positive number, not '{value}'"
     ):
         load_catalog(catalog_file)
+
+
+@needs_dev_fd
+def test_a_catalogue_with_document_texts_validates_from_a_pipe() -> None:
+    """Read from stdin there is no folder to find the articles' texts in: they are not looked for."""
+    piped = subprocess.run(
+        [sys.executable, "-m", "catalog_tui", "validate", "/dev/stdin"],
+        input=(PROJECT / "catalog.yaml").read_bytes(),
+        capture_output=True,
+        cwd=PROJECT,
+        check=False,
+    )
+    assert piped.returncode == 0, piped.stderr.decode()
+    assert b"valid:" in piped.stdout

@@ -135,9 +135,10 @@ DEFAULT_PIPE_WAIT = 30.0  # seconds a pipe may stay silent (a FIFO nobody writes
 _CHUNK = 1 << 20
 
 
-def folder_of(name: str) -> str:
-    """The folder a catalogue file's relative paths (documents' `text`) are read from."""
-    return os.path.dirname(os.path.abspath(name))
+def folder_of(name: str) -> str | None:
+    """The folder a catalogue file's relative paths (documents' `text`) are read from; none for a
+    catalogue read from a pipe or /dev/stdin, whose texts cannot be looked for."""
+    return os.path.dirname(os.path.abspath(name)) if os.path.isfile(name) else None
 
 
 def read_catalog_bytes(path: str | os.PathLike[str]) -> bytes:
