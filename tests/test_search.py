@@ -1231,3 +1231,46 @@ def test_every_catalogue_character_reads_the_same_without_phrases() -> None:
         c: list(dict.fromkeys(r.replace("ü", "v") for r in found)) or [c] for c, found in with_phrases.items()
     }
     assert app["readings"] == expected
+
+
+# Warming up (issue 13: the first query no slower than the others) ------------------------------
+
+
+def _count_exact_title_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    builds: list[int] = []
+    build = SearchIndex._build_exact_titles
+
+    def counted(index: SearchIndex) -> dict[str, list[int]]:
+        builds.append(1)
+        return build(index)
+
+    monkeypatch.setattr(SearchIndex, "_build_exact_titles", counted)
+    return builds
+
+
+def test_warm_builds_the_first_query_lookups_once_and_the_queries_build_nothing(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = _count_exact_title_builds(monkeypatch)
+    engine.warm()
+    engine.warm()
+    assert len(builds) == 1
+    found = ids(engine, "苏东坡")
+    assert len(builds) == 1  # the exact-title tier came from the warmed lookup
+    assert found[0] == SU_DONG_PO
+
+
+def test_warm_changes_no_result(catalog: Catalog) -> None:
+    cold, warmed = SearchEngine(SearchIndex(catalog)), SearchEngine(SearchIndex(catalog))
+    warmed.warm()
+    for query in ("苏东坡", "sdp", "纪录片", "法", "-type:documentary 旅", ""):
+        assert ids(warmed, query) == ids(cold, query)
+
+
+def test_without_warm_the_first_query_builds_the_lookup(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = _count_exact_title_builds(monkeypatch)
+    ids(engine, "苏东坡")
+    ids(engine, "苏东坡")
+    assert len(builds) == 1

@@ -265,12 +265,22 @@ class SearchIndex:
         return bits.from_ranks(list(compress(ranks, hits)), self.size)
 
     def titles_equal(self, folded: str) -> int:
+        """Works whose folded title is exactly `folded` (the first tier of a search)."""
+        exact = self._exact_titles if self._exact_titles is not None else self._build_exact_titles()
+        return bits.from_ranks(exact.get(folded, ()), self.size)
+
+    def _build_exact_titles(self) -> dict[str, list[int]]:
+        exact: defaultdict[str, list[int]] = defaultdict(list)
+        for r, title in enumerate(self._titles_by_rank):
+            exact[title].append(r)
+        self._exact_titles = dict(exact)
+        return self._exact_titles
+
+    def warm(self) -> None:
+        """Build now what the first search would otherwise build (the exact-title lookup), so
+        that a front end can do it in the background and the first query costs no more than others."""
         if self._exact_titles is None:
-            exact: defaultdict[str, list[int]] = defaultdict(list)
-            for r, title in enumerate(self._titles_by_rank):
-                exact[title].append(r)
-            self._exact_titles = dict(exact)
-        return bits.from_ranks(self._exact_titles.get(folded, ()), self.size)
+            self._build_exact_titles()
 
     # Pinyin ------------------------------------------------------------------------------------
 
