@@ -749,6 +749,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--catalog", type=Path, help="measure this catalogue instead of a generated one")
     parser.add_argument("--works", type=int, default=TARGET_WORKS, help="works to generate (default 100000)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument(
+        "--long-texts", action="store_true", help="generate richer works (generate.py --long-texts)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs of each noisy measurement (default 3)")
     parser.add_argument("--json", action="store_true", help="print the JSON report instead of the table")
     parser.add_argument("--json-out", type=Path, metavar="FILE", help="also write the JSON report to FILE")
@@ -801,7 +804,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             say(f"catalogue {catalog}")
             generated: dict[str, Any] = {}
         else:
-            catalog = work_dir / f"catalog-{args.works}.yaml"
+            catalog = work_dir / f"catalog-{args.works}{'-long' if args.long_texts else ''}.yaml"
             say(f"generating {args.works:,} works (seed {args.seed}) into {catalog}")
             begin = time.monotonic()
             runner.run(
@@ -812,8 +815,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 str(args.seed),
                 "-o",
                 str(catalog),
+                *(["--long-texts"] if args.long_texts else []),
             )
-            generated = {"works": args.works, "seed": args.seed, "seconds": time.monotonic() - begin}
+            generated = {
+                "works": args.works,
+                "seed": args.seed,
+                "long_texts": args.long_texts,
+                "seconds": time.monotonic() - begin,
+            }
         db = work_dir / "big" / "store.json"
         works = args.works if generated else 0
         chosen = set(args.only or STEPS)
