@@ -389,6 +389,26 @@ def test_export_writes_a_file_validate_accepts(run, tmp_path: Path) -> None:
     assert "1 campaigns" in out
 
 
+def test_export_shows_its_progress_on_a_terminal(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contextlib import contextmanager
+
+    from catalog_tui import cli
+
+    calls: list[tuple[str, int, int]] = []
+
+    @contextmanager
+    def terminal_progress() -> Any:  # what cli_progress yields when stderr is a terminal
+        yield lambda stage, done, total: calls.append((stage, done, total))
+
+    monkeypatch.setattr(cli, "store_progress", terminal_progress)
+    code, _, _ = run("export", "campaign:旅行", "-o", str(tmp_path / "out.yaml"))
+    assert code == 0
+    exporting = [call for call in calls if call[0] == "exporting"]
+    assert exporting[0][1] == 0 and exporting[-1][1] == exporting[-1][2] > 0
+
+
 def test_export_format_from_suffix_and_option(run, tmp_path: Path) -> None:
     code, out, _ = run("export", "醒狮", "-o", str(tmp_path / "out.csv"))
     assert code == 0
