@@ -46,7 +46,7 @@ from tui_helpers import BUNDLED, bundled_app, notifications, ready, screen_text,
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.cli import main
-from catalog_tui.core import atomic, export, export_file
+from catalog_tui.core import atomic, export, export_file, export_formats
 from catalog_tui.core.export import SECTIONS, ExportError, columns, render
 from catalog_tui.core.export_file import ExportResult, export_works, format_for
 from catalog_tui.core.library import Library
@@ -1034,7 +1034,9 @@ STAMP = datetime(2026, 1, 1, 12, 0)
 
 def _pure_pyyaml(data: Any) -> str:
     """What the export wrote before libyaml and streaming: PyYAML's own emitter, in one piece."""
-    text = yaml.dump(data, Dumper=export._ExportDumper, allow_unicode=True, sort_keys=False, width=100)
+    text = yaml.dump(
+        data, Dumper=export_formats._ExportDumper, allow_unicode=True, sort_keys=False, width=100
+    )
     return UNSAFE_CHARACTERS.sub(lambda m: f"\\U{ord(m.group()):08x}", text)
 
 
@@ -1043,7 +1045,9 @@ def _one_piece(catalog: Catalog, fmt: str) -> bytes:
     header of comments)."""
     data = export.catalogue_data(catalog, export.selection(catalog, "all"))
     if fmt == "json":
-        return (export._escaped(atomic.dumps_json(data, indent=True).decode("utf-8")) + "\n").encode("utf-8")
+        return (export_formats.escaped(atomic.dumps_json(data, indent=True).decode("utf-8")) + "\n").encode(
+            "utf-8"
+        )
     return _pure_pyyaml(data).encode("utf-8")
 
 
@@ -1052,7 +1056,7 @@ def _below_header(export_bytes: bytes) -> bytes:
     return re.sub(rb"\A(#.*\n)+", b"", export_bytes)
 
 
-needs_libyaml = pytest.mark.skipif(export._FastExportDumper is None, reason="PyYAML without libyaml")
+needs_libyaml = pytest.mark.skipif(export_formats._FastExportDumper is None, reason="PyYAML without libyaml")
 
 
 @needs_libyaml
@@ -1060,7 +1064,7 @@ needs_libyaml = pytest.mark.skipif(export._FastExportDumper is None, reason="PyY
 def test_libyaml_writes_the_export_byte_for_byte_as_pyyaml_did(path: str) -> None:
     catalog = load_catalog(path)
     data = export.catalogue_data(catalog, export.selection(catalog, "all"))
-    assert export.dump_yaml(data) == _pure_pyyaml(data)
+    assert export_formats.dump_yaml(data) == _pure_pyyaml(data)
 
 
 @needs_libyaml
@@ -1072,7 +1076,7 @@ def test_the_bundled_catalogue_is_written_by_libyaml(monkeypatch: pytest.MonkeyP
         yaml, "dump", lambda data, **options: used.append(options["Dumper"]) or dump(data, **options)
     )
     export.render(catalog, None, "yaml", section="all")
-    assert used and set(used) == {export._FastExportDumper}
+    assert used and set(used) == {export_formats._FastExportDumper}
 
 
 # Text a terminal could act on, Chinese, YAML's own syntax, emoji (beyond the BMP) and lone surrogates.
@@ -1095,7 +1099,7 @@ _hostile_text = st.text(
     )
 )
 def test_libyaml_or_its_fallback_writes_any_text_as_pyyaml_does(records: list[dict[str, Any]]) -> None:
-    assert export.dump_yaml({"works": records}) == _pure_pyyaml({"works": records})
+    assert export_formats.dump_yaml({"works": records}) == _pure_pyyaml({"works": records})
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])

@@ -7,33 +7,25 @@ list is a JSON array (`["文化遗产", "文旅融合"]`, sources as `[{"doc": �
 rule with its own escaping. Cells a spreadsheet would run as a formula (starting with = + - @, a tab,
 CR or LF) start with a `'`, as OWASP advises. JSON and YAML write control characters, bidi overrides
 and invisible characters as escapes (`\\u202e`): the data stays exact and the text is safe to show.
-Where files go and how they are written is in export_file.py.
+How each format is written is in export_formats.py; where files go and how, in export_file.py.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
-import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-import yaml
-
-from .atomic import UTF8_BOM, dumps_json
+from .export_formats import csv_pieces, json_pieces, yaml_pieces
 from .model import RECORD_TYPES, Catalog, Figure, Record, Work
-from .text import UNSAFE_CHARACTERS, safe_display
+from .text import safe_display
 
 FORMATS = ("yaml", "json", "csv")
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
 SECTIONS = tuple(RECORD_TYPES)  # works, campaigns, channels, policies, events, figures, people, organisations
 ALL = "all"
-# OWASP's formula triggers, and LF, which some spreadsheets also skip before a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Records rendered and written at a time: memory stays bounded, progress moves a few hundred times
 # per 100,000 works, and each dump call's set-up is shared by enough records to vanish.
 CHUNK = 500
@@ -160,10 +152,19 @@ def _sections(
     }
     # The articles' texts stay with the catalogue: an export written elsewhere would name missing files.
     documents = [replace(d, text="").to_dict() for d in catalog.documents if d.file in cited]
+    sections = [("documents", iter([documents]))] if documents else []
+    return sections + list(_chunked(records, progress).items())
+
+
+def _chunked(
+    records: dict[str, Sequence[Record]], progress: ExportProgress | None
+) -> dict[str, Iterator[list[dict[str, Any]]]]:
+    """Each section's records as plain data, CHUNK at a time, built as they are taken;
+    `progress(records done, total)` at the start and after each chunk."""
     total = sum(len(rows) for rows in records.values())
     done = 0
 
-    def chunks(rows: Sequence[Record]) -> Iterator[list[Any]]:
+    def chunks(rows: Sequence[Record]) -> Iterator[list[dict[str, Any]]]:
         nonlocal done
         for start in range(0, len(rows), CHUNK):
             chunk = [record_dict(r) for r in rows[start : start + CHUNK]]
@@ -174,128 +175,13 @@ def _sections(
 
     if progress is not None:
         progress(0, total)
-    sections = [("documents", iter([documents]))] if documents else []
-    return sections + [(section, chunks(rows)) for section, rows in records.items()]
+    return {section: chunks(rows) for section, rows in records.items()}
 
 
 def counts(records: dict[str, Sequence[Record]], section: str) -> dict[str, int]:
     """How many records of the asked-for section(s) an export holds (what the user is told)."""
     shown = SECTIONS if section == ALL else (section,)
     return {s: len(records.get(s, ())) for s in shown}
-
-
-class _ExportDumper(yaml.SafeDumper):
-    """No aliases (the loader refuses them: alias bombs), and strings holding characters a terminal
-    could act on in double quotes, the one YAML style where they can be escaped."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _represent_str(dumper: yaml.representer.SafeRepresenter, text: str) -> yaml.ScalarNode:
-    style = '"' if UNSAFE_CHARACTERS.search(text) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_ExportDumper.add_representer(str, _represent_str)
-
-_FastExportDumper: type[Any] | None = None
-if getattr(yaml, "__with_libyaml__", False):
-
-    class _CExportDumper(yaml.CSafeDumper):
-        """_ExportDumper with libyaml's emitter: the same representers, ~3x faster, the same bytes
-        (but for characters beyond the BMP, see _libyaml_writes_the_same)."""
-
-        def ignore_aliases(self, data: Any) -> bool:
-            return True
-
-    _CExportDumper.add_representer(str, _represent_str)
-    _FastExportDumper = _CExportDumper
-
-# UTF-8 lead bytes of characters beyond the BMP (emoji …): libyaml counts them as unprintable.
-_BEYOND_BMP = re.compile(rb"[\xf0-\xf4]")
-
-
-def _libyaml_writes_the_same(data: Any) -> bool:
-    """Whether libyaml's emitter writes `data` byte for byte as PyYAML's does: it escapes
-    characters beyond the BMP (and so picks double quotes) where PyYAML writes them as they are,
-    and it cannot write lone surrogates at all. JSON shows both cheaply."""
-    try:
-        return _BEYOND_BMP.search(dumps_json(data)) is None
-    except (TypeError, ValueError):  # surrogates (UnicodeError is a ValueError), or not JSON data
-        return False
-
-
-def _escaped(text: str) -> str:
-    """Every unsafe character as a \\u escape (valid in JSON strings and YAML double quotes)."""
-
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        if code <= 0xFFFF:
-            return f"\\u{code:04x}"
-        high, low = divmod(code - 0x10000, 0x400)  # JSON's surrogate pair
-        return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
-
-    return UNSAFE_CHARACTERS.sub(escape, text)
-
-
-def dump_yaml(data: Any) -> str:
-    """`data` as export YAML: libyaml's emitter where it writes the same bytes, else PyYAML's."""
-    fast = _FastExportDumper is not None and _libyaml_writes_the_same(data)
-    dumper = _FastExportDumper if fast else _ExportDumper
-    text = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
-    return UNSAFE_CHARACTERS.sub(lambda m: f"\\U{ord(m.group()):08x}", text)
-
-
-def _yaml_pieces(sections: list[tuple[str, Iterator[list[Any]]]]) -> Iterator[str]:
-    """dump_yaml of the sections' mapping, a chunk at a time. A block sequence under a top-level
-    key is written at the key's indentation, exactly as a top-level sequence is, so each chunk
-    is dumped as a list of its own; a section with no items is dumped whole (`name: []`)."""
-    if not sections:
-        yield dump_yaml({})
-    for name, chunks in sections:
-        first = next(chunks, None)
-        if not first:
-            yield dump_yaml({name: []})
-            continue
-        yield dump_yaml({name: None}).replace(" null\n", "\n", 1)  # the key, as the dumper writes it
-        yield dump_yaml(first)
-        for chunk in chunks:
-            yield dump_yaml(chunk)
-
-
-def _json_pieces(sections: list[tuple[str, Iterator[list[Any]]]]) -> Iterator[str]:
-    """dumps_json(…, indent=True) of the sections' mapping, escaped, a chunk at a time."""
-    if not sections:
-        yield "{}\n"
-        return
-    yield "{"
-    for number, (name, chunks) in enumerate(sections):
-        key = dumps_json(name).decode("utf-8")
-        yield f"{',' if number else ''}\n  {key}: ["
-        written = False
-        for chunk in chunks:
-            if not chunk:
-                continue
-            listed = dumps_json(chunk, indent=True).decode("utf-8")  # "[\n  {…},\n  {…}\n]"
-            items = listed[2:-2].replace("\n", "\n  ")  # strings hold no raw newline in JSON
-            yield f"{',' if written else ''}\n  {_escaped(items)}"
-            written = True
-        yield "\n  ]" if written else "]"
-    yield "\n}\n"
-
-
-def neutralised(cell: str) -> str:
-    """A cell a spreadsheet shows as text: a leading formula trigger gets a `'` before it."""
-    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
-
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return neutralised(json.dumps(value, ensure_ascii=False))
-    if value is None:
-        return ""
-    return neutralised(value) if isinstance(value, str) else value
 
 
 def render(
@@ -341,15 +227,16 @@ def render_pieces(
     if fmt == "csv" and section == ALL:
         raise ExportError("a CSV file holds one section: choose one with --section, or YAML or JSON")
     if fmt == "csv":
-        return _csv(records[section], section, for_terminal=for_terminal, bom=bom, progress=progress)
+        rows = _chunked({section: records[section]}, progress)[section]
+        return csv_pieces(columns(section), rows, for_terminal=for_terminal, bom=bom)
     sections = _sections(catalog, records, progress)
     if fmt == "json":
-        return _encoded(_json_pieces(sections))
+        return _encoded(json_pieces(sections))
     stamp = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
     lines = ["# catalog-tui export: a catalogue of its own (catalog-tui validate accepts it)",
              f"# query: {safe_display(query) or '(none)'}",
              *(f"# {s}: {n}" for s, n in counts(records, section).items()), f"# date: {stamp}"]  # fmt: skip
-    return _encoded(_yaml_pieces(sections), "\n".join(lines) + "\n")
+    return _encoded(yaml_pieces(sections), "\n".join(lines) + "\n")
 
 
 def _encoded(pieces: Iterable[str], head: str = "") -> Iterator[bytes]:
@@ -357,34 +244,3 @@ def _encoded(pieces: Iterable[str], head: str = "") -> Iterator[bytes]:
         yield head.encode("utf-8")
     for piece in pieces:
         yield piece.encode("utf-8")
-
-
-def _csv(
-    rows: Sequence[Record], section: str, *, for_terminal: bool, bom: bool, progress: ExportProgress | None
-) -> Iterator[bytes]:
-    total = len(rows)
-    if progress is not None:
-        progress(0, total)
-    buffer = io.StringIO()
-    # On a terminal, rows end in LF alone: a CR is a control character like any other there.
-    writer = csv.writer(buffer, lineterminator="\n" if for_terminal else "\r\n")
-    writer.writerow(columns(section))
-    for start in range(0, total, CHUNK):
-        for record in rows[start : start + CHUNK]:
-            cells = [_csv_cell(value) for value in record_dict(record).values()]
-            if for_terminal:
-                cells = [safe_display(c, single_line=False) if isinstance(c, str) else c for c in cells]
-            writer.writerow(cells)
-        yield _taken(buffer, bom and start == 0)
-        if progress is not None:
-            progress(min(start + CHUNK, total), total)
-    if not total:
-        yield _taken(buffer, bom)
-
-
-def _taken(buffer: io.StringIO, bom: bool) -> bytes:
-    """What the buffer holds, as UTF-8 (after a byte-order mark if asked); the buffer is emptied."""
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return (UTF8_BOM if bom else b"") + text.encode("utf-8")
