@@ -1343,3 +1343,23 @@ def test_pairs_survive_saving_and_loading(bundled_index: SearchIndex) -> None:
     loaded = SearchIndex.from_saved(bundled_index.catalog, columns, saved)
     for word in _bundled_words(bundled_index, 2)[:50]:
         assert loaded.containing(word) == bundled_index.containing(word)
+
+
+def test_the_index_build_reports_progress_within_its_passes(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from catalog_tui.core import postings
+
+    monkeypatch.setattr(postings, "PROGRESS_EVERY", 1)
+    calls: list[tuple[int, int]] = []
+    index = SearchIndex(catalog, progress=lambda done, total: calls.append((done, total)))
+    size = len(index)
+    assert {total for _, total in calls} == {6 * size}
+    done = [d for d, _ in calls]
+    assert done == sorted(done) and done[0] == 0 and done[-1] == 6 * size
+    # Every text of each of the four postings passes is reported, not only the passes' ends.
+    assert len(calls) >= 4 * size
+    assert (
+        SearchEngine(index).search("苏东坡").positions
+        == SearchEngine(SearchIndex(catalog)).search("苏东坡").positions
+    )

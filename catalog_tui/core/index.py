@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from itertools import compress, repeat
@@ -93,11 +93,20 @@ class SearchIndex:
     """Works plus everything search needs about them. A work's position is its index in
     `catalog.works`; its rank is its place in title order, which numbers the bits of every set."""
 
-    def __init__(self, catalog: Catalog, derived: Sequence[dict[str, Any]] | None = None) -> None:
-        """Build from the works (and their `derive()` rows when already computed)."""
+    def __init__(
+        self,
+        catalog: Catalog,
+        derived: Sequence[dict[str, Any]] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Build from the works (and their `derive()` rows when already computed). `progress(done,
+        total)` follows the build's passes over the works (a pass per kind of postings, the orders
+        and the rest), every few thousand works within a pass, so that a bar never stands still."""
         rows = derived if derived is not None else [derive(work) for work in catalog.works]
         self._attach(catalog, {key: [row[key] for row in rows] for key in STORED_KEYS})
         works = self.works
+        in_pass = _passes(progress, self.size, 6)
+        in_pass(1)
         by_title = sorted(range(self.size), key=lambda p: (rows[p]["sort"], works[p].title, works[p].id))
         self._set_orders(
             {
@@ -107,18 +116,22 @@ class SearchIndex:
             }
         )
         rank = self.ranks["title"]
-        self._char_ranks = char_postings(self._hay_by_rank, self.size)
+        self._char_ranks = char_postings(self._hay_by_rank, self.size, in_pass(2))
         titles = [" ".join(pair) for pair in zip(self._titles_by_rank, self._titles_en_by_rank, strict=True)]
-        self._title_char_ranks = char_postings(titles, self.size)
-        self._paired, self._pair_ranks = han_pair_postings(self._hay_by_rank, self._char_ranks, self.size)
-        self._title_paired, self._title_pair_ranks = han_pair_postings(
-            titles, self._title_char_ranks, self.size
+        self._title_char_ranks = char_postings(titles, self.size, in_pass(3))
+        self._paired, self._pair_ranks = han_pair_postings(
+            self._hay_by_rank, self._char_ranks, self.size, in_pass(4)
         )
+        self._title_paired, self._title_pair_ranks = han_pair_postings(
+            titles, self._title_char_ranks, self.size, in_pass(5)
+        )
+        in_pass(6)
         slots = [(rank[position], row["slots"]) for position, row in enumerate(rows)]
         self.syllables = SyllableIndex.build(slots, self.size, self._cache)
         title_chars = (char for work in works for char in work.title)
         self._readings = known_readings(title_chars)
         self._build_groups()
+        in_pass(7)  # done
 
     def _attach(self, catalog: Catalog, columns: Mapping[str, list[str]]) -> None:
         self.catalog = catalog
@@ -378,6 +391,23 @@ class SearchIndex:
     def group_names(self, field_name: str, value: str) -> str:
         group = self.groups[field_name].get(value)
         return group.label if group else value
+
+
+def _passes(
+    progress: Callable[[int, int], None] | None, size: int, count: int
+) -> Callable[[int], Callable[[int], None] | None]:
+    """For a build of `count` passes over `size` works: in_pass(n) reports that pass n (1 … count)
+    starts and gives a callback for the works done within it; in_pass(count + 1), the end."""
+    total = count * size
+
+    def in_pass(number: int) -> Callable[[int], None] | None:
+        if progress is None:
+            return None
+        report, start = progress, (number - 1) * size
+        report(start, total)
+        return lambda done: report(start + done, total)
+
+    return in_pass
 
 
 def _all_texts(values: Iterable[Any], nested: bool = False) -> bool:
