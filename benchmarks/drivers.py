@@ -4,7 +4,7 @@ system-wide CLOCK_MONOTONIC, so the parent can subtract the moment it started th
 
     python benchmarks/drivers.py MODE [ARGS...]
 
-Modes: bare-app, app, seed, open, engine, pilot, tinydb, tables. They use the package's public
+Modes: bare-app, app, seed, open, engine, pilot, tinydb, tables, export. They use the package's public
 objects and change nothing in it; the hooks a benchmark needs live in this process only: a thin
 subclass of CatalogApp overriding `App._display` (called with each composed frame, the moment a
 real terminal would be written), `Library.open` wrapped to time the loading worker, the engine's
@@ -59,6 +59,13 @@ QUERY_MIX: tuple[str, ...] = (
     "theme:非遗 year:2024",
     '"你好"',
     "-campaign:旅行 shanhe",
+)  # fmt: skip
+
+# Two-character hanzi words whose characters are both common (issue 13): each character alone is
+# in thousands of works, so checking the candidates one by one was the engine's slowest path.
+PAIR_QUERIES: tuple[str, ...] = (
+    "青春", "故乡", "传统", "文化", "年轻", "故事", "观众", "家庭", "乡村", "时光",
+    "少年", "长安", "中国", "创作", "追逐", "梦想", "城市", "古镇", "传承", "力量",
 )  # fmt: skip
 
 # Hanzi queries that TinyDB can answer too (a regex over the title), for the baseline ratio.
@@ -252,16 +259,104 @@ def run_engine(args: argparse.Namespace) -> None:
         engine.search(query)
         cold[query] = time.perf_counter() - start
     samples: dict[str, list[float]] = {query: [] for query in QUERY_MIX}
+    pairs: dict[str, list[float]] = {query: [] for query in PAIR_QUERIES}
     counts: dict[str, int] = {}
     for _ in range(args.rounds):
         pinyin_pattern.cache_clear()  # each round types the queries afresh
-        for query in QUERY_MIX:
-            start = time.perf_counter()
-            result = engine.search(query)
-            samples[query].append(time.perf_counter() - start)
-            counts[query] = len(result)
+        for mix, queries in ((samples, QUERY_MIX), (pairs, PAIR_QUERIES)):
+            for query in queries:
+                start = time.perf_counter()
+                result = engine.search(query)
+                mix[query].append(time.perf_counter() - start)
+                counts[query] = len(result)
     library.close()
-    emit(event="engine", cold=cold, samples=samples, counts=counts, works=len(library.index))
+    emit(event="engine", cold=cold, samples=samples, pairs=pairs, counts=counts, works=len(library.index))
+
+
+def run_first_query(args: argparse.Namespace) -> None:
+    """The first query of a fresh process, with or without SearchEngine.warm() before it (as the
+    app may call it in a worker at start-up), then the same query again."""
+    from catalog_tui.core.library import Library
+
+    library = Library.open(args.catalog, args.db)
+    engine = library.engine
+    warm = math.nan
+    if args.warm and hasattr(engine, "warm"):  # (older sources have none: measured cold)
+        start = time.perf_counter()
+        engine.warm()
+        warm = time.perf_counter() - start
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        engine.search(args.query)
+        times.append(time.perf_counter() - start)
+    library.close()
+    emit(event="first_query", warm=warm, first=times[0], again=times[1])
+
+
+def _reset_peak_rss() -> float:
+    """Start a new peak (Linux: clear_refs 5 resets VmHWM); the resident MiB now."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return _status_mib("VmRSS")
+
+
+def _status_mib(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return math.nan
+
+
+def run_export(args: argparse.Namespace) -> None:
+    """Export every work to YAML (`--kind ours`: export_works, streamed, with progress) or dump the
+    same data with a bare `yaml.dump(..., Dumper=yaml.CSafeDumper)` to a file (`--kind bare`: the
+    data is built before the clock starts). Time, and peak memory during the export alone."""
+    import yaml
+
+    from catalog_tui.core import export
+    from catalog_tui.core.export_file import export_works
+    from catalog_tui.core.library import Library
+
+    library = Library.open(args.catalog, args.db)
+    catalog = library.catalog
+    out = Path(args.work_dir) / f"export-{args.kind}.yaml"
+    calls: list[float] = []
+    if args.kind == "bare":
+        data = export.catalogue_data(catalog, export.selection(catalog, "works"))
+        before = _reset_peak_rss()
+        start = time.perf_counter()
+        with open(out, "w", encoding="utf-8") as stream:
+            yaml.dump(data, stream, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=100)
+        seconds = time.perf_counter() - start
+    else:
+        before = _reset_peak_rss()
+        start = time.perf_counter()
+        export_works(
+            catalog,
+            None,
+            out,
+            "yaml",
+            overwrite=True,
+            progress=lambda d, t: calls.append(time.perf_counter()),
+        )
+        seconds = time.perf_counter() - start
+    peak = _status_mib("VmHWM")
+    stall = max(
+        (b - a for a, b in zip([start, *calls], [*calls, start + seconds], strict=True)), default=seconds
+    )
+    emit(
+        event="export",
+        kind=args.kind,
+        seconds=seconds,
+        rss_before_mib=before,
+        peak_mib=peak,
+        bytes=out.stat().st_size,
+        progress_calls=len(calls),
+        longest_stall=stall,
+        works=len(catalog.works),
+    )
+    out.unlink()
+    library.close()
 
 
 def run_tinydb(args: argparse.Namespace) -> None:
@@ -507,8 +602,23 @@ def run_tables(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="benchmark drivers (run by benchmarks/run.py)")
     parser.add_argument(
-        "mode", choices=("bare-app", "app", "seed", "open", "engine", "pilot", "tinydb", "tables")
+        "mode",
+        choices=(
+            "bare-app",
+            "app",
+            "seed",
+            "open",
+            "engine",
+            "pilot",
+            "tinydb",
+            "tables",
+            "export",
+            "first-query",
+        ),
     )
+    parser.add_argument("--kind", choices=("ours", "bare"), default="ours", help="export: which writer")
+    parser.add_argument("--warm", action="store_true", help="first-query: call SearchEngine.warm() first")
+    parser.add_argument("--query", default="青春", help="first-query: the query")
     parser.add_argument("--catalog", default=None)
     parser.add_argument("--db", default=None)
     parser.add_argument("--work-dir", default=os.environ.get("TMPDIR", "/tmp"))
@@ -528,6 +638,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pilot": run_pilot,
         "tinydb": run_tinydb,
         "tables": run_tables,
+        "export": run_export,
+        "first-query": run_first_query,
     }
     modes[args.mode](args)
     return 0

@@ -1,6 +1,10 @@
 """Write a synthetic catalogue for benchmarks: valid for `catalog-tui validate`, deterministic by seed.
 
     python benchmarks/generate.py --works 100000 --seed 1 -o /tmp/cat-100k.yaml
+    python benchmarks/generate.py --works 100000 --long-texts -o /tmp/cat-100k-long.yaml
+
+`--long-texts` gives every work richer text, as a real registry has (issue 13): a summary of about
+40 characters, a source passage of about 50 and a curator's note of about 50.
 
 Titles are built from real Chinese words (with their real pinyin, polyphonic characters included:
 重 长 乐 行 还 传 藏 朝), so pinyin, initials and hanzi queries behave as on real data. Campaigns,
@@ -334,10 +338,16 @@ CHANNEL_COUNT = Weighted((45, 38, 13, 4))  # 0..3 channels
 THEME_COUNT = Weighted((60, 30, 10))  # 1..3 themes, less one
 
 
+# Lengths, in characters, of the long texts (--long-texts).
+LONG_SUMMARY, LONG_QUOTE, LONG_NOTE = 40, 50, 50
+_CLAUSES = (*SUMMARY_HOW, *SUMMARY_WHAT, *SUMMARY_SHOWS, *QUOTE_TAILS)
+
+
 class Generator:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, *, long_texts: bool = False) -> None:
         _check_vocabularies()
         self.rng = random.Random(seed)
+        self.long_texts = long_texts
         self.word_slugs = [slug(word) for word, _ in WORDS]
         self.pattern = Weighted([weight for *_, weight in PATTERNS])
         self.type_slugs = [name for name, _ in TYPE_WEIGHTS]
@@ -349,6 +359,13 @@ class Generator:
         self.channels = [self._channel(n, en, k) for n, en, k in (*channels, *OTHER_CHANNELS)]
         self.campaign_ids = [c["id"] for c in self.campaigns]
         self.channel_ids = [c["id"] for c in self.channels]
+
+    def _longer(self, text: str, length: int) -> str:
+        """`text` followed by clauses of the vocabulary until it has about `length` characters."""
+        clauses = [text.rstrip("。")]
+        while sum(map(len, clauses)) + len(clauses) < length:
+            clauses.append(self.rng.choice(_CLAUSES))
+        return "，".join(clauses) + "。"
 
     def _source(self, quote: str) -> dict[str, str]:
         return {"doc": self.rng.choice(DOCUMENTS)[0], "quote": quote}
@@ -408,6 +425,11 @@ class Generator:
         record["sources"] = sources
         if rng.random() < 0.05:
             record["note"] = rng.choice(NOTES)
+        if self.long_texts:  # drawn after the default fields, so those stay as without the option
+            record["summary"] = self._longer(record["summary"], LONG_SUMMARY)
+            for source in sources:
+                source["quote"] = self._longer(source["quote"], LONG_QUOTE)
+            record["note"] = self._longer(record.get("note") or rng.choice(NOTES), LONG_NOTE)
         return record
 
     def sections(self, works: int) -> dict[str, list[dict[str, Any]]]:
@@ -438,18 +460,18 @@ class Generator:
         }
 
 
-def generate(works: int, seed: int) -> dict[str, list[dict[str, Any]]]:
+def generate(works: int, seed: int, *, long_texts: bool = False) -> dict[str, list[dict[str, Any]]]:
     """The catalogue as plain data (what the YAML file loads back to)."""
-    return Generator(seed).sections(works)
+    return Generator(seed, long_texts=long_texts).sections(works)
 
 
-def write_catalog(path: str | Path, works: int, seed: int = 1) -> int:
+def write_catalog(path: str | Path, works: int, seed: int = 1, *, long_texts: bool = False) -> int:
     """Write a synthetic catalogue of `works` works to `path`; returns its size in bytes."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     size = 0
     with open(target, "w", encoding="utf-8", newline="\n") as stream:
-        for piece in yaml_text(generate(works, seed)):
+        for piece in yaml_text(generate(works, seed, long_texts=long_texts)):
             stream.write(piece)
             size += len(piece.encode("utf-8"))
     return size
@@ -460,11 +482,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--works", type=int, default=100_000, help="number of works (default 100000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help="catalogue YAML to write")
+    parser.add_argument(
+        "--long-texts",
+        action="store_true",
+        help=f"summaries of ~{LONG_SUMMARY} characters, passages and notes of ~{LONG_QUOTE} (richer data)",
+    )
     args = parser.parse_args(argv)
     if args.works < 0:
         parser.error("--works must be 0 or more")
     start = time.perf_counter()
-    size = write_catalog(args.output, args.works, args.seed)
+    size = write_catalog(args.output, args.works, args.seed, long_texts=args.long_texts)
     elapsed = time.perf_counter() - start
     print(
         f"wrote {args.output}: {args.works:,} works, {size / 2**20:.1f} MiB in {elapsed:.1f} s",

@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -293,8 +294,10 @@ def _export(args: argparse.Namespace) -> int:
                              query=query, for_terminal=sys.stdout.isatty(), bom=False)  # fmt: skip
             _write_stdout(payload)
             return 0
-        result = export_works(library.catalog, works, args.output, args.format, section=args.section,
-                              query=query, overwrite=args.force)  # fmt: skip
+        with store_progress() as progress:  # a bar on stderr, when it is a terminal
+            result = export_works(library.catalog, works, args.output, args.format, section=args.section,
+                                  query=query, overwrite=args.force,
+                                  progress=partial(progress, "exporting") if progress else None)  # fmt: skip
     except KeyboardInterrupt:
         # The write is atomic: an interrupted export leaves nothing at the target.
         print(t("cli.export_interrupted", path=_clean(args.output)), file=sys.stderr)

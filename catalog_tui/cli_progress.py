@@ -1,8 +1,8 @@
 """The command line's progress while the store opens or seeds: Rich's progress bar, on stderr.
 
 The store reports (stage, done, total). Two stages count works, "reading catalogue" counts the
-characters parsed (shown as a percentage only), and the one-step stages (indexing, writing) have
-nothing to count, so they show a moving bar until done.
+characters parsed and "indexing" the index build's passes over the works (both shown as a
+percentage only), and writing has nothing to count, so it shows a moving bar until done.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from .core.store import Progress as ProgressCallback
 from .i18n import MESSAGES, t
 
 WORK_STAGES = frozenset({"preparing search data", "reading store"})
-ONE_STEP_STAGES = frozenset({"indexing", "writing store"})
+ONE_STEP_STAGES = frozenset({"writing store"})
 
 
 class _CountColumn(ProgressColumn):

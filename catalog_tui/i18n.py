@@ -25,6 +25,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stage.writing store": ("写入存储", "writing store"),
     "stage.reading store": ("读取存储", "reading store"),
     "stage.indexing": ("建立索引", "indexing"),
+    "stage.exporting": ("导出", "exporting"),
     "error.catalogue": ("目录有错误", "The catalogue has errors"),
     "error.store": ("无法打开存储或目录", "Cannot open the store or catalogue"),
     "error.untouched": (

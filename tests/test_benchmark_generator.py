@@ -43,3 +43,17 @@ def test_generated_titles_are_found_by_their_pinyin_initials(tmp_path: Path) -> 
         (key, *_) = pinyin_keys(work.title)  # generated titles are real Chinese words
         initials = "".join(syllable[0] for syllable in key.strip("|").split("|"))
         assert position in engine.search(initials).positions, (work.title, initials)
+
+
+def test_long_texts_give_every_work_richer_text(tmp_path: Path) -> None:
+    generator = _generator()
+    plain, long = tmp_path / "plain.yaml", tmp_path / "long.yaml"
+    generator.write_catalog(plain, 200, seed=5)
+    generator.write_catalog(long, 200, seed=5, long_texts=True)
+    short_works, long_works = load_catalog(plain).works, load_catalog(long).works
+    assert len(long_works) == 200 and long_works[0].title == short_works[0].title
+    assert long.stat().st_size > 1.5 * plain.stat().st_size
+    for work in long_works:
+        assert generator.LONG_SUMMARY <= len(work.summary) < generator.LONG_SUMMARY + 25
+        assert all(generator.LONG_QUOTE <= len(s.quote) < generator.LONG_QUOTE + 25 for s in work.sources)
+        assert generator.LONG_NOTE <= len(work.note) < generator.LONG_NOTE + 25

@@ -39,18 +39,21 @@ from conftest import (
     run_mounted,
     write_catalog,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual.widgets import Input
 from tui_helpers import BUNDLED, bundled_app, notifications, ready, screen_text, settle, titles, type_query
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.cli import main
-from catalog_tui.core import atomic
+from catalog_tui.core import atomic, export, export_file, export_formats
 from catalog_tui.core.export import SECTIONS, ExportError, columns, render
 from catalog_tui.core.export_file import ExportResult, export_works, format_for
 from catalog_tui.core.library import Library
 from catalog_tui.core.loader import load_catalog
 from catalog_tui.core.model import Catalog, Work
-from catalog_tui.core.store import Store
+from catalog_tui.core.store import Store, bundled_catalog_path
+from catalog_tui.core.text import UNSAFE_CHARACTERS
 from catalog_tui.screens.confirm import ConfirmScreen
 from catalog_tui.screens.export_dialog import ExportDialog
 from catalog_tui.screens.main import MainScreen
@@ -384,6 +387,26 @@ def test_export_writes_a_file_validate_accepts(run, tmp_path: Path) -> None:
     assert code == 0
     assert "2 works" in out
     assert "1 campaigns" in out
+
+
+def test_export_shows_its_progress_on_a_terminal(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contextlib import contextmanager
+
+    from catalog_tui import cli
+
+    calls: list[tuple[str, int, int]] = []
+
+    @contextmanager
+    def terminal_progress() -> Any:  # what cli_progress yields when stderr is a terminal
+        yield lambda stage, done, total: calls.append((stage, done, total))
+
+    monkeypatch.setattr(cli, "store_progress", terminal_progress)
+    code, _, _ = run("export", "campaign:旅行", "-o", str(tmp_path / "out.yaml"))
+    assert code == 0
+    exporting = [call for call in calls if call[0] == "exporting"]
+    assert exporting[0][1] == 0 and exporting[-1][1] == exporting[-1][2] > 0
 
 
 def test_export_format_from_suffix_and_option(run, tmp_path: Path) -> None:
@@ -1001,3 +1024,155 @@ def test_a_csv_of_every_section_at_once_is_refused(cli, tmp_path: Path) -> None:
 def test_a_query_with_a_section_other_than_works_is_refused(cli, tmp_path: Path) -> None:
     code, _, err = cli("export", "醒狮", "--section", "figures", "-o", str(tmp_path / "f.yaml"))
     assert code == 1 and "--section figures" in err
+
+
+# Large exports: libyaml's emitter, streamed, with progress (issue 13) ----------------------------
+
+HOSTILE_CATALOGUE = Path(__file__).parent / "data" / "hostile" / "hostile-text.yaml"
+STAMP = datetime(2026, 1, 1, 12, 0)
+
+
+def _pure_pyyaml(data: Any) -> str:
+    """What the export wrote before libyaml and streaming: PyYAML's own emitter, in one piece."""
+    text = yaml.dump(
+        data, Dumper=export_formats._ExportDumper, allow_unicode=True, sort_keys=False, width=100
+    )
+    return UNSAFE_CHARACTERS.sub(lambda m: f"\\U{ord(m.group()):08x}", text)
+
+
+def _one_piece(catalog: Catalog, fmt: str) -> bytes:
+    """An export of every section rendered in one piece, as before streaming (YAML: below its
+    header of comments)."""
+    data = export.catalogue_data(catalog, export.selection(catalog, "all"))
+    if fmt == "json":
+        return (export_formats.escaped(atomic.dumps_json(data, indent=True).decode("utf-8")) + "\n").encode(
+            "utf-8"
+        )
+    return _pure_pyyaml(data).encode("utf-8")
+
+
+def _below_header(export_bytes: bytes) -> bytes:
+    """A YAML export without its header of comments (the query, counts and date)."""
+    return re.sub(rb"\A(#.*\n)+", b"", export_bytes)
+
+
+needs_libyaml = pytest.mark.skipif(export_formats._FastExportDumper is None, reason="PyYAML without libyaml")
+
+
+@needs_libyaml
+@pytest.mark.parametrize("path", [str(bundled_catalog_path()), str(HOSTILE_CATALOGUE)])
+def test_libyaml_writes_the_export_byte_for_byte_as_pyyaml_did(path: str) -> None:
+    catalog = load_catalog(path)
+    data = export.catalogue_data(catalog, export.selection(catalog, "all"))
+    assert export_formats.dump_yaml(data) == _pure_pyyaml(data)
+
+
+@needs_libyaml
+def test_the_bundled_catalogue_is_written_by_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog = load_catalog(bundled_catalog_path())
+    used: list[type] = []
+    dump = yaml.dump
+    monkeypatch.setattr(
+        yaml, "dump", lambda data, **options: used.append(options["Dumper"]) or dump(data, **options)
+    )
+    export.render(catalog, None, "yaml", section="all")
+    assert used and set(used) == {export_formats._FastExportDumper}
+
+
+# Text a terminal could act on, Chinese, YAML's own syntax, emoji (beyond the BMP) and lone surrogates.
+_hostile_text = st.text(
+    st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from("\x00\x07\x1b\x85\u2028\u202e\ufeff\u200b:#'\"-? \n\t汉字🎬"),
+        st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
+    ),
+    max_size=150,
+)
+
+
+@needs_libyaml
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries({"title": _hostile_text, "facts": st.lists(_hostile_text, max_size=3)}),
+        max_size=3,
+    )
+)
+def test_libyaml_or_its_fallback_writes_any_text_as_pyyaml_does(records: list[dict[str, Any]]) -> None:
+    assert export_formats.dump_yaml({"works": records}) == _pure_pyyaml({"works": records})
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+@pytest.mark.parametrize("chunk", [1, 2, 500])
+def test_a_streamed_export_is_the_one_piece_export(
+    fmt: str, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "CHUNK", chunk)
+    for path in (bundled_catalog_path(), HOSTILE_CATALOGUE):
+        catalog = load_catalog(path)
+        streamed = render(catalog, None, fmt, section="all", now=STAMP)
+        assert (_below_header(streamed) if fmt == "yaml" else streamed) == _one_piece(catalog, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "csv"])
+def test_empty_sections_stream_as_they_were_written_whole(fmt: str, catalog: Catalog) -> None:
+    empty = render(catalog, [], fmt, now=STAMP)
+    if fmt == "csv":
+        assert empty == "\ufeff".encode() + ",".join(columns("works")).encode() + b"\r\n"
+    elif fmt == "json":
+        assert json.loads(empty) == {"works": []} and empty == b'{\n  "works": []\n}\n'
+    else:
+        assert empty.decode("utf-8").endswith("\nworks: []\n")
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "csv"])
+def test_export_writes_piece_by_piece_with_progress(
+    fmt: str, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "CHUNK", 2)
+    events: list[tuple[str, int]] = []
+    real_write = export_file.atomic_write_bytes
+
+    def recording_write(path: Path, payload: Any, **options: Any) -> None:
+        assert not isinstance(payload, bytes), "the export was rendered whole before writing"
+
+        def pieces() -> Any:
+            for piece in payload:
+                events.append(("write", len(piece)))
+                yield piece
+
+        real_write(path, pieces(), **options)
+
+    monkeypatch.setattr(export_file, "atomic_write_bytes", recording_write)
+    target = tmp_path / f"out.{fmt}"
+    totals: set[int] = set()
+
+    def progress(done: int, total: int) -> None:
+        events.append(("progress", done))
+        totals.add(total)
+
+    result = export_works(catalog, None, target, progress=progress)
+    (total,) = totals  # every record of the export: the works and what they link to (CSV: the works)
+    records = export.selection(catalog)
+    assert total == (len(records["works"]) if fmt == "csv" else sum(map(len, records.values())))
+    assert result.count == len(catalog.works)
+    done = [n for kind, n in events if kind == "progress"]
+    assert done == sorted(done) and done[0] == 0 and done[-1] == total
+    assert len(done) > total // 2  # the start, then once per chunk of two
+    # Pieces reached the file while later records were still to be rendered.
+    first_write = events.index(next(e for e in events if e[0] == "write"))
+    assert first_write < events.index(("progress", total))
+    assert sum(1 for kind, _ in events if kind == "write") > total // 2
+    in_one_go = render(catalog, None, fmt)
+    written = target.read_bytes()
+    if fmt == "yaml":  # the date line may differ
+        written, in_one_go = (re.sub(rb"# date: .*\n", b"", b) for b in (written, in_one_go))
+    assert written == in_one_go
+
+
+def test_export_rejects_a_bad_format_before_creating_anything(catalog: Catalog, tmp_path: Path) -> None:
+    with pytest.raises(ExportError):
+        export.render_pieces(catalog, export.selection(catalog, "all"), "csv", section="all")
+    with pytest.raises(ExportError):
+        export.render_pieces(catalog, export.selection(catalog), "xml")
+    assert list(tmp_path.iterdir()) == []

@@ -13,6 +13,7 @@ CSafeLoader and the pure-Python SafeLoader: the same values, types included, or 
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import pickle
@@ -1321,3 +1322,42 @@ def test_a_catalogue_with_document_texts_validates_from_a_pipe() -> None:
     )
     assert piped.returncode == 0, piped.stderr.decode()
     assert b"valid:" in piped.stdout
+
+
+# The collector around loading (issue 13) ------------------------------------------------------
+
+
+def _record_freezes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each gc.freeze() call, as whether the collector was enabled at that moment."""
+    calls: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append(gc.isenabled()))
+    return calls
+
+
+def test_gc_paused_freezes_before_the_collector_resumes(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _record_freezes(monkeypatch)
+    assert gc.isenabled()
+    with loader.gc_paused(freeze=True):
+        assert not gc.isenabled()
+    assert calls == [False]  # frozen while still paused: nothing just built gets rescanned
+    assert gc.isenabled()
+
+
+def test_gc_paused_freezes_nothing_unless_asked_or_after_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _record_freezes(monkeypatch)
+    with loader.gc_paused():
+        pass
+    with pytest.raises(RuntimeError), loader.gc_paused(freeze=True):
+        raise RuntimeError("loading failed")
+    assert calls == []
+    assert gc.isenabled()
+
+
+def test_library_open_freezes_what_it_loaded_before_collecting_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _record_freezes(monkeypatch)
+    library = Library.open(db_path=tmp_path / "db.json")
+    library.close()
+    assert calls == [False]
+    assert gc.isenabled()

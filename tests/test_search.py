@@ -1231,3 +1231,135 @@ def test_every_catalogue_character_reads_the_same_without_phrases() -> None:
         c: list(dict.fromkeys(r.replace("ü", "v") for r in found)) or [c] for c, found in with_phrases.items()
     }
     assert app["readings"] == expected
+
+
+# Warming up (issue 13: the first query no slower than the others) ------------------------------
+
+
+def _count_exact_title_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    builds: list[int] = []
+    build = SearchIndex._build_exact_titles
+
+    def counted(index: SearchIndex) -> dict[str, list[int]]:
+        builds.append(1)
+        return build(index)
+
+    monkeypatch.setattr(SearchIndex, "_build_exact_titles", counted)
+    return builds
+
+
+def test_warm_builds_the_first_query_lookups_once_and_the_queries_build_nothing(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = _count_exact_title_builds(monkeypatch)
+    engine.warm()
+    engine.warm()
+    assert len(builds) == 1
+    found = ids(engine, "苏东坡")
+    assert len(builds) == 1  # the exact-title tier came from the warmed lookup
+    assert found[0] == SU_DONG_PO
+
+
+def test_warm_changes_no_result(catalog: Catalog) -> None:
+    cold, warmed = SearchEngine(SearchIndex(catalog)), SearchEngine(SearchIndex(catalog))
+    warmed.warm()
+    for query in ("苏东坡", "sdp", "纪录片", "法", "-type:documentary 旅", ""):
+        assert ids(warmed, query) == ids(cold, query)
+
+
+def test_without_warm_the_first_query_builds_the_lookup(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = _count_exact_title_builds(monkeypatch)
+    ids(engine, "苏东坡")
+    ids(engine, "苏东坡")
+    assert len(builds) == 1
+
+
+# Pairs of common Han characters (issue 13) -------------------------------------------------------
+
+
+def _brute_force(texts: list[str], word: str) -> int:
+    return bits.from_ranks([r for r, text in enumerate(texts) if word in text], len(texts))
+
+
+@pytest.fixture(scope="module")
+def bundled_index() -> SearchIndex:
+    return SearchIndex(load_catalog(bundled_catalog_path()))
+
+
+def _bundled_words(index: SearchIndex, length: int) -> list[str]:
+    """Runs of Han characters found in the bundled catalogue's texts, common characters first."""
+    words = {
+        text[start : start + length]
+        for text in index._hay_by_rank[:40]
+        for start in range(len(text) - length + 1)
+        if all(map(has_han, text[start : start + length]))
+    }
+    return sorted(words)
+
+
+def test_the_bundled_catalogue_has_pairs_of_common_characters(bundled_index: SearchIndex) -> None:
+    assert len(bundled_index._paired) > 10 and len(bundled_index._pair_ranks) > 10
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_hanzi_words_are_found_exactly_as_a_scan_of_every_text_finds_them(
+    bundled_index: SearchIndex, data: st.DataObject
+) -> None:
+    index = bundled_index
+    length = data.draw(st.integers(2, 4))
+    common = st.sampled_from(index._paired)
+    word = data.draw(
+        st.one_of(st.sampled_from(_bundled_words(index, length)), st.text(common, min_size=2, max_size=3))
+    )
+    assert index.containing(word) == _brute_force(index._hay_by_rank, word)
+    titles = [f"{zh}\n{en}" for zh, en in zip(index._titles_by_rank, index._titles_en_by_rank, strict=True)]
+    assert index.titles_containing(word, index.universe) == _brute_force(titles, word)
+
+
+def test_a_word_of_two_common_characters_is_not_checked_text_by_text(
+    bundled_index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = bundled_index
+    word = next(w for w in _bundled_words(index, 2) if w[0] in index._paired and w[1] in index._paired)
+    checks: list[str] = []
+    monkeypatch.setattr(index, "_checked", lambda found, folded, *texts: checks.append(folded) or found)
+    found = index.containing(word)
+    assert checks == [] and found
+    longer = next(w for w in _bundled_words(index, 3) if w[0] in index._paired and w[1] in index._paired)
+    assert index.containing(longer)  # longer words are narrowed by their pairs, then checked
+    assert checks == [longer]
+
+
+def test_pairs_survive_saving_and_loading(bundled_index: SearchIndex) -> None:
+    saved = json.loads(json.dumps(bundled_index.to_saved()))
+    columns = {
+        "hay": bundled_index.hay,
+        "title_fold": bundled_index.title_fold,
+        "title_en_fold": bundled_index.title_en_fold,
+    }
+    loaded = SearchIndex.from_saved(bundled_index.catalog, columns, saved)
+    for word in _bundled_words(bundled_index, 2)[:50]:
+        assert loaded.containing(word) == bundled_index.containing(word)
+
+
+def test_the_index_build_reports_progress_within_its_passes(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from catalog_tui.core import postings
+
+    monkeypatch.setattr(postings, "PROGRESS_EVERY", 1)
+    calls: list[tuple[int, int]] = []
+    index = SearchIndex(catalog, progress=lambda done, total: calls.append((done, total)))
+    size = len(index)
+    assert {total for _, total in calls} == {6 * size}
+    done = [d for d, _ in calls]
+    assert done == sorted(done) and done[0] == 0 and done[-1] == 6 * size
+    # Every text of each of the four postings passes is reported, not only the passes' ends.
+    assert len(calls) >= 4 * size
+    assert (
+        SearchEngine(index).search("苏东坡").positions
+        == SearchEngine(SearchIndex(catalog)).search("苏东坡").positions
+    )

@@ -215,6 +215,10 @@ def test_progress_is_reported(catalog_file: Path, db_path: Path) -> None:
     assert order.index("preparing search data") < order.index("indexing") < order.index("writing store")
     assert stages[-1] == "writing store"
     assert all(0 <= done <= total for _, done, total in calls)
+    # The index build reports its passes, rising to its total, rather than only its start and end.
+    indexing = [(done, total) for stage, done, total in calls if stage == "indexing"]
+    assert len(indexing) > 2 and indexing[0][0] == 0 and indexing[-1][0] == indexing[-1][1]
+    assert [done for done, _ in indexing] == sorted(done for done, _ in indexing)
     # The parse itself reports how far it got, ending at the catalogue's length in characters.
     reading = [(done, total) for stage, done, total in calls if stage == "reading catalogue"]
     length = len(catalog_file.read_text(encoding="utf-8"))

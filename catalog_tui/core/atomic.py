@@ -48,10 +48,8 @@ def atomic_write_bytes(
     try:
         _hold(handle)  # held until closed: a cleaner in another process sees the file is live
         with os.fdopen(handle, "wb") as stream:
-            if isinstance(payload, bytes | bytearray):
-                stream.write(payload)
-            else:
-                stream.writelines(payload)
+            for chunk in (payload,) if isinstance(payload, bytes | bytearray) else payload:
+                stream.write(chunk)
             stream.flush()
             os.fsync(stream.fileno())
         if os.path.lexists(path):

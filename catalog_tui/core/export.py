@@ -7,33 +7,31 @@ list is a JSON array (`["文化遗产", "文旅融合"]`, sources as `[{"doc": �
 rule with its own escaping. Cells a spreadsheet would run as a formula (starting with = + - @, a tab,
 CR or LF) start with a `'`, as OWASP advises. JSON and YAML write control characters, bidi overrides
 and invisible characters as escapes (`\\u202e`): the data stays exact and the text is safe to show.
-Where files go and how they are written is in export_file.py.
+How each format is written is in export_formats.py; where files go and how, in export_file.py.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
-import json
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-import yaml
-
-from .atomic import dumps_json
+from .export_formats import csv_pieces, json_pieces, yaml_pieces
 from .model import RECORD_TYPES, Catalog, Figure, Record, Work
-from .text import UNSAFE_CHARACTERS, safe_display
+from .text import safe_display
 
 FORMATS = ("yaml", "json", "csv")
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
 SECTIONS = tuple(RECORD_TYPES)  # works, campaigns, channels, policies, events, figures, people, organisations
 ALL = "all"
-# OWASP's formula triggers, and LF, which some spreadsheets also skip before a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Records rendered and written at a time: memory stays bounded, progress moves a few hundred times
+# per 100,000 works, and each dump call's set-up is shared by enough records to vanish.
+CHUNK = 500
+
+# progress(records written, records in the export)
+ExportProgress = Callable[[int, int], None]
 
 
 class ExportError(Exception):
@@ -136,73 +134,54 @@ def _in_catalogue_order(catalog: Catalog, section: str, records: list[Record]) -
 
 def catalogue_data(catalog: Catalog, records: dict[str, Sequence[Record]]) -> dict[str, Any]:
     """The export as a catalogue: the documents its records cite, then its sections."""
+    return {
+        name: [item for chunk in chunks for item in chunk] for name, chunks in _sections(catalog, records)
+    }
+
+
+def _sections(
+    catalog: Catalog, records: dict[str, Sequence[Record]], progress: ExportProgress | None = None
+) -> list[tuple[str, Iterator[list[Any]]]]:
+    """catalogue_data's sections, each as its name and its items in chunks of plain data built as
+    they are taken (so that the whole export is never in memory); `progress` after each chunk."""
     cited = {
         s.doc
         for rows in records.values()
         for r in rows
         for s in (*getattr(r, "sources", ()), *getattr(r, "statements", ()))
     }
-    data: dict[str, Any] = {}
     # The articles' texts stay with the catalogue: an export written elsewhere would name missing files.
     documents = [replace(d, text="").to_dict() for d in catalog.documents if d.file in cited]
-    if documents:
-        data["documents"] = documents
-    for section, rows in records.items():
-        data[section] = [record_dict(r) for r in rows]
-    return data
+    sections = [("documents", iter([documents]))] if documents else []
+    return sections + list(_chunked(records, progress).items())
+
+
+def _chunked(
+    records: dict[str, Sequence[Record]], progress: ExportProgress | None
+) -> dict[str, Iterator[list[dict[str, Any]]]]:
+    """Each section's records as plain data, CHUNK at a time, built as they are taken;
+    `progress(records done, total)` at the start and after each chunk."""
+    total = sum(len(rows) for rows in records.values())
+    done = 0
+
+    def chunks(rows: Sequence[Record]) -> Iterator[list[dict[str, Any]]]:
+        nonlocal done
+        for start in range(0, len(rows), CHUNK):
+            chunk = [record_dict(r) for r in rows[start : start + CHUNK]]
+            yield chunk
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+
+    if progress is not None:
+        progress(0, total)
+    return {section: chunks(rows) for section, rows in records.items()}
 
 
 def counts(records: dict[str, Sequence[Record]], section: str) -> dict[str, int]:
     """How many records of the asked-for section(s) an export holds (what the user is told)."""
     shown = SECTIONS if section == ALL else (section,)
     return {s: len(records.get(s, ())) for s in shown}
-
-
-class _ExportDumper(yaml.SafeDumper):
-    """No aliases (the loader refuses them: alias bombs), and strings holding characters a terminal
-    could act on in double quotes, the one YAML style where they can be escaped."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    style = '"' if UNSAFE_CHARACTERS.search(text) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_ExportDumper.add_representer(str, _represent_str)
-
-
-def _escaped(text: str) -> str:
-    """Every unsafe character as a \\u escape (valid in JSON strings and YAML double quotes)."""
-
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        if code <= 0xFFFF:
-            return f"\\u{code:04x}"
-        high, low = divmod(code - 0x10000, 0x400)  # JSON's surrogate pair
-        return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
-
-    return UNSAFE_CHARACTERS.sub(escape, text)
-
-
-def dump_yaml(data: Any) -> str:
-    text = yaml.dump(data, Dumper=_ExportDumper, allow_unicode=True, sort_keys=False, width=100)
-    return UNSAFE_CHARACTERS.sub(lambda m: f"\\U{ord(m.group()):08x}", text)
-
-
-def neutralised(cell: str) -> str:
-    """A cell a spreadsheet shows as text: a leading formula trigger gets a `'` before it."""
-    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
-
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return neutralised(json.dumps(value, ensure_ascii=False))
-    if value is None:
-        return ""
-    return neutralised(value) if isinstance(value, str) else value
 
 
 def render(
@@ -220,31 +199,48 @@ def render(
     """The export as bytes. `for_terminal`: CSV cells with control characters made visible (JSON
     and YAML are always safe to show). `bom`: CSV starts with a byte-order mark, for spreadsheets."""
     records = selection(catalog, section, works, figures)
-    if fmt == "yaml":
-        stamp = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
-        lines = ["# catalog-tui export: a catalogue of its own (catalog-tui validate accepts it)",
-                 f"# query: {safe_display(query) or '(none)'}",
-                 *(f"# {s}: {n}" for s, n in counts(records, section).items()), f"# date: {stamp}"]  # fmt: skip
-        return ("\n".join(lines) + "\n" + dump_yaml(catalogue_data(catalog, records))).encode("utf-8")
-    if fmt == "json":
-        payload = dumps_json(catalogue_data(catalog, records), indent=True).decode("utf-8")
-        return (_escaped(payload) + "\n").encode("utf-8")
+    return b"".join(
+        render_pieces(
+            catalog, records, fmt, section=section, query=query, now=now, for_terminal=for_terminal, bom=bom
+        )
+    )
+
+
+def render_pieces(
+    catalog: Catalog,
+    records: dict[str, Sequence[Record]],
+    fmt: str,
+    *,
+    section: str = "works",
+    query: str = "",
+    now: datetime | None = None,
+    for_terminal: bool = False,
+    bom: bool = True,
+    progress: ExportProgress | None = None,
+) -> Iterator[bytes]:
+    """The export of `records` (from `selection`) as pieces of bytes rendered as they are taken, a
+    few hundred records at a time, so that a large export can be written without being held in
+    memory; `progress(done, total)` counts records. Joined, the pieces are what `render` gives.
+    An unknown format or a CSV of every section raises ExportError here, before any piece."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format '{fmt}' (choose one of {', '.join(FORMATS)})")
+    if fmt == "csv" and section == ALL:
+        raise ExportError("a CSV file holds one section: choose one with --section, or YAML or JSON")
     if fmt == "csv":
-        if section == ALL:
-            raise ExportError("a CSV file holds one section: choose one with --section, or YAML or JSON")
-        return _csv(records[section], section, for_terminal=for_terminal, bom=bom)
-    raise ExportError(f"unknown format '{fmt}' (choose one of {', '.join(FORMATS)})")
+        rows = _chunked({section: records[section]}, progress)[section]
+        return csv_pieces(columns(section), rows, for_terminal=for_terminal, bom=bom)
+    sections = _sections(catalog, records, progress)
+    if fmt == "json":
+        return _encoded(json_pieces(sections))
+    stamp = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
+    lines = ["# catalog-tui export: a catalogue of its own (catalog-tui validate accepts it)",
+             f"# query: {safe_display(query) or '(none)'}",
+             *(f"# {s}: {n}" for s, n in counts(records, section).items()), f"# date: {stamp}"]  # fmt: skip
+    return _encoded(yaml_pieces(sections), "\n".join(lines) + "\n")
 
 
-def _csv(rows: Sequence[Record], section: str, *, for_terminal: bool, bom: bool) -> bytes:
-    buffer = io.StringIO()
-    # On a terminal, rows end in LF alone: a CR is a control character like any other there.
-    writer = csv.writer(buffer, lineterminator="\n" if for_terminal else "\r\n")
-    header = columns(section)
-    writer.writerow(header)
-    for record in rows:
-        cells = [_csv_cell(value) for value in record_dict(record).values()]
-        if for_terminal:
-            cells = [safe_display(c, single_line=False) if isinstance(c, str) else c for c in cells]
-        writer.writerow(cells)
-    return buffer.getvalue().encode("utf-8-sig" if bom else "utf-8")
+def _encoded(pieces: Iterable[str], head: str = "") -> Iterator[bytes]:
+    if head:
+        yield head.encode("utf-8")
+    for piece in pieces:
+        yield piece.encode("utf-8")

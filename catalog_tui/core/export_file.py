@@ -18,12 +18,12 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import atomic_write_bytes
-from .export import FORMATS, SUFFIXES, ExportError, counts, render, selection
+from .export import FORMATS, SUFFIXES, ExportError, ExportProgress, counts, render_pieces, selection
 from .model import Catalog, Figure, Work
 from .text import safe_display
 
@@ -111,7 +111,8 @@ def _kind(mode: int) -> str | None:
     return "not a regular file"
 
 
-def write_export(target: Path, payload: bytes, overwrite: bool) -> None:
+def write_export(target: Path, payload: bytes | Iterable[bytes], overwrite: bool) -> None:
+    """Write `payload` (bytes, or pieces written as they are rendered) atomically to `target`."""
     try:
         atomic_write_bytes(target, payload, overwrite=overwrite, mode=NEW_FILE_MODE)
     except FileExistsError:
@@ -135,14 +136,18 @@ def export_works(
     query: str = "",
     overwrite: bool = False,
     figures: Sequence[Figure] | None = None,
+    progress: ExportProgress | None = None,
 ) -> ExportResult:
     """Write an export (see export.py) of `section` to `path` (`~` expanded); refuses to replace an
-    existing file unless asked. Raises ExportError, whose message says what happened and where."""
+    existing file unless asked. The export is rendered a few hundred records at a time straight
+    into the temporary file, so memory stays bounded; `progress(records done, total)` follows it.
+    Raises ExportError, whose message says what happened and where."""
     target = check_target(path, overwrite)
     chosen = format_for(target, fmt)
-    payload = render(catalog, works, chosen, section=section, figures=figures, query=query)
-    write_export(target, payload, overwrite)
-    written = counts(selection(catalog, section, works, figures), section)
+    records = selection(catalog, section, works, figures)
+    pieces = render_pieces(catalog, records, chosen, section=section, query=query, progress=progress)
+    write_export(target, pieces, overwrite)
+    written = counts(records, section)
     return ExportResult(target, sum(written.values()), chosen, written)
 
 

@@ -5,8 +5,8 @@ a campaign's members, a query's matches) is an int with bit r for the work at ra
 `derive()` computes each work's strings once, at seed time; the index built from them is saved with
 the store's snapshot (`to_saved`), so a restart only decodes it (`from_saved`).
 
-Characters and Latin letter pairs have postings (postings.py); pinyin is indexed by syllable slot
-(syllables.py).
+Characters, Latin letter pairs and pairs of common Han characters have postings (postings.py);
+pinyin is indexed by syllable slot (syllables.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from itertools import compress, repeat
@@ -26,10 +26,12 @@ from .model import WORK_TYPES, Catalog, Work
 from .postings import (
     SetCache,
     char_postings,
+    han_pair_postings,
     is_one_key,
     keys_of,
     loaded_postings,
     pack,
+    paired_keys,
     saved_postings,
     unpack,
 )
@@ -37,7 +39,7 @@ from .syllables import SyllableIndex, Unit
 from .text import fold, has_han, known_readings, pinyin_keys, remember_readings, sort_key, syllables
 
 SORTS = ("title", "year", "type")
-INDEX_VERSION = 5
+INDEX_VERSION = 6  # 6: pairs of common Han characters
 _FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")  # test results: failed <-> passed
 _TYPE_ORDER = {slug: position for position, slug in enumerate(WORK_TYPES)}
 MAX_PINYIN_SLOTS = 32
@@ -91,11 +93,20 @@ class SearchIndex:
     """Works plus everything search needs about them. A work's position is its index in
     `catalog.works`; its rank is its place in title order, which numbers the bits of every set."""
 
-    def __init__(self, catalog: Catalog, derived: Sequence[dict[str, Any]] | None = None) -> None:
-        """Build from the works (and their `derive()` rows when already computed)."""
+    def __init__(
+        self,
+        catalog: Catalog,
+        derived: Sequence[dict[str, Any]] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Build from the works (and their `derive()` rows when already computed). `progress(done,
+        total)` follows the build's passes over the works (a pass per kind of postings, the orders
+        and the rest), every few thousand works within a pass, so that a bar never stands still."""
         rows = derived if derived is not None else [derive(work) for work in catalog.works]
         self._attach(catalog, {key: [row[key] for row in rows] for key in STORED_KEYS})
         works = self.works
+        in_pass = _passes(progress, self.size, 6)
+        in_pass(1)
         by_title = sorted(range(self.size), key=lambda p: (rows[p]["sort"], works[p].title, works[p].id))
         self._set_orders(
             {
@@ -105,15 +116,22 @@ class SearchIndex:
             }
         )
         rank = self.ranks["title"]
-        self._char_ranks = char_postings(self._hay_by_rank, self.size)
-        self._title_char_ranks = char_postings(
-            map(" ".join, zip(self._titles_by_rank, self._titles_en_by_rank, strict=True)), self.size
+        self._char_ranks = char_postings(self._hay_by_rank, self.size, in_pass(2))
+        titles = [" ".join(pair) for pair in zip(self._titles_by_rank, self._titles_en_by_rank, strict=True)]
+        self._title_char_ranks = char_postings(titles, self.size, in_pass(3))
+        self._paired, self._pair_ranks = han_pair_postings(
+            self._hay_by_rank, self._char_ranks, self.size, in_pass(4)
         )
+        self._title_paired, self._title_pair_ranks = han_pair_postings(
+            titles, self._title_char_ranks, self.size, in_pass(5)
+        )
+        in_pass(6)
         slots = [(rank[position], row["slots"]) for position, row in enumerate(rows)]
         self.syllables = SyllableIndex.build(slots, self.size, self._cache)
         title_chars = (char for work in works for char in work.title)
         self._readings = known_readings(title_chars)
         self._build_groups()
+        in_pass(7)  # done
 
     def _attach(self, catalog: Catalog, columns: Mapping[str, list[str]]) -> None:
         self.catalog = catalog
@@ -159,6 +177,8 @@ class SearchIndex:
             "orders": {name: pack(array("i", order)) for name, order in self.orders.items()},
             "chars": saved_postings(self._char_ranks),
             "title_chars": saved_postings(self._title_char_ranks),
+            "pairs": [self._paired, saved_postings(self._pair_ranks)],
+            "title_pairs": [self._title_paired, saved_postings(self._title_pair_ranks)],
             "syllables": self.syllables.to_saved(),
             "readings": {char: list(values) for char, values in self._readings.items()},
             "groups": {
@@ -188,6 +208,11 @@ class SearchIndex:
         index._set_orders(orders)
         index._char_ranks = loaded_postings(saved["chars"], index.size)
         index._title_char_ranks = loaded_postings(saved["title_chars"], index.size)
+        (index._paired, pairs), (index._title_paired, title_pairs) = saved["pairs"], saved["title_pairs"]
+        if type(index._paired) is not str or type(index._title_paired) is not str:
+            raise TypeError("saved paired characters are not text")
+        index._pair_ranks = loaded_postings(pairs, index.size)
+        index._title_pair_ranks = loaded_postings(title_pairs, index.size)
         index.syllables = SyllableIndex.from_saved(saved["syllables"], index.size, index._cache)
         if not _all_texts(saved["readings"].values(), nested=True) or not _all_groups(saved["groups"]):
             raise TypeError("saved readings or groups of another shape")
@@ -228,9 +253,15 @@ class SearchIndex:
     # Free text ---------------------------------------------------------------------------------
 
     def char_set(self, key: str, kind: str = "char") -> int:
-        """Works with `key` (a character or Latin pair) in their text (kind "char") or in a
-        title ("title")."""
-        ranks = (self._char_ranks if kind == "char" else self._title_char_ranks).get(key)
+        """Works with `key` in their text (kind "char": a character or Latin pair; "pair": a pair
+        of common Han characters) or in a title ("title", "title_pair")."""
+        postings = {
+            "char": self._char_ranks,
+            "title": self._title_char_ranks,
+            "pair": self._pair_ranks,
+            "title_pair": self._title_pair_ranks,
+        }[kind]
+        ranks = postings.get(key)
         if ranks is None:
             return 0
         if isinstance(ranks, int):
@@ -238,18 +269,32 @@ class SearchIndex:
         return self._cache.get(kind, key, lambda: bits.from_ranks(ranks, self.size))
 
     def containing(self, folded: str) -> int:
-        """Works whose text contains `folded`: those with all its keys, checked."""
-        found = reduce(and_, (self.char_set(key) for key in keys_of(folded)), self.universe)
-        if is_one_key(folded) or not found:
-            return found
-        return self._checked(found, folded, self._hay_by_rank)
+        """Works whose text contains `folded`: those with all its keys, checked (a word of two
+        common Han characters needs no check: its pair's postings are exact)."""
+        return self._with_keys(folded, self.universe, "char", "pair", self._paired, self._hay_by_rank)
 
     def titles_containing(self, folded: str, within: int) -> int:
         """Those of `within` whose Chinese or English title contains `folded`."""
-        within = reduce(and_, (self.char_set(key, "title") for key in keys_of(folded)), within)
-        if is_one_key(folded) or not within:
-            return within
-        return self._checked(within, folded, self._titles_by_rank, self._titles_en_by_rank)
+        return self._with_keys(
+            folded,
+            within,
+            "title",
+            "title_pair",
+            self._title_paired,
+            self._titles_by_rank,
+            self._titles_en_by_rank,
+        )
+
+    def _with_keys(
+        self, folded: str, within: int, kind: str, pair_kind: str, paired: str, *texts_by_rank: list[str]
+    ) -> int:
+        found = reduce(and_, (self.char_set(key, kind) for key in keys_of(folded)), within)
+        pairs = paired_keys(folded, paired) if found else []
+        for pair in pairs:
+            found &= self.char_set(pair, pair_kind)
+        if is_one_key(folded) or not found or (pairs and len(folded) == 2):
+            return found
+        return self._checked(found, folded, *texts_by_rank)
 
     def _checked(self, candidates: int, folded: str, *texts_by_rank: list[str]) -> int:
         """The candidates with `folded` in one of their texts, tested by map() in C. Most pass
@@ -265,12 +310,22 @@ class SearchIndex:
         return bits.from_ranks(list(compress(ranks, hits)), self.size)
 
     def titles_equal(self, folded: str) -> int:
+        """Works whose folded title is exactly `folded` (the first tier of a search)."""
+        exact = self._exact_titles if self._exact_titles is not None else self._build_exact_titles()
+        return bits.from_ranks(exact.get(folded, ()), self.size)
+
+    def _build_exact_titles(self) -> dict[str, list[int]]:
+        exact: defaultdict[str, list[int]] = defaultdict(list)
+        for r, title in enumerate(self._titles_by_rank):
+            exact[title].append(r)
+        self._exact_titles = dict(exact)
+        return self._exact_titles
+
+    def warm(self) -> None:
+        """Build now what the first search would otherwise build (the exact-title lookup), so
+        that a front end can do it in the background and the first query costs no more than others."""
         if self._exact_titles is None:
-            exact: defaultdict[str, list[int]] = defaultdict(list)
-            for r, title in enumerate(self._titles_by_rank):
-                exact[title].append(r)
-            self._exact_titles = dict(exact)
-        return bits.from_ranks(self._exact_titles.get(folded, ()), self.size)
+            self._build_exact_titles()
 
     # Pinyin ------------------------------------------------------------------------------------
 
@@ -336,6 +391,23 @@ class SearchIndex:
     def group_names(self, field_name: str, value: str) -> str:
         group = self.groups[field_name].get(value)
         return group.label if group else value
+
+
+def _passes(
+    progress: Callable[[int, int], None] | None, size: int, count: int
+) -> Callable[[int], Callable[[int], None] | None]:
+    """For a build of `count` passes over `size` works: in_pass(n) reports that pass n (1 … count)
+    starts and gives a callback for the works done within it; in_pass(count + 1), the end."""
+    total = count * size
+
+    def in_pass(number: int) -> Callable[[int], None] | None:
+        if progress is None:
+            return None
+        report, start = progress, (number - 1) * size
+        report(start, total)
+        return lambda done: report(start + done, total)
+
+    return in_pass
 
 
 def _all_texts(values: Iterable[Any], nested: bool = False) -> bool:

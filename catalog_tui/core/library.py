@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,13 +37,12 @@ class Library:
         path = Path(catalog_path or bundled_catalog_path())
         try:
             # Loading builds millions of objects and frees none: collecting meanwhile only costs.
-            with gc_paused():
+            # The catalogue and index live as long as the app: frozen before the collector resumes.
+            with gc_paused(freeze=True):
                 loaded = store.open_catalog(path, force=force, progress=progress)
         except BaseException:
             store.close()
             raise
-        # The catalogue and index live as long as the app: keep the collector from rescanning them.
-        gc.freeze()
         return cls(store, loaded.catalog, loaded.index, SearchEngine(loaded.index), loaded.report)
 
     def works_at(self, positions: Iterable[int]) -> list[Work]:

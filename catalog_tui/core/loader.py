@@ -83,13 +83,18 @@ class CatalogError(Exception):
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(*, freeze: bool = False) -> Iterator[None]:
+    """The collector paused for the block. `freeze`: what the block built lives as long as the
+    process, so it is moved out of the collector's reach (gc.freeze) before the collector resumes,
+    or the first allocation afterwards would rescan all of it."""
     # Plain YAML data has no cycles, yet building millions of objects triggers full collections that
     # rescan them all: pausing the collector makes a 20 MB load about 2.5 times faster.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
+        if freeze:
+            gc.freeze()
     finally:
         if was_enabled:
             gc.enable()

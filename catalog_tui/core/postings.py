@@ -7,14 +7,17 @@ import re
 from array import array
 from base64 import b64decode, b64encode
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from operator import add
 from typing import TypeAlias
 
 from . import bits
+from .text import is_han
 
 LATIN_RUN = re.compile(r"[a-z0-9]{2,}")
 _CACHE_BYTES = 64 << 20  # lazily built sets kept for the next keystroke
+# Han characters whose adjacent pairs get postings of their own: the commonest, at most this many.
+MAX_PAIRED = 512
 
 # A postings list: the ranks (or slot codes) that have a key, as an array when few have it and
 # as a ready set when many do (a set then takes less room than the array, saved or in memory).
@@ -58,15 +61,61 @@ def loaded_postings(saved: dict[str, str], space: int) -> dict[str, Postings]:
     return loaded
 
 
-def char_postings(texts: Iterable[str], size: int) -> dict[str, Postings]:
+# Texts between two progress reports of a postings build (a few milliseconds' work).
+PROGRESS_EVERY = 4096
+
+
+def char_postings(
+    texts: Iterable[str], size: int, progress: Callable[[int], None] | None = None
+) -> dict[str, Postings]:
     """For each character, and each pair of adjacent Latin letters or digits, the ranks of the
     texts (given in rank order) that contain it. Han characters alone are selective; 26 letters
-    are not, so Latin words are narrowed down by their letter pairs."""
+    are not, so Latin words are narrowed down by their letter pairs. `progress(texts done)`
+    every PROGRESS_EVERY texts."""
     postings: defaultdict[str, list[int]] = defaultdict(list)
     for r, text in enumerate(texts):
         for key in keys_of(text):
             postings[key].append(r)
+        if progress is not None and not r % PROGRESS_EVERY:
+            progress(r)
     return compact(postings, size)
+
+
+def han_pair_postings(
+    texts: Sequence[str],
+    postings: dict[str, Postings],
+    size: int,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[str, dict[str, Postings]]:
+    """The commonest Han characters (those whose postings are a set: over 1 in 32 texts, at most
+    MAX_PAIRED) and, for each pair of them adjacent in some text, the ranks of the texts with that
+    pair. A word of two common characters is then found exactly, where checking its candidates
+    (thousands: every text with both characters) one by one was the engine's slowest path; a word
+    with a rarer character has few candidates, and checking them stays cheap. `progress` as in
+    char_postings."""
+    common = [
+        key for key, found in postings.items() if isinstance(found, int) and len(key) == 1 and is_han(key)
+    ]
+    common.sort(key=lambda key: (-_count(postings[key]), key))
+    paired = "".join(sorted(common[:MAX_PAIRED]))
+    wanted = {first + second for first in paired for second in paired}
+    pairs: defaultdict[str, list[int]] = defaultdict(list)
+    if wanted:
+        for r, text in enumerate(texts):
+            for pair in wanted.intersection(map(add, text, text[1:])):
+                pairs[pair].append(r)
+            if progress is not None and not r % PROGRESS_EVERY:
+                progress(r)
+    return paired, compact(pairs, size)
+
+
+def _count(found: Postings) -> int:
+    return found.bit_count() if isinstance(found, int) else len(found)
+
+
+def paired_keys(folded: str, paired: str) -> list[str]:
+    """The adjacent pairs of `folded` whose both characters have pair postings (see han_pair_postings)."""
+    return [pair for pair in map(add, folded, folded[1:]) if pair[0] in paired and pair[1] in paired]
 
 
 def is_one_key(folded: str) -> bool:

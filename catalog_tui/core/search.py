@@ -130,6 +130,12 @@ class SearchEngine:
             matched,
         )
 
+    def warm(self) -> None:
+        """Do now, once, what the first query of a process would otherwise pay for: the index's
+        lazily built lookups, OpenCC's converter and the pinyin tables (a background task at start-up)."""
+        self.index.warm()
+        self.search("中a", limit=1)  # hanzi folding, pinyin units, the tiers: every path a query takes
+
     def facet_counts(self, matched: int | Iterable[int]) -> dict[str, list[tuple[Group, int]]]:
         """For each facet field, its values with the number of matched works having them, most
         first. `matched` is a set of ranks (SearchResult.found) or positions."""

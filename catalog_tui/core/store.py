@@ -261,9 +261,7 @@ class Store:
             with self._writing(self.snapshot_path, "cannot move the broken snapshot aside"):
                 self.backups.append(self._move_aside(self.snapshot_path))
         derived = self._derive_all(catalog, progress)
-        _report(progress, "indexing", 0, 1)
-        index = SearchIndex(catalog, derived)
-        _report(progress, "indexing", 1, 1)
+        index = SearchIndex(catalog, derived, _stage(progress, "indexing"))
         self._write_snapshot(catalog, index, digest, progress)
         self._write_meta(
             {"schema": SCHEMA_VERSION, "catalog_hash": digest, "catalog_path": str(catalog_path),
