@@ -14,6 +14,7 @@ from .screens.loading import LoadingScreen
 
 if TYPE_CHECKING:
     from .core.library import Library
+    from .typeahead import TypeAhead
 
 # Screens beyond the first and the command provider are imported when first needed, so the first
 # frame (the loading screen) costs little more than a bare Textual app.
@@ -55,16 +56,15 @@ class CatalogApp(App[None]):
         self.title = f"catalog-tui · {t('app.title')}"
 
     def on_mount(self) -> None:
-        self.push_screen(LoadingScreen(self.catalog_path, self.db_path), self._opened)
+        self.push_screen(LoadingScreen(self.catalog_path, self.db_path, self.open_browser, self.show_error))
 
-    def _opened(self, library: Library | None) -> None:
-        if library is None:
-            return
+    def open_browser(self, library: Library, typed_ahead: TypeAhead) -> None:
+        """Replace the loading screen at once (no empty screen between them to receive keys)."""
         from .screens.main import MainScreen
 
         self.library = library
         self._show_subtitle()
-        self.push_screen(MainScreen(library))
+        self.switch_screen(MainScreen(library, typed_ahead))
         for backup in library.report.backups:
             self.notify(t("app.backup", path=backup), severity="warning", markup=False)
 

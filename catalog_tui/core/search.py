@@ -102,6 +102,11 @@ class SearchEngine:
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
 
+    def warm(self) -> None:
+        """Build now what a first query would build on the spot (the exact-title lookup), so a
+        front end can do it off its UI thread before the user types."""
+        self.index.titles_equal("")
+
     def search(
         self,
         query: str = "",

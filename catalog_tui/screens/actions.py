@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Tabs
 
@@ -47,55 +48,70 @@ class BrowserActions(Screen[None]):
         chosen_figures: frozenset[str]
         show_english: bool
         active_tab: str
+        ready: bool
 
         def refresh_tab(self) -> None: ...
         def refresh_facets(self) -> None: ...
 
     # Focus and tabs --------------------------------------------------------------------------
 
+    def _typing_text(self) -> bool:
+        """Is the focus in the search box (where keys are text), or is the screen not ready?"""
+        return not self.ready or self.focused is self.query_one(SearchBar).input
+
     def action_focus_search(self) -> None:
-        self.query_one(SearchBar).input.focus()
+        if self._typing_text():
+            raise SkipAction()
+        # Screen.set_focus, not Widget.focus(): the focus moves now, before the next queued key.
+        self.set_focus(self.query_one(SearchBar).input)
 
     def action_focus_list(self) -> None:
+        if not self.ready:
+            raise SkipAction()
         self._focus_tab_content(self.active_tab)
 
-    @on(SearchBar.Submitted)
-    def _search_submitted(self) -> None:
-        self.action_focus_list()
+    def action_submit_search(self) -> None:
+        if not self.ready or self.focused is not self.query_one(SearchBar).input:
+            raise SkipAction()
+        self._focus_tab_content(self.active_tab)
 
     def _focus_tab_content(self, tab: str) -> None:
         pane = self.query_one(f"#{tab}")
         targets = [w for w in pane.query("WorksTable, StatsView, RecordTable") if w.display]
         if targets:
-            targets[0].focus()
+            self.set_focus(targets[0])
 
     def _pane_ids(self) -> list[str]:
         return [pane.id for pane in self.query_one(ContentSwitcher).query(".pane") if pane.id]
 
     def action_show_tab(self, number: int) -> None:
+        if self._typing_text():
+            raise SkipAction()
         panes = self._pane_ids()
         if 0 <= number < len(panes):
             self.switch_tab(panes[number])
 
     def action_step_tab(self, step: int) -> None:
+        if self._typing_text():
+            raise SkipAction()
         panes = self._pane_ids()
         self.switch_tab(panes[(panes.index(self.active_tab) + step) % len(panes)])
 
     def switch_tab(self, tab: str) -> None:
-        # Move focus out of the old pane first, or focus can bounce back to it.
-        self.set_focus(None)
         self.query_one(ContentSwitcher).current = tab
         self.query_one(Tabs).active = f"tab-{tab}"
-        self.call_after_refresh(self._focus_tab_content, tab)
+        self._focus_tab_content(tab)
 
     # Filters and sort ------------------------------------------------------------------------
 
     def action_toggle_facets(self) -> None:
+        if self._typing_text():
+            raise SkipAction()
         side = self.query_one("#side")
         side.display = not side.display
         if side.display:
             self.refresh_facets()
-            self.query_one(FacetPanel).focus()
+            self.set_focus(self.query_one(FacetPanel))
         else:
             self.action_focus_list()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,6 +20,7 @@ from ..core.library import Library
 from ..core.query import QueryError
 from ..core.search import FacetFilter
 from ..i18n import t, translate_bindings
+from ..typeahead import TypeAhead
 from ..widgets.detail_pane import DetailPane
 from ..widgets.facet_panel import FacetPanel, FilterLine
 from ..widgets.group_list import GroupList
@@ -47,12 +48,19 @@ TABS: dict[str, str | None] = {
 class MainScreen(BrowserActions, Screen[None]):
     BINDINGS = [
         # Descriptions are English here; i18n.translate_bindings shows them in the chosen language.
-        Binding("slash", "focus_search", "Search"),
-        Binding("escape", "focus_list", "List", show=False),
-        Binding("left_square_bracket", "step_tab(-1)", "Prev tab"),
-        Binding("right_square_bracket", "step_tab(1)", "Next tab"),
-        *[Binding(str(n), f"show_tab({n - 1})", f"Tab {n}", show=False) for n in range(1, len(TABS) + 1)],
-        Binding("f", "toggle_facets", "Filters"),
+        # Bindings that move the focus are priority bindings: they run before the keys queued
+        # behind them are handed to the focused widget, so those keys reach the new focus. The
+        # ones that are text in the search box step aside there (SkipAction).
+        Binding("slash", "focus_search", "Search", priority=True),
+        Binding("escape", "focus_list", "List", show=False, priority=True),
+        Binding("enter", "submit_search", "Results", show=False, priority=True),
+        Binding("left_square_bracket", "step_tab(-1)", "Prev tab", show=False, priority=True),
+        Binding("right_square_bracket", "step_tab(1)", "Next tab", show=False, priority=True),
+        *[
+            Binding(str(n), f"show_tab({n - 1})", f"Tab {n}", show=False, priority=True)
+            for n in range(1, len(TABS) + 1)
+        ],
+        Binding("f", "toggle_facets", "Filters", priority=True),
         Binding("F", "clear_filters", "Clear filters", show=False),
         Binding("s", "cycle_sort", "Sort"),
         Binding("a", "select_matches", "Select all"),
@@ -74,9 +82,12 @@ class MainScreen(BrowserActions, Screen[None]):
     chosen_figures: var[frozenset[str]] = var(frozenset)
     show_english: var[bool] = var(False)
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, typed_ahead: TypeAhead | None = None) -> None:
         super().__init__()
         self.library = library
+        # Keys that arrive before the list can take them are kept here until on_mount ends.
+        self.typed_ahead = typed_ahead or TypeAhead()
+        self.ready = False
         self._searching = False
         self._details_pending = False
 
@@ -118,7 +129,19 @@ class MainScreen(BrowserActions, Screen[None]):
         self.apply_language()
         self.selected = frozenset(self.library.selected_positions())
         self.run_search()
-        self.query_one("#works-all", WorksTable).focus()
+        self.ready = True
+        self.set_focus(self.query_one("#works-all", WorksTable))
+        if (meant := self.typed_ahead.search()) is not None:
+            text, typing = meant
+            self.query_one(SearchBar).set_value(text)
+            if typing:
+                self.set_focus(self.query_one(SearchBar).input)
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.ready:
+            event.stop()
+            event.prevent_default()
+            self.typed_ahead.add(event)
 
     def apply_language(self) -> None:
         """Show every label, key description and list in the current language."""
