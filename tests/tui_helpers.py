@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from catalog_tui.app import CatalogApp
@@ -15,10 +16,14 @@ BUNDLED = Path(__file__).resolve().parent.parent / "catalog.yaml"
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let debounced searches and other workers finish, then let the screen repaint."""
+    """Let debounced searches and other workers finish, then let the screen repaint. A worker
+    waiting for the open dialog's answer (push_screen_wait) is not waited for."""
     for _ in range(3):
         await pilot.pause(0.05)
-        await pilot.app.workers.wait_for_complete()
+        asking = isinstance(pilot.app.screen, ModalScreen)
+        workers = [w for w in pilot.app.workers if not (asking and w.group.endswith("dialog"))]
+        if workers:  # (an empty list would mean every worker)
+            await pilot.app.workers.wait_for_complete(workers)
     await pilot.pause()
 
 
