@@ -128,3 +128,16 @@ def test_typed_ahead_keys_are_read_for_what_was_meant() -> None:
         typed.add(events.Key(key, character))
     assert typed.search() == ("su", False)
     assert TypeAhead().search() is None
+
+
+async def test_editing_keys_in_a_burst_act_in_the_order_typed(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await ready(pilot)
+        burst(app, "/xyz")
+        app.post_message(events.Key("ctrl+u", None))
+        burst(app, "qingminx")
+        app.post_message(events.Key("backspace", None))
+        burst(app, "g")
+        await settle(pilot)
+        assert search_input(screen).value == "qingming"

@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 from ..core.query import QueryError
 from ..core.text import display_width, safe_display
 from ..i18n import query_error_text, t
+from .search_input import SearchInput
 
 SAFE_INPUT = r"[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*"
 
@@ -39,7 +40,7 @@ class SearchBar(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-row"):
-            yield Input(
+            yield SearchInput(
                 placeholder=t("search.placeholder"),
                 id="search-input",
                 select_on_focus=False,
