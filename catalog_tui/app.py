@@ -16,6 +16,7 @@ from .screens.loading import LoadingScreen
 
 if TYPE_CHECKING:
     from .core.library import Library
+    from .typeahead import TypeAhead
 
 # Screens beyond the first and the command provider are imported when first needed, so the first
 # frame (the loading screen) costs little more than a bare Textual app.
@@ -82,20 +83,19 @@ class CatalogApp(App[None]):
         self.title = f"catalog-tui · {t('app.title')}"
 
     def on_mount(self) -> None:
-        self.push_screen(LoadingScreen(self.catalog_path, self.db_path), self._opened)
+        self.push_screen(LoadingScreen(self.catalog_path, self.db_path, self.open_browser, self.show_error))
 
-    def _opened(self, library: Library | None) -> None:
-        if library is None:
-            return
+    def open_browser(self, library: Library, typed_ahead: TypeAhead) -> None:
+        """Replace the loading screen at once (no empty screen between them to receive keys)."""
         from .screens.main import MainScreen
 
         self.library = library
         self._show_subtitle()
-        screen = MainScreen(library)
+        screen = MainScreen(library, typed_ahead)
         # The config file's starting state, set before the screen mounts (no watcher runs).
         screen.set_reactive(MainScreen.sort, self.settings.sort or "title")
         screen.set_reactive(MainScreen.show_english, bool(self.settings.english_titles))
-        self.push_screen(screen)
+        self.switch_screen(screen)
         for backup in library.report.backups:
             self.notify(t("app.backup", path=backup), severity="warning", markup=False)
 

@@ -42,13 +42,13 @@ class CatalogCommands(Provider):
     def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
         """(name, help, callback) of each action; the browser's only where the browser is open."""
         run = self.app.run_action
-        browser = [
+        browser: list[tuple[str, Callable[[], object]]] = [
             ("export", partial(run, "screen.export")),
             ("clear", partial(run, "screen.clear_selection")),
             ("select", partial(run, "screen.select_matches")),
             ("facets", partial(run, "screen.toggle_facets")),
         ]
-        general = [
+        general: list[tuple[str, Callable[[], object]]] = [
             ("dark", self._toggle_dark),
             ("language", partial(run, "toggle_language")),
             ("help", partial(run, "help")),
@@ -65,7 +65,7 @@ class CatalogCommands(Provider):
         library = getattr(self.app, "library", None)
         if library is not None and hasattr(self.screen, "run_saved"):
             for saved in library.store.saved_searches():
-                run = partial(self.screen.run_saved, saved)  # type: ignore[attr-defined]
+                run = partial(self.screen.run_saved, saved)
                 shown = Text(safe_display(str(saved["name"])))
                 yield DiscoveryHit(shown, run, help=_saved_help(saved))
 

@@ -108,7 +108,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "prompt.hint": ("回车确认 · Esc 取消", "enter confirms · escape cancels"),
     "prompt.empty": ("请输入名称", "Type a name"),
     # Notifications
-    "sort.changed": ("已按{sort}排序", "Sorted by {sort}"),
+    "search.sort": ("按{sort}排序", "by {sort}"),
+    "selection.caption": (
+        "已选 {count} 部，全部列出（查询不筛选此页；其中 {matching} 部符合当前查询）",
+        "{count} selected works, all listed (the query does not filter this tab; {matching} match it)",
+    ),
+    "policies.caption": (
+        "政策与事件共 {count} 条，全部列出（查询只筛选作品）",
+        "{count} policies and events, all listed (the query filters works only)",
+    ),
+    "selection.clear_question": ("要清空全部 {count} 部已选作品吗？", "Clear all {count} selected works?"),
+    "saved.overwrite": (
+        "已有名为“{name}”的保存搜索，要覆盖吗？",
+        "A saved search named “{name}” exists. Overwrite it?",
+    ),
+    "saved.delete_question": ("要删除保存的搜索“{name}”吗？", "Delete the saved search “{name}”?"),
+    "confirm.clear": ("清空 (y)", "Clear (y)"),
+    "confirm.delete": ("删除 (y)", "Delete (y)"),
     "sort.title": ("拼音标题", "pinyin title"),
     "sort.year": ("年份", "year"),
     "sort.type": ("类型", "type"),
@@ -391,7 +407,7 @@ def detect_language(option: str | None = None, configured: str | None = None) ->
     means Chinese), else English."""
     for candidate in (option, os.environ.get("CATALOG_TUI_LANG"), configured):
         if candidate in LANGUAGES:
-            return candidate  # type: ignore[return-value]
+            return candidate
     names = [os.environ.get(var, "") for var in ("LC_ALL", "LC_MESSAGES", "LANG")]
     names.append(locale.getlocale()[0] or "")
     return "zh" if any(name.lower().startswith("zh") for name in names if name) else "en"

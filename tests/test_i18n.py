@@ -101,7 +101,7 @@ async def test_english_interface_and_the_runtime_toggle(tmp_path: Path) -> None:
         assert {"Export", "Search", "Sort"} <= footer_descriptions(app)
         assert "Title" in screen.query_one("#works-all").render_line(0).text
         await type_query(pilot, '"oops')
-        status = str(screen.query_one(SearchBar).query_one("#search-status").render())
+        status = str(screen.query_one(SearchBar).query_one("#search-error").render())
         assert "this quote is never closed" in status
         await type_query(pilot, "")
         await pilot.press("escape", "L")

@@ -317,9 +317,10 @@ def test_a_field_needs_a_value(query: str, position: int, fragment: str) -> None
 @pytest.mark.parametrize(
     ("query", "position", "fragment"),
     [
-        ("year:abc", 0, "abc"),
-        ("x year:20x4", 2, "20x4"),
-        ("year:2023..20a5", 0, "2023..20a5"),
+        # A value that is not a year is pointed at itself, not at the field name (issue 11).
+        ("year:abc", 5, "abc"),
+        ("x year:20x4", 7, "20x4"),
+        ("year:2023..20a5", 5, "2023..20a5"),
         ("year:..", 0, "at least one end"),
         ("year:2025..2023", 0, "2025..2023"),
         ("a b year:2025-2023", 4, "empty"),

@@ -1192,7 +1192,7 @@ async def test_deleting_a_saved_search_in_a_read_only_store_is_a_notification(
         saved.highlighted = 1
         await pilot.pause()
         ReadOnly(monkeypatch, db_path.parent)
-        await pilot.press("d")
+        await pilot.press("d", "y")  # deleting asks first
         await settle(pilot)
         monkeypatch.undo()
         assert app.is_running and app.screen is screen

@@ -111,7 +111,7 @@ async def test_selection_survives_a_restart(tmp_path: Path) -> None:
         await pilot.press("5")
         await settle(pilot)
         assert len(titles(again, "works-selection")) == 1
-        await pilot.press("A")
+        await pilot.press("A", "y")  # clearing asks first
         await settle(pilot)
         assert again.screen.selected == frozenset()
 
@@ -126,7 +126,9 @@ async def test_malformed_query_keeps_results_and_says_where(tmp_path: Path) -> N
         await settle(pilot)
         bar = app.screen.query_one(SearchBar)
         assert bar.has_class("-error")
-        assert t("query.unclosed_quote") in str(bar.query_one("#search-status").render())
+        assert t("query.unclosed_quote") in str(
+            bar.query_one("#search-error").render()
+        )  # on its own line now
         assert titles(app) == good
 
 
@@ -220,6 +222,6 @@ async def test_saved_searches_save_run_rename_delete_and_survive(tmp_path: Path)
         await pilot.press("ctrl+u", *"jilupian", "enter")
         await settle(pilot)
         assert [s["name"] for s in again.library.store.saved_searches()] == ["jilupian"]
-        await pilot.press("d")
+        await pilot.press("d", "y")  # deleting asks first
         await settle(pilot)
         assert again.library.store.saved_searches() == []

@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from textual.app import App
 from textual.notifications import Notification, SeverityLevel
 from textual.pilot import Pilot
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 from textual.worker import WorkerCancelled, WorkerState
 
@@ -36,17 +36,21 @@ async def settle(pilot: Pilot) -> None:
     """Let queued messages, debounced searches and other workers finish, then let the screen repaint.
 
     It waits for the work itself (message queues drained, workers done), never for a set time, so it
-    takes as long as the work needs on a busy machine and no longer on a quiet one."""
+    takes as long as the work needs on a busy machine and no longer on a quiet one. A worker waiting
+    for the open dialog's answer is not waited for."""
     for _ in range(3):
         await pilot.pause()
-        await workers_done(pilot.app)
+        await workers_done(pilot.app, but_dialogs=isinstance(pilot.app.screen, ModalScreen))
     await pilot.pause()
 
 
-async def workers_done(app: App) -> None:
-    """Wait for every started worker. A cancelled one (a search replaced by a newer one, a screen's
-    worker stopped as the screen closed) counts as done; a failed one raises."""
+async def workers_done(app: App, but_dialogs: bool = False) -> None:
+    """Wait for every started worker (`but_dialogs`: but those awaiting a dialog's answer). A
+    cancelled one (a search replaced by a newer one, a screen's worker stopped as the screen closed)
+    counts as done; a failed one raises."""
     for worker in list(app.workers):
+        if but_dialogs and worker.group.endswith("dialog"):
+            continue
         if worker.state is not WorkerState.PENDING:
             with contextlib.suppress(WorkerCancelled):
                 await worker.wait()

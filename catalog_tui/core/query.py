@@ -147,6 +147,7 @@ MAX_DEPTH = 32  # parentheses this deep are a paste accident, and deeper would e
 
 class _Parser:
     def __init__(self, query: str) -> None:
+        self.source = query
         self.tokens = _tokenize(query)
         self.index = 0
         self.depth = 0
@@ -218,7 +219,9 @@ class _Parser:
                 f"'{name}:' needs a value, e.g. {example}", token.position, "field_value", params
             )
         if field == "year":
-            return _year_range(value, token)
+            # A bad year points at the value, not at the field name before it.
+            start = self.source.find(value, token.position + colon)
+            return _year_range(value, token, start if start >= 0 else token.position)
         return Term(value, field, phrase, token.negated, token.position)
 
 
@@ -226,7 +229,7 @@ _EXAMPLES = {"type": "documentary", "campaign": "旅行", "channel": "北京卫�
              "year": "2023..2025"}  # fmt: skip
 
 
-def _year_range(value: str, token: _Token) -> YearRange:
+def _year_range(value: str, token: _Token, value_position: int) -> YearRange:
     low_text, sep, high_text = value.partition("..")
     if not sep:
         low_text, sep, high_text = value.partition("-")
@@ -238,7 +241,7 @@ def _year_range(value: str, token: _Token) -> YearRange:
     except ValueError:
         raise QueryError(
             f"'{value}' is not a year or a range like 2023..2025",
-            token.position,
+            value_position,
             "bad_year",
             {"value": value},
         ) from None

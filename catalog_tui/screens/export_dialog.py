@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
-from ..core.export import FORMATS
+from ..core.export import FORMATS, ExportError
+from ..core.export_file import export_works, shown
+from ..core.library import Library
+from ..core.text import safe_display
 from ..i18n import t, translate_bindings
 from ..widgets.search_bar import SAFE_INPUT
 
@@ -92,3 +99,66 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:
         self.dismiss(None)
+
+
+def run_export(
+    node: DOMNode,
+    library: Library,
+    selection: list[int],
+    matches: list[int],
+    query: str,
+    figure_ids: frozenset[str],
+    on_stats: bool,
+) -> None:
+    """Ask where and what (ExportDialog, shown at once), then export in a worker."""
+    from .ask import ask
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    suggested = str(Path.cwd() / f"catalog-export-{stamp}.yaml")
+    counts = {"selection": len(selection), "matches": len(matches), "all": len(library.index),
+              "figures": len(figure_ids)}  # fmt: skip
+    dialog = ExportDialog(suggested, counts, "figures" if on_stats and figure_ids else None)
+    _export(node, ask(node.app, dialog), library, selection, matches, query, figure_ids)
+
+
+@work(group="export-dialog")
+async def _export(
+    node: DOMNode,
+    asked: Awaitable[ExportRequest | None],
+    library: Library,
+    selection: list[int],
+    matches: list[int],
+    query: str,
+    figure_ids: frozenset[str],
+) -> None:
+    """Ask before overwriting, write off the UI thread, say how it went."""
+    from .confirm import ConfirmScreen
+
+    app = node.app
+    request = await asked
+    if request is None:
+        return
+    overwrite = request.path.expanduser().is_file()
+    if overwrite:
+        question = ConfirmScreen(
+            t("export.overwrite", path=safe_display(str(request.path))), t("confirm.yes")
+        )
+        if not await app.push_screen_wait(question):
+            return
+    figures = [f for f in library.catalog.figures if request.scope == "figures" and f.id in figure_ids]
+    positions = {"selection": selection, "matches": matches, "figures": []}.get(
+        request.scope, library.index.orders["title"]
+    )
+    works = library.works_at(positions)
+    label = query if request.scope == "matches" else f"({request.scope})"
+    # The figures scope is the figures section of the one export model; every other is works.
+    section = "figures" if request.scope == "figures" else "works"
+    try:
+        result = await asyncio.to_thread(export_works, library.catalog, works, request.path, request.format,
+                                         section=section, query=label, overwrite=overwrite,
+                                         figures=figures)  # fmt: skip
+    except ExportError as error:
+        app.notify(str(error), title=t("export.failed_title"), severity="error", markup=False)
+        return
+    message = t("export.done", count=result.count, path=shown(result.path), format=result.format)
+    app.notify(message, title=t("export.done_title"), markup=False)

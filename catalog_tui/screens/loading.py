@@ -1,30 +1,65 @@
-"""The first frame: a progress bar while the store is opened (and seeded when needed) in a worker."""
+"""The first frame: a progress bar while the store is opened (and seeded when needed) in a worker.
+
+Keys typed meanwhile are kept (TypeAhead) and handed to the browser with the library, so nothing
+typed early quits the app or is lost.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, ProgressBar
 from textual.worker import get_current_worker
 
 from ..i18n import MESSAGES, t
+from ..typeahead import TypeAhead
 
 if TYPE_CHECKING:
-    from ..core.library import Library  # noqa: F401 (named in the generic base as a string)
+    from ..core.library import Library
+
+PROGRESS_INTERVAL = 0.1  # seconds: at most ten progress messages a second
 
 
-class LoadingScreen(Screen["Library | None"]):
-    """Dismisses with the opened Library, or None after showing why it could not open."""
+class LoadingScreen(Screen[None]):
+    """Hands the opened Library to `opened`, or `failed` a title and the problems."""
 
-    def __init__(self, catalog_path: Path, db_path: str | None) -> None:
+    @dataclass
+    class Progressed(Message):
+        stage: str
+        done: int
+        total: int
+
+    @dataclass
+    class Opened(Message):
+        library: Library
+
+    @dataclass
+    class Failed(Message):
+        title: str
+        problems: list[str]
+
+    def __init__(
+        self,
+        catalog_path: Path,
+        db_path: str | None,
+        opened: Callable[[Library, TypeAhead], None],
+        failed: Callable[[str, list[str]], None],
+    ) -> None:
         super().__init__()
         self.catalog_path = catalog_path
         self.db_path = db_path
+        self.opened = opened
+        self.failed = failed
+        self.typed_ahead = TypeAhead()
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():
@@ -36,12 +71,28 @@ class LoadingScreen(Screen["Library | None"]):
         # After the first paint: the worker's imports and reads would otherwise delay it.
         self.call_after_refresh(self.open_library)
 
-    def _progress(self, stage: str, done: int, total: int) -> None:
-        stage_text = t(f"stage.{stage}") if f"stage.{stage}" in MESSAGES else stage
+    def on_key(self, event: events.Key) -> None:
+        # Nothing here takes keys: keep them for the browser instead of letting `q` quit.
+        event.stop()
+        event.prevent_default()
+        self.typed_ahead.add(event)
+
+    @on(Progressed)
+    def _progressed(self, event: Progressed) -> None:
+        key = f"stage.{event.stage}"
+        stage_text = t(key) if key in MESSAGES else event.stage
         self.query_one("#loading-stage", Label).update(
-            t("loading.stage", stage=stage_text, done=f"{done:,}", total=f"{total:,}")
+            t("loading.stage", stage=stage_text, done=f"{event.done:,}", total=f"{event.total:,}")
         )
-        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        self.query_one(ProgressBar).update(total=max(event.total, 1), progress=event.done)
+
+    @on(Opened)
+    def _opened(self, event: Opened) -> None:
+        self.opened(event.library, self.typed_ahead)
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.failed(event.title, event.problems)
 
     @work(thread=True, exit_on_error=False)
     def open_library(self) -> None:
@@ -49,24 +100,27 @@ class LoadingScreen(Screen["Library | None"]):
         from ..core.loader import CatalogError
 
         worker = get_current_worker()
+        last = 0.0
 
         def progress(stage: str, done: int, total: int) -> None:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._progress, stage, done, total)
+            # Posting never waits for the UI; throttled so the UI is not flooded either.
+            nonlocal last
+            now = time.monotonic()
+            if not worker.is_cancelled and (now - last >= PROGRESS_INTERVAL or done >= total):
+                last = now
+                self.post_message(self.Progressed(stage, done, total))
 
         try:
             library = Library.open(self.catalog_path, self.db_path, progress=progress)
+            library.engine.warm()
         except CatalogError as error:
-            problems = [str(p) for p in error.problems]
-            self.app.call_from_thread(self.app.show_error, t("error.catalogue"), problems)
+            self.post_message(self.Failed(t("error.catalogue"), [str(p) for p in error.problems]))
             return
         except OSError as error:
             where = f" ({error.filename})" if error.filename else ""
-            message = [f"{error.strerror or error}{where}"]
-            self.app.call_from_thread(self.app.show_error, t("error.store"), message)
+            self.post_message(self.Failed(t("error.store"), [f"{error.strerror or error}{where}"]))
             return
         except Exception as error:  # a bug or a damaged file: show it, never sit on this screen
-            message = [f"{type(error).__name__}: {error}"]
-            self.app.call_from_thread(self.app.show_error, t("error.store"), message)
+            self.post_message(self.Failed(t("error.store"), [f"{type(error).__name__}: {error}"]))
             return
-        self.app.call_from_thread(self.dismiss, library)
+        self.post_message(self.Opened(library))

@@ -1,8 +1,12 @@
-"""A one-line question (a name for a saved search, a new name): dismisses with the text or None."""
+"""A one-line question (a name for a saved search, a new name): dismisses with the text or None.
+
+Keys typed right after the prompt was asked for, before its field had the focus, still land in
+the field, in order.
+"""
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,22 +24,31 @@ class PromptScreen(ModalScreen[str | None]):
         super().__init__()
         self.title_text = title
         self.value = value
-        self.placeholder = placeholder
+        self.placeholder = placeholder  # enter on an empty field accepts it
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             # Our own fixed strings, so markup parsing is harmless here; the value is user data
             # and goes into the Input, which never parses markup.
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input", restrict=SAFE_INPUT)
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input", restrict=SAFE_INPUT,
+                        select_on_focus=False)  # fmt: skip
             yield Label(t("prompt.hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        self.set_focus(self.query_one(Input))
+
+    def on_key(self, event: events.Key) -> None:
+        # A key that reached the screen itself arrived before the field had the focus.
+        if event.is_printable and event.character is not None:
+            event.stop()
+            event.prevent_default()
+            self.query_one(Input).insert_text_at_cursor(event.character)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
+        text = event.value.strip() or self.placeholder.strip()
         if text:
             self.dismiss(text)
         else:

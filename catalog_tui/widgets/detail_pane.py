@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -26,6 +29,7 @@ from ..core.model import (
 )
 from ..core.text import safe_display
 from ..i18n import t, vocab
+from .link_list import LinkList
 
 RELATED_LIMIT = 12
 _KIND_LABELS = {"campaigns": CAMPAIGN_KINDS, "channels": CHANNEL_KINDS, "policies": POLICY_KINDS,
@@ -39,27 +43,47 @@ def _plain(text: str) -> str:
 class DetailPane(VerticalScroll, can_focus=True):
     """Plain Text only: catalogue values are data, never markup."""
 
+    # The highlighted record of the visible tab (bound to the screen's `highlighted`); the pane
+    # redraws only when it changes.
+    record: var[Record | None] = var(None)
+
+    @dataclass
     class JumpRequested(Message):
         """Open a group (field "campaign", "channel" or "type") or another work (field "work")."""
 
-        def __init__(self, pane: DetailPane, field: str, value: str) -> None:
-            super().__init__()
-            self.pane = pane
-            self.field = field
-            self.value = value
+        pane: DetailPane
+        field: str
+        value: str
 
         @property
         def control(self) -> DetailPane:
             return self.pane
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, index: SearchIndex, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.index: SearchIndex | None = None
+        self.index: SearchIndex | None = index
         self._links: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
-        yield OptionList(id="detail-links")
+        yield LinkList(id="detail-links")
+
+    def on_mount(self) -> None:
+        self.translate()
+
+    def watch_record(self) -> None:
+        if self.is_mounted:
+            self.translate()
+
+    def translate(self) -> None:
+        """Draw the record (again, in the interface language)."""
+        record = self.record
+        if record is None:
+            self.show_nothing(t("detail.none"))
+        elif isinstance(record, Work):
+            self.show_work(record)
+        else:
+            self.show_record(record)
 
     def show_nothing(self, message: str = "") -> None:
         self.query_one("#detail-body", Static).update(Text(message, style="dim"))
@@ -154,7 +178,7 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def _set_links(self, links: list[tuple[str, str]]) -> None:
         self._links = links
-        options = self.query_one("#detail-links", OptionList)
+        options = self.query_one("#detail-links", LinkList)
         options.set_options(Option(self._link_prompt(field, value)) for field, value in links)
         options.display = bool(links)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on
 from textual.message import Message
@@ -10,17 +12,19 @@ from textual.widgets.option_list import Option
 
 from ..core.index import Group
 from ..core.text import safe_display
+from .keys import ROW_KEYS
 
 
 class GroupList(OptionList):
     """Highlighting a group posts GroupList.Chosen; counts follow the current query."""
 
+    BINDINGS = ROW_KEYS
+
+    @dataclass
     class Chosen(Message):
-        def __init__(self, group_list: GroupList, field: str, value: str | None) -> None:
-            super().__init__()
-            self.group_list = group_list
-            self.field = field
-            self.value = value
+        group_list: GroupList
+        field: str
+        value: str | None
 
         @property
         def control(self) -> GroupList:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -13,6 +14,7 @@ from textual.widgets import DataTable
 from ..core.model import EVENT_KINDS, POLICY_KINDS, Event, Figure, Policy, Record
 from ..core.text import safe_display
 from ..i18n import t, vocab
+from .keys import ROW_KEYS
 
 
 def _cell(value: object) -> Text:
@@ -21,29 +23,27 @@ def _cell(value: object) -> Text:
 
 
 class RecordTable(DataTable[Text]):
+    @dataclass
     class Highlighted(Message):
-        def __init__(self, table: RecordTable, record: Record | None) -> None:
-            super().__init__()
-            self.table = table
-            self.record = record
+        table: RecordTable
+        record: Record | None
 
         @property
         def control(self) -> RecordTable:
             return self.table
 
+    @dataclass
     class ToggleRequested(Message):
         """Space on a figure: select or unselect it for export."""
 
-        def __init__(self, table: RecordTable, record: Record) -> None:
-            super().__init__()
-            self.table = table
-            self.record = record
+        table: RecordTable
+        record: Record
 
         @property
         def control(self) -> RecordTable:
             return self.table
 
-    BINDINGS = [Binding("space", "toggle", "Select", show=False)]
+    BINDINGS = [Binding("space", "toggle_selected", "Select", show=False), *ROW_KEYS]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
@@ -70,7 +70,7 @@ class RecordTable(DataTable[Text]):
         mark = Text("✓" if figure.id in self.selected else " ", style="bold green")
         return mark, _cell(figure.label), _cell(f"{figure.value:g} {figure.unit}"), _cell(figure.period)
 
-    def action_toggle(self) -> None:
+    def action_toggle_selected(self) -> None:
         if isinstance(record := self.current, Figure):
             self.post_message(self.ToggleRequested(self, record))
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ..core.index import Group, SearchIndex
 from ..core.search import SearchEngine
 from ..core.text import display_width, safe_display
 from ..i18n import t
+from .cross_table import CrossTable
 from .facet_panel import group_label
 from .record_table import RecordTable
 
@@ -54,12 +55,12 @@ def bar_chart(title: str, pairs: list[tuple[Group, int]], width: int) -> Text:
 class StatsView(VerticalScroll):
     """Everything here follows the query and filters: the screen calls `show()` with the matches."""
 
-    _shown: tuple[SearchEngine, list[int], str, frozenset[str]] | None = None
+    _shown: tuple[SearchEngine, int, str, frozenset[str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="stats-charts")
         yield Static(id="stats-cross-title", classes="stats-heading")
-        yield DataTable(id="stats-cross", zebra_stripes=True, cursor_type="cell")
+        yield CrossTable(id="stats-cross", zebra_stripes=True, cursor_type="cell")
         yield Static(id="stats-figures-title", classes="stats-heading")
         yield RecordTable(id="records-figures")
 
@@ -89,7 +90,7 @@ class StatsView(VerticalScroll):
     def _cross_table(
         self, index: SearchIndex, matched: int, counts: dict[str, list[tuple[Group, int]]]
     ) -> None:
-        table = self.query_one("#stats-cross", DataTable)
+        table = self.query_one("#stats-cross", CrossTable)
         table.clear(columns=True)
         campaigns = [g for g, _ in counts["campaign"]]
         channels = [g for g, _ in counts["channel"]]

@@ -3,6 +3,8 @@ than 40 (a DataTable would build a widget row per work)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -32,8 +34,8 @@ class WorksTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home,g", "jump(0)", "First", show=False),
         Binding("end,G", "jump(-1)", "Last", show=False),
-        Binding("space", "toggle", "Select"),
-        Binding("enter", "activate", "Details"),
+        Binding("space", "toggle_selected", "Select"),
+        Binding("enter", "activate", "Details", show=False),
     ]
     COMPONENT_CLASSES = {
         "works-table--header",
@@ -49,45 +51,42 @@ class WorksTable(ScrollView, can_focus=True):
     show_english: var[bool] = var(False)
     cursor: reactive[int] = reactive(0)
 
+    @dataclass
     class Highlighted(Message):
         """The highlighted work changed (None when the list is empty)."""
 
-        def __init__(self, table: WorksTable, position: int | None) -> None:
-            super().__init__()
-            self.table = table
-            self.position = position
+        table: WorksTable
+        position: int | None
 
         @property
         def control(self) -> WorksTable:
             return self.table
 
+    @dataclass
     class ToggleRequested(Message):
         """The user asked to select or unselect these works."""
 
-        def __init__(self, table: WorksTable, positions: list[int]) -> None:
-            super().__init__()
-            self.table = table
-            self.positions = positions
+        table: WorksTable
+        positions: list[int]
 
         @property
         def control(self) -> WorksTable:
             return self.table
 
+    @dataclass
     class Activated(Message):
         """Enter on a work: the screen shows its details."""
 
-        def __init__(self, table: WorksTable, position: int) -> None:
-            super().__init__()
-            self.table = table
-            self.position = position
+        table: WorksTable
+        position: int
 
         @property
         def control(self) -> WorksTable:
             return self.table
 
-    def __init__(self, empty_key: str = "list.empty", **kwargs: object) -> None:
+    def __init__(self, index: SearchIndex, empty_key: str = "list.empty", **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.index: SearchIndex | None = None
+        self.index: SearchIndex | None = index
         self.empty_key = empty_key  # an i18n key, so the text follows the interface language
         self._last_highlight: int | None = -1
         self._layout: tuple[tuple[int, str], list[tuple[str, int]]] | None = None
@@ -153,7 +152,7 @@ class WorksTable(ScrollView, can_focus=True):
         if self.positions:
             self.cursor = row % len(self.positions)
 
-    def action_toggle(self) -> None:
+    def action_toggle_selected(self) -> None:
         if (position := self.highlighted) is not None:
             self.post_message(self.ToggleRequested(self, [position]))
             self.action_cursor(1)
