@@ -59,7 +59,8 @@ class RecordTable(DataTable[Text]):
             self.add_columns("✓", t("col.figure"), t("col.value"), t("col.period"))
             rows = [self._figure_row(r) for r in records]  # type: ignore[arg-type]
         else:
-            self.add_columns(t("col.name"), t("col.kind"), t("col.issuer"), t("col.date"))
+            # The short columns first: a long name must not push the kind and date out of view.
+            self.add_columns(t("col.date"), t("col.kind"), t("col.name"), t("col.issuer"))
             rows = [self._row(r) for r in records]
         self.add_rows(rows)
         ids = [r.id for r in self.records]
@@ -78,10 +79,10 @@ class RecordTable(DataTable[Text]):
     def _row(record: Record) -> tuple[Text, ...]:
         if isinstance(record, Policy):
             kind = vocab(POLICY_KINDS.get(record.kind, (record.kind, record.kind)))
-            return _cell(record.name), _cell(kind), _cell(record.issuer), _cell(record.date)
+            return _cell(record.date), _cell(kind), _cell(record.name), _cell(record.issuer)
         assert isinstance(record, Event)
         kind = vocab(EVENT_KINDS.get(record.kind, (record.kind, record.kind)))
-        return _cell(record.name), _cell(kind), _cell(record.place), _cell(record.date)
+        return _cell(record.date), _cell(kind), _cell(record.name), _cell(record.place)
 
     @property
     def current(self) -> Record | None:
