@@ -5,35 +5,23 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widget import Widget
 
 from ..core.library import Library
-from ..core.model import Record
 from .group_list import GroupList
-from .pane import Pane
+from .works_pane import WorksPane
 from .works_table import WorksTable
 
 
-class GroupPane(Pane):
+class GroupPane(WorksPane):
     def __init__(self, library: Library, field: str, *, id: str) -> None:
-        super().__init__(library, id=id)
+        super().__init__(library, WorksTable(library.index, id=f"works-{id}"), id=id)
         self.field = field
         self.groups = GroupList(field, id=f"groups-{id}")
-        self.table = WorksTable(library.index, id=f"works-{id}")
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="grouped"):
             yield self.groups
             yield self.table
-
-    @property
-    def current(self) -> Record | None:
-        position = self.table.highlighted
-        return None if position is None else self.library.index.works[position]
-
-    @property
-    def focus_target(self) -> Widget:
-        return self.table
 
     def show(self) -> None:
         matched = self.result.found if self.result else 0
@@ -56,18 +44,7 @@ class GroupPane(Pane):
             return True
         return False
 
-    def watch_selected(self, selected: frozenset[int]) -> None:
-        self.table.selected = selected
-
-    def watch_show_english(self, show: bool) -> None:
-        self.table.show_english = show
-
     @on(GroupList.Chosen)
     def _chosen(self, event: GroupList.Chosen) -> None:
         event.stop()
         self._show_group(event.value)
-
-    @on(WorksTable.Highlighted)
-    def _highlighted(self, event: WorksTable.Highlighted) -> None:
-        event.stop()
-        self.announce()
