@@ -42,7 +42,6 @@ class WorksTable(ScrollView, can_focus=True):
         "works-table--cursor",
         "works-table--cursor-blurred",
         "works-table--check",
-        "works-table--muted",
         "works-table--empty",
     }
 
