@@ -42,7 +42,7 @@ class CatalogApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {_catalog_commands}
     BINDINGS = [
-        # Descriptions are English here; i18n.translate_bindings shows them in the chosen language.
+        # Descriptions are English here; i18n.translated shows them in the chosen language.
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
         Binding("ctrl+p", "command_palette", "Commands", show=False),

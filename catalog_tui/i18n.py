@@ -10,6 +10,10 @@ from __future__ import annotations
 import locale
 import os
 from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.binding import ActiveBinding
 
 LANGUAGES = ("zh", "en")
 
@@ -436,12 +440,14 @@ def binding_text(description: str) -> str:
     return BINDINGS_ZH.get(english, english) if _language == "zh" else english
 
 
-def translate_bindings(node: object) -> None:
-    """Rewrite a node's key descriptions in the current language (the footer reads them)."""
-    bindings = getattr(node, "_bindings", None)
-    if bindings is None:
-        return
-    for key, entries in bindings.key_to_bindings.items():
-        bindings.key_to_bindings[key] = [
-            replace(b, description=binding_text(b.description)) if b.description else b for b in entries
-        ]
+def translated(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """A screen's active bindings with their descriptions in the current language: what the footer,
+    the keys panel and the palette read (screens return this from `active_bindings`)."""
+    return {
+        key: entry._replace(
+            binding=replace(entry.binding, description=binding_text(entry.binding.description))
+        )
+        if entry.binding.description
+        else entry
+        for key, entry in active.items()
+    }

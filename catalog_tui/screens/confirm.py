@@ -8,13 +8,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ..core.text import safe_display
-from ..i18n import t, translate_bindings
+from ..i18n import t, translated
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -29,6 +29,10 @@ class ConfirmScreen(ModalScreen[bool]):
         self.yes_label = yes_label
         self.shown_at: float | None = None
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated(super().active_bindings)
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text")
@@ -37,7 +41,6 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button(t("confirm.no"), id="no")
 
     def on_mount(self, event: events.Mount) -> None:
-        translate_bindings(self)
         self.shown_at = event.time
         self.set_focus(self.query_one("#no", Button))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
@@ -20,7 +20,7 @@ from ..core.export import FORMATS, ExportError
 from ..core.export_file import export_works, shown
 from ..core.library import Library
 from ..core.text import safe_display
-from ..i18n import t, translate_bindings
+from ..i18n import t, translated
 from ..widgets.search_bar import SAFE_INPUT
 
 SCOPES = ("selection", "matches", "all", "figures")
@@ -45,6 +45,10 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         self.counts = counts
         self.default_scope = scope or ("selection" if counts.get("selection") else "matches")
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated(super().active_bindings)
+
     def compose(self) -> ComposeResult:
         default_scope = self.default_scope
         with Vertical(classes="dialog", id="export-dialog"):
@@ -64,7 +68,6 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 yield Button(t("export.cancel"), id="cancel")
 
     def on_mount(self) -> None:
-        translate_bindings(self)
         path_input = self.query_one("#export-path", Input)
         path_input.focus()
         path_input.cursor_position = len(path_input.value)

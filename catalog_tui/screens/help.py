@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..core.text import display_width
-from ..i18n import language, t, translate_bindings
+from ..i18n import language, t, translated
 
 # (keys, Chinese, English): whole sentences per language, never assembled from fragments.
 KEYS: list[tuple[str, str, str]] = [
@@ -71,9 +71,10 @@ def help_text() -> Text:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated(super().active_bindings)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="help"):
             yield Static(help_text(), id="help-text")
-
-    def on_mount(self) -> None:
-        translate_bindings(self)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
@@ -29,7 +29,7 @@ from ..core.model import Record
 from ..core.query import QueryError
 from ..core.search import FacetFilter
 from ..core.selection_writer import SelectionWriter
-from ..i18n import t, translate_bindings
+from ..i18n import t, translated
 from ..typeahead import TypeAhead
 from ..widgets.all_pane import AllPane
 from ..widgets.detail_pane import DetailPane
@@ -59,7 +59,7 @@ GROUP_FIELDS = {"campaigns": "campaign", "genres": "type", "channels": "channel"
 
 class MainScreen(Screen[None]):
     BINDINGS = [
-        # Descriptions are English here; i18n.translate_bindings shows them in the chosen language.
+        # Descriptions are English here; i18n.translated shows them in the chosen language.
         # Bindings that move the focus are priority bindings: they run before the keys queued
         # behind them are handed to the focused widget, so those keys reach the new focus. The
         # ones that are text in the search box step aside there (SkipAction).
@@ -122,6 +122,10 @@ class MainScreen(Screen[None]):
             pane.data_bind(MainScreen.result, MainScreen.selected, MainScreen.show_english)
         return panes
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated(super().active_bindings)
+
     def compose(self) -> ComposeResult:
         self.panes = self._make_panes()
         self.active_pane = self.panes[0]
@@ -177,8 +181,6 @@ class MainScreen(Screen[None]):
 
     def apply_language(self) -> None:
         """Show every label, key description and list in the current language."""
-        for node in (self.app, self, *self.walk_children()):
-            translate_bindings(node)
         self._label_tabs()
         self.query_one(SearchBar).translate()
         self.query_one(SavedSearchList).reload()

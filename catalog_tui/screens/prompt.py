@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from ..i18n import t, translate_bindings
+from ..i18n import t, translated
 from ..widgets.search_bar import SAFE_INPUT
 
 
@@ -26,6 +26,10 @@ class PromptScreen(ModalScreen[str | None]):
         self.value = value
         self.placeholder = placeholder  # enter on an empty field accepts it
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated(super().active_bindings)
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             # Our own fixed strings, so markup parsing is harmless here; the value is user data
@@ -36,7 +40,6 @@ class PromptScreen(ModalScreen[str | None]):
             yield Label(t("prompt.hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:
-        translate_bindings(self)
         self.set_focus(self.query_one(Input))
 
     def on_key(self, event: events.Key) -> None:
