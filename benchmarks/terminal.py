@@ -77,7 +77,7 @@ class Target:
     expected: dict[str, int]  # query → result count
     focus_keys: str = ""  # typed (untimed) before the query, e.g. "/" to reach the search box
     ready_text: str = ""  # the first row of the list, learnt in the warm-up
-    calm_text: str = ""  # shown while nothing was selected or re-sorted (type-ahead check)
+    calm_texts: tuple[str, ...] = ()  # shown while nothing was selected or re-sorted (type-ahead check)
 
     def shows(self, screen: str, query: str) -> bool:
         found = self.count_pattern.search(screen)
@@ -230,7 +230,9 @@ def type_ahead(target: Target) -> bool:
             )
         except TimeoutError:
             return False
-        return pane.alive() and target.shows(up[2], QUERY) and target.calm_text in up[2]
+        return (
+            pane.alive() and target.shows(up[2], QUERY) and all(text in up[2] for text in target.calm_texts)
+        )
     finally:
         pane.close()
 
@@ -278,7 +280,7 @@ def main() -> None:
     titles = load_titles()
     app = Target(
         "catalog-tui", app_command, COUNT_APP, {q: app_count(app_command, q) for q in QUERIES}, "/",
-        calm_text="✓ 0 selected  by pinyin title",
+        calm_texts=("✓ 0 selected", "by pinyin"),  # the status wraps at 100k works
     )  # fmt: skip
     bare = Target(
         "bare", [PYTHON, str(ROOT / "benchmarks" / "bare_app.py")], COUNT_BARE,
