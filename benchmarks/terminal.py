@@ -4,7 +4,7 @@
 
 Each launch runs in its own tmux server (`tmux -L <private socket> -f /dev/null`, 120×36), killed
 afterwards. Keys are sent as a person types (`send-keys -l`, 20 keys/s) and the screen is read
-with `capture-pane -p` every ~10 ms. The app and the bare app (benchmarks/bare_app.py) alternate
+with `capture-pane -p` every ~13 ms (reported). The app and the bare app (benchmarks/bare_app.py) alternate
 run by run in this one process, so load drift hits both. Figures per launch:
 
 - launch → list visible: from just before `tmux new-session` to the first capture that shows the
