@@ -23,10 +23,12 @@ app) nothing selected and the list still sorted by title.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import re
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -98,6 +100,7 @@ class Pane:
             "exec " + shlex.join(command),
         )  # fmt: skip
         self.pid = int(self.tmux("display-message", "-p", "-t", "bench", "#{pane_pid}"))
+        self.socket_path = Path(self.tmux("display-message", "-p", "#{socket_path}").strip())
 
     def tmux(self, *args: str) -> str:
         run = subprocess.run(
@@ -136,6 +139,8 @@ class Pane:
 
     def close(self) -> None:
         self.tmux("kill-server")
+        if self.socket_path.name == self.socket:  # tmux leaves the socket file behind
+            self.socket_path.unlink(missing_ok=True)
 
 
 def wait_for(pane: Pane, done: Callable[[str], bool], timeout: float = 120.0) -> tuple[float, str]:
@@ -269,6 +274,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="catalog-bench-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)  # the seeded store
     app_command = [PYTHON, "-m", "catalog_tui", "--lang", "en", "--db", str(work / "store.json")]
     if args.catalog:
         app_command[3:3] = ["--catalog", str(args.catalog.resolve())]
