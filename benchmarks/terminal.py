@@ -5,19 +5,10 @@
 Each launch runs in its own tmux server (`tmux -L <private socket> -f /dev/null`, 120×36), killed
 afterwards. Keys are sent as a person types (`send-keys -l`, 20 keys/s) and the screen is read
 with `capture-pane -p` every ~13 ms (reported). The app and the bare app (benchmarks/bare_app.py) alternate
-run by run in this one process, so load drift hits both. Figures per launch:
-
-- launch → list visible: from just before `tmux new-session` to the first capture that shows the
-  first row of the work list (learnt from an untimed warm-up launch; never on the loading screen);
-- burst settle: `qingming` typed at 20 keys/s; from the last key to the last screen change, once
-  the screen shows the expected count and the query in the box and stays unchanged for 0.5 s;
-- keystroke settle: the same, for one key typed when the app is idle (backspace down to "qing",
-  then "ming" again: 8 keys); "screens seen" is how many changes the capture saw after the key;
-- CPU per key: utime+stime of the app process (/proc/PID/stat) across the burst, ÷ keys.
-
-Type-ahead: from launch, `/qingming` (the bare app: `qingming`) at 20 keys/s before the list
-appears; a run passes if the word is whole in the search box, the app still running, and (the
-app) nothing selected and the list still sorted by title.
+run by run in this one process, so load drift hits both. Figures per launch: launch → list
+visible, burst settle (`qingming` at 20 keys/s), keystroke settle (single keys when idle), CPU per
+key (/proc/PID/stat), and a type-ahead check from launch. BENCHMARKS.md ("Real terminal (tmux),
+issue 11") says exactly what each figure is, and reports them.
 """
 
 from __future__ import annotations
