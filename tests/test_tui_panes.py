@@ -19,6 +19,7 @@ from catalog_tui.widgets.detail_pane import DetailPane
 from catalog_tui.widgets.group_list import GroupList
 from catalog_tui.widgets.policies_pane import PoliciesPane
 from catalog_tui.widgets.record_table import RecordTable
+from catalog_tui.widgets.search_bar import SearchBar
 from catalog_tui.widgets.works_table import WorksTable
 
 
@@ -204,3 +205,15 @@ async def test_at_60x20_every_tab_and_the_export_buttons_are_reachable(tmp_path:
             button.focus()
             await settle(pilot)
             assert button.region.y >= 0 and button.region.bottom <= 20 and button.region.height > 0
+
+
+async def test_the_status_stays_on_one_line_with_a_million_works(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path, "en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        app.screen.query_one(SearchBar).show_count(915, 1_000_000, 12_345, "pinyin title")
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        (line,) = [n for n, text in enumerate(lines) if "1,000,000 works" in text]
+        assert "by pinyin title" in lines[line]
+        assert "title" not in lines[line + 1]

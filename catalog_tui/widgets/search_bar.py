@@ -66,7 +66,10 @@ class SearchBar(Vertical):
 
     def show_count(self, shown: int, total: int, selected: int, sort: str) -> None:
         self.remove_class("-error")
-        status = Text(t("search.count", shown=f"{shown:,}", total=f"{total:,}"))
+        # One line whatever the counts: a wrapped word would change the bar's look on every key.
+        status = Text(
+            t("search.count", shown=f"{shown:,}", total=f"{total:,}"), no_wrap=True, overflow="ellipsis"
+        )
         status.append("  ")
         status.append(t("search.selected", count=f"{selected:,}"), style="bold" if selected else "dim")
         status.append("  " + t("search.sort", sort=sort), style="dim")
