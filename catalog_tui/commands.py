@@ -47,6 +47,10 @@ class CatalogCommands(Provider):
             ("clear", partial(run, "screen.clear_selection")),
             ("select", partial(run, "screen.select_matches")),
             ("facets", partial(run, "screen.toggle_facets")),
+            ("clear_filters", partial(run, "screen.clear_filters")),
+            ("sort", partial(run, "screen.cycle_sort")),
+            ("save", partial(run, "screen.save_search")),
+            ("english", partial(run, "screen.toggle_english")),
         ]
         general: list[tuple[str, Callable[[], object]]] = [
             ("dark", self._toggle_dark),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+from textual.binding import Binding
 from tui_helpers import BUNDLED, bundled_app, detail_text, ready, settle, titles, type_query
 
+from catalog_tui.commands import CatalogCommands
 from catalog_tui.core.loader import load_catalog
 from catalog_tui.i18n import t
 from catalog_tui.screens.help import HelpScreen
+from catalog_tui.screens.main import MainScreen
 from catalog_tui.widgets.facet_panel import FacetPanel
 from catalog_tui.widgets.group_list import GroupList
 from catalog_tui.widgets.search_bar import SearchBar
@@ -225,3 +229,23 @@ async def test_saved_searches_save_run_rename_delete_and_survive(tmp_path: Path)
         await pilot.press("d", "y")  # deleting asks first
         await settle(pilot)
         assert again.library.store.saved_searches() == []
+
+
+# Jumping between tabs and moving the focus are keys, not commands; every other binding is in the palette.
+NAVIGATION = {"focus_search", "focus_list", "submit_search", "step_tab", "show_tab"}
+
+
+async def test_every_browser_binding_is_also_a_palette_command(tmp_path: Path) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        commands = CatalogCommands(app.screen)
+        actions = {
+            callback.args[0] for _, _, callback in commands._actions() if isinstance(callback, partial)
+        }
+        for binding in MainScreen.BINDINGS:
+            assert isinstance(binding, Binding) and binding.description
+            name = binding.action.split("(")[0]
+            if name in NAVIGATION:
+                continue
+            assert f"screen.{name}" in actions or name.removeprefix("app.") in actions, binding
