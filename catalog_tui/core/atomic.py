@@ -43,7 +43,6 @@ def atomic_write_bytes(
     replaced: FileExistsError is raised instead. A new file is private (0600) unless `mode` is
     given: then it gets `mode` less the umask, as open() gives; a replaced file keeps its mode.
     """
-    remove_stale_temporaries(path.parent)
     handle, temporary = _create_temporary(path, 0o600 if mode is None else mode)
     try:
         _hold(handle)  # held until closed: a cleaner in another process sees the file is live

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import atomic_write_bytes
+from .atomic import atomic_write_bytes, remove_stale_temporaries
 from .export import FORMATS, SUFFIXES, ExportError, ExportProgress, counts, render_pieces, selection
 from .model import Catalog, Figure, Work
 from .text import safe_display
@@ -112,7 +112,10 @@ def _kind(mode: int) -> str | None:
 
 
 def write_export(target: Path, payload: bytes | Iterable[bytes], overwrite: bool) -> None:
-    """Write `payload` (bytes, or pieces written as they are rendered) atomically to `target`."""
+    """Write `payload` (bytes, or pieces written as they are rendered) atomically to `target`,
+    first removing what an interrupted export left beside it (the store cleans its own folder
+    when it opens, not on every selection write)."""
+    remove_stale_temporaries(target.parent)
     try:
         atomic_write_bytes(target, payload, overwrite=overwrite, mode=NEW_FILE_MODE)
     except FileExistsError:
