@@ -152,12 +152,11 @@ def sort_key(text: str, slots: list[tuple[str, ...]] | None = None) -> str:
 # and isolates (they reorder what follows), zero-width and other invisible format characters
 # (invisible differences; terminals and Rich disagree on their width, which breaks columns), the
 # Hangul fillers that look like blanks, and tag characters.
-_UNSAFE = re.compile(
+# Writers that escape them in their own syntax (JSON, YAML) use the same set.
+UNSAFE_CHARACTERS = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
     r"\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
-# The same characters, for writers that escape them in their own syntax (JSON, YAML).
-UNSAFE_CHARACTERS = _UNSAFE
 _LINE_SEPARATORS = re.compile(r"[\u2028\u2029]")
 
 
@@ -170,7 +169,7 @@ def safe_display(text: str, *, single_line: bool = True) -> str:
         char = match.group()
         return f"\\x{ord(char):02x}" if ord(char) < 0xA0 else "\ufffd"
 
-    cleaned = _UNSAFE.sub(visible, text)
+    cleaned = UNSAFE_CHARACTERS.sub(visible, text)
     if single_line:
         cleaned = cleaned.replace("\n", " ").replace("\t", " ").replace("\r", " ")
         return _LINE_SEPARATORS.sub(" ", cleaned)
