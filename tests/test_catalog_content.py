@@ -5,12 +5,21 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import fields
-from functools import cache
-from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
+from catalog_helpers import (
+    CATALOG_PATH,
+    SECTIONS,
+    SEED_FILES,
+    by_id,
+    by_name,
+    by_title,
+    catalog,
+    paragraph_at,
+    records,
+    seed_text,
+)
 
 from catalog_tui.core.model import (
     CAMPAIGN_KINDS,
@@ -23,13 +32,10 @@ from catalog_tui.core.model import (
     WORK_TYPES,
 )
 
-CATALOG_PATH = Path(__file__).parent.parent / "catalog.yaml"
 # The articles as the project received them; the catalogue ships its own copies (documents' `text`),
 # which the checks read, so they run on a clean clone too.
-SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
-SEED_FILES = ("000_4e479cc6954f5e65.txt", "004_ced6b1b617eea4d8.txt")
+SEEDS_DIR = CATALOG_PATH.resolve().parent.parent / "shared" / "seeds"
 
-SECTIONS = ("works", "campaigns", "channels", "policies", "events", "figures", "people", "organisations")
 TOP_LEVEL_ORDER = ["documents", *SECTIONS]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 BOOK_TITLE = re.compile(r"《([^《》]+)》")
@@ -43,34 +49,6 @@ KIND_VOCABULARIES = {
 # 《…》 titles in the seeds that are neither a work nor a policy. Empty on purpose: every book-title in
 # the two articles is catalogued; add an entry here (with a comment saying why) only if that stops being true.
 TITLE_EXCLUSIONS: frozenset[str] = frozenset()
-
-
-@cache
-def catalog() -> dict[str, Any]:
-    data = yaml.safe_load(CATALOG_PATH.read_text(encoding="utf-8"))
-    assert isinstance(data, dict), "catalog.yaml must be a mapping at the top level"
-    return data
-
-
-@cache
-def seed_text(name: str) -> str:
-    """An article's text, from the copy the catalogue ships (its document's `text`)."""
-    (document,) = [doc for doc in catalog()["documents"] if doc["file"] == name]
-    return (CATALOG_PATH.parent / document["text"]).read_text(encoding="utf-8")
-
-
-def all_seed_text() -> str:
-    return "\n".join(seed_text(name) for name in SEED_FILES)
-
-
-def records(section: str) -> list[dict[str, Any]]:
-    return catalog()[section] or []
-
-
-def by_title(title: str) -> dict[str, Any]:
-    matches = [work for work in records("works") if work["title"] == title]
-    assert len(matches) == 1, f"expected exactly one work titled {title!r}, found {len(matches)}"
-    return matches[0]
 
 
 # ------------------------------------------------------------------------------------------- shape
@@ -245,129 +223,48 @@ def test_anchor_counts() -> None:
     assert len(records("works")) == 64
 
 
-# ------------------------------------------------------------------------- people and organisations
-
-# Everyone the two articles name, read off the articles by hand (name -> role as the text gives it).
-# 000: the byline 王禹 (no role given), 曹淑敏 at the 2024 work conference, 冯胜勇 interviewed.
-# 004: 周结, 马宏彬, 龚宇, 虞海侠, 托尼·扎梅奇科夫斯基 and 文肖萌 at the 13th conference. The 004
-# dispatch's "广电总局相关负责人" is unnamed and is not a person record.
-NAMED_PEOPLE = {
-    "王禹": "",
-    "曹淑敏": "中央宣传部副部长、国家广播电视总局党组书记、局长",
-    "冯胜勇": "国家广播电视总局网络视听节目管理司司长",
-    "周结": "中国网络视听协会副秘书长",
-    "马宏彬": "快手高级副总裁",
-    "龚宇": "爱奇艺创始人、首席执行官",
-    "虞海侠": "中国传媒大学副教授",
-    "托尼·扎梅奇科夫斯基": "华特迪士尼公司亚太区流媒体业务高级副总裁及总经理",
-    "文肖萌": "成都创业公司“井鸽”的创始人",
-}
-# Every organisation the articles name, and the section that holds it: platforms already catalogued
-# as channels are linked there rather than copied (迪士尼 is the channel both 迪士尼 and 华特迪士尼公司
-# name). Collective mentions (省级广电局, 行业头部平台及制作机构) name no single body.
-NAMED_ORGANISATIONS = {
-    "国家广播电视总局": "organisations",
-    "中央宣传部": "organisations",
-    "网络视听节目管理司": "organisations",
-    "中国网络视听协会": "organisations",
-    "中国网络视听节目服务协会微短剧工作委员会": "organisations",
-    "中国传媒大学": "organisations",
-    "井鸽": "organisations",
-    "新华社": "organisations",
-    "中央广播电视总台": "channels",
-    "快手": "channels",
-    "爱奇艺": "channels",
-    "迪士尼": "channels",
-}
-
-
-def by_id(section: str) -> dict[str, dict[str, Any]]:
-    return {record["id"]: record for record in records(section)}
-
-
-def test_every_person_the_articles_name_is_present() -> None:
-    people = {person["name"]: person for person in records("people")}
-    assert set(people) == set(NAMED_PEOPLE)
-    for name, role in NAMED_PEOPLE.items():
-        assert name in all_seed_text() and role in all_seed_text(), name
-        assert people[name].get("role", "") == role, name
-        quotes = [source["quote"] for source in people[name]["sources"]]
-        assert any(name in quote and role in quote for quote in quotes), f"{name}: no quote names them"
-
-
-def test_every_organisation_the_articles_name_is_present_once() -> None:
-    for name, section in NAMED_ORGANISATIONS.items():
-        assert name in all_seed_text(), name
-        assert [r for r in records(section) if r["name"] == name], f"{name} not in {section}"
-    channel_names = {channel["name"] for channel in records("channels")}
-    copies = {org["name"] for org in records("organisations")} & channel_names
-    assert not copies, f"organisations that duplicate a channel: {copies}"
-
-
-def test_people_and_organisation_links_resolve() -> None:
-    organisations, channels = by_id("organisations"), by_id("channels")
-    for person in records("people"):
-        assert set(person.get("organisations", [])) <= set(organisations), person["id"]
-        assert set(person.get("channels", [])) <= set(channels), person["id"]
-        linked = [organisations[i]["name"] for i in person.get("organisations", [])]
-        linked += [channels[i]["name"] for i in person.get("channels", [])]
-        # Each link is to a body the person's role names (华特迪士尼公司 is the channel 迪士尼).
-        role = person.get("role", "").replace("华特迪士尼公司", "迪士尼")
-        assert all(name in role for name in linked), person["id"]
-        if "role" in person:
-            assert linked, f"{person['id']}: a role with no organisation or channel"
-    for organisation in records("organisations"):
-        if "parent" in organisation:
-            assert organisation["parent"] in organisations, organisation["id"]
-            assert organisation["parent"] != organisation["id"], organisation["id"]
-
-
-def test_statements_name_the_works_they_are_about() -> None:
-    works = by_id("works")
-    for person in records("people"):
-        for statement in person.get("statements", []):
-            named = {w for w, work in works.items() if f"《{work['title']}》" in statement["quote"]}
-            assert set(statement.get("about", [])) == named, f"{person['id']}: {statement['quote']}"
-
-
-def test_opinions_are_statements_not_facts() -> None:
-    said = [s["quote"] for person in records("people") for s in person.get("statements", [])]
-    for work in records("works"):
-        quoted = [fact for fact in work.get("facts", []) if any(fact in quote for quote in said)]
-        assert not quoted, f"{work['id']}: facts that are someone's statement: {quoted}"
-    (yu,) = [person for person in records("people") if person["name"] == "虞海侠"]
-    about = {work for statement in yu["statements"] for work in statement.get("about", [])}
-    assert {by_title("家里家外")["id"], by_title("桃花烬")["id"]} <= about
-
-
 # ---------------------------------------------------------------------- relations, editions, English
 
 
-def test_campaign_relations_resolve_and_are_quoted() -> None:
+def test_campaign_relations_resolve_and_are_stated() -> None:
+    """Each `based_on` link is quoted: one passage names the base, then (以……为基础) the campaign."""
     campaigns = by_id("campaigns")
     for campaign in records("campaigns"):
         for base in campaign.get("based_on", []):
             assert base in campaigns and base != campaign["id"], campaign["id"]
-            both = [
-                s["quote"]
-                for s in campaign["sources"]
-                if campaign["name"] in s["quote"] and campaigns[base]["name"] in s["quote"]
+            name, base_name = campaign["name"], campaigns[base]["name"]
+            stating = [
+                quote
+                for quote in (source["quote"] for source in campaign["sources"])
+                if base_name in quote
+                and name in quote
+                and "为基础" in quote
+                and quote.index(base_name) < quote.rindex(name)
+                and quote.index("为基础") < quote.rindex(name)
             ]
-            assert both, f"{campaign['id']}: no quote states that it builds on {base}"
+            assert stating, f"{campaign['id']}: no quote states that it builds on {base}"
+
+
+SIBLING_PLANS = (
+    "跟着微短剧来学法",
+    "跟着微短剧来科普",
+    "跟着微短剧学经典",
+    "微短剧里看品牌",
+    "微短剧里看非遗",
+)
 
 
 def test_anchor_campaign_relations() -> None:
-    ids = {campaign["name"]: campaign["id"] for campaign in records("campaigns")}
-    travel = ids["跟着微短剧去旅行"]
-    built_on_travel = {c["name"] for c in records("campaigns") if travel in c.get("based_on", [])}
-    assert built_on_travel == {
-        "“微短剧+”行动计划",
-        "跟着微短剧来学法",
-        "跟着微短剧来科普",
-        "跟着微短剧学经典",
-        "微短剧里看品牌",
-        "微短剧里看非遗",
-    }
+    # "以“跟着微短剧去旅行”创作计划为基础，并延展开来，相继推出[the five plans]等多项创作计划，
+    # 并于2025年1月发布《关于实施“微短剧+”行动计划 赋能千行百业的通知》": the five extend the travel
+    # plan, and “微短剧+” extends the travel plan and the five (its note gives the reading).
+    travel = by_name("campaigns", "跟着微短剧去旅行")
+    for name in SIBLING_PLANS:
+        assert by_name("campaigns", name).get("based_on") == [travel["id"]], name
+    plus = by_name("campaigns", "“微短剧+”行动计划")
+    assert plus["based_on"] == [travel["id"], *(by_name("campaigns", name)["id"] for name in SIBLING_PLANS)]
+    assert "延展开来" in plus["note"]
+    assert "based_on" not in travel
 
 
 YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -385,46 +282,23 @@ def test_edition_years_match_the_digits_in_titles() -> None:
     assert "edition" not in by_title("我和我爸的18岁") and "edition" not in by_title("宁波144小时")
 
 
-CHINESE_AND_ENGLISH = (("title", "title_en"), ("name", "name_en"), ("label", "label_en"))
-QUOTE_MARKS = str.maketrans("", "", "\"“”'")
+# -------------------------------------------------------------------------------------------- figures
+
+YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-def named_records(sections: tuple[str, ...] = SECTIONS) -> list[tuple[str, str, str]]:
-    """(id, Chinese name, English name) of every record, whatever its section calls them."""
-    out = []
-    for section in sections:
-        for record in records(section):
-            for zh, en in CHINESE_AND_ENGLISH:
-                if zh in record:
-                    out.append((f"{section}/{record['id']}", record[zh], record.get(en, "")))
-    return out
-
-
-def test_english_names_are_consistent() -> None:
-    # A name that appears inside another record's name (《家里家外》 in a figure's label, a campaign in
-    # the notice that launched it) is translated the same way there.
-    # Figures' labels describe a number rather than name something, so they only contain names.
-    proper_names = named_records(tuple(section for section in SECTIONS if section != "figures"))
-    problems = []
-    for ident, zh, en in proper_names:
-        wanted = en.translate(QUOTE_MARKS).casefold()
-        for other, other_zh, other_en in named_records():
-            if other != ident and zh in other_zh and wanted not in other_en.translate(QUOTE_MARKS).casefold():
-                problems.append(f"{other}: {other_en!r} does not say {en!r} ({zh})")
-    assert not problems, "\n".join(problems)
-    title_en = by_title("家里家外")["title_en"]
-    labels = [f["label_en"] for f in records("figures") if "《家里家外》" in f["label"]]
-    assert labels and all(title_en in label for label in labels), labels
-
-
-def test_official_english_only_where_the_articles_give_it() -> None:
-    for section in SECTIONS:
-        for record in records(section):
-            en = record.get("title_en", record.get("name_en", ""))
-            zh = record.get("title", record.get("name", ""))
-            official = record.get("en_source") == "official"
-            if official:
-                assert any(en in s["quote"] for s in record["sources"]), f"{section}/{record['id']}"
-            # A name the article writes in Latin letters itself is its official English name.
-            assert official or not en or en not in zh, f"{section}/{record['id']}"
-    assert by_id("channels")["bilibili"]["en_source"] == "official"
+def test_figures_say_what_is_measured_and_when() -> None:
+    """A label and a unit always; a period where the text gives one, else a note saying it gives none.
+    A year in the period is in a quoted passage's paragraph, or the note says where it comes from."""
+    for figure in records("figures"):
+        ident, note = figure["id"], figure.get("note", "")
+        assert figure["label"] and figure["label_en"] and figure["unit"], ident
+        period = figure.get("period", "")
+        assert period or "未给" in note, f"{ident}: no period and no note that the text gives none"
+        paragraphs = []
+        for source in figure["sources"]:
+            text = seed_text(source["doc"])
+            start, end = paragraph_at(text, text.index(source["quote"]))
+            paragraphs.append(text[start:end])
+        for year in YEAR.findall(period):
+            assert any(year in paragraph for paragraph in paragraphs) or year in note, f"{ident}: {year}"
