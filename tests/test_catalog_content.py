@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import fields
+from pathlib import Path
 
 import pytest
 import yaml
@@ -21,6 +22,8 @@ from catalog_helpers import (
     seed_text,
 )
 
+from catalog_tui.core.export_file import export_works
+from catalog_tui.core.loader import load_catalog
 from catalog_tui.core.model import (
     CAMPAIGN_KINDS,
     CHANNEL_KINDS,
@@ -243,6 +246,28 @@ def test_campaign_relations_resolve_and_are_stated() -> None:
                 and quote.index("为基础") < quote.rindex(name)
             ]
             assert stating, f"{campaign['id']}: no quote states that it builds on {base}"
+
+
+def test_issuers_link_the_organisation_they_name() -> None:
+    organisations = {organisation["name"]: organisation["id"] for organisation in records("organisations")}
+    for section in ("campaigns", "policies"):
+        for record in records(section):
+            issuer = record.get("issuer", "")
+            assert record.get("issued_by") == organisations.get(issuer), f"{section}/{record['id']}: {issuer}"
+            assert not issuer or issuer in organisations, f"{section}/{record['id']}: {issuer} not catalogued"
+
+
+def test_an_export_carries_the_issuer_and_the_plans_a_campaign_builds_on(tmp_path: Path) -> None:
+    bundled = load_catalog(CATALOG_PATH)
+    plus = by_name("campaigns", "“微短剧+”行动计划")
+    target = tmp_path / "campaigns.yaml"
+    export_works(bundled, [], target, section="campaigns")
+    exported = load_catalog(target)  # every link resolves, or the loader refuses it
+    assert exported.campaign(plus["id"]) == bundled.campaign(plus["id"])
+    assert [o.id for o in exported.organisations] == sorted(
+        {c.issued_by for c in bundled.campaigns if c.issued_by},
+        key=[o.id for o in bundled.organisations].index,
+    )
 
 
 SIBLING_PLANS = (

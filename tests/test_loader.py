@@ -582,7 +582,7 @@ organisations:
     en_source: ours
     kind: university
 """
-PLUS_CAMPAIGN = "  - id: plus\n    name: “微短剧+”行动计划\n    kind: action-plan\n    based_on: [travel]\n"
+PLUS_CAMPAIGN = "  - id: plus\n    name: “微短剧+”行动计划\n    kind: action-plan\n    issued_by: nrta\n    based_on: [travel]\n"
 
 
 def related_catalogue() -> str:
@@ -597,6 +597,7 @@ def test_people_organisations_and_relations_load_and_round_trip() -> None:
     (work,) = catalog.works
     assert (work.year, work.edition, work.en_source) == (2024, 2023, "ours")
     assert catalog.campaign("plus").based_on == ("travel",)
+    assert catalog.campaign("plus").issued_by == "nrta"
     person = catalog.person("yu")
     assert person is not None and person.organisations == ("cuc",) and person.channels == ("bilibili",)
     assert catalog.organisation("dept").parent == "nrta"
@@ -618,6 +619,7 @@ def test_people_organisations_and_relations_load_and_round_trip() -> None:
             "unknown channel 'bili'",
         ),
         ("parent: nrta", "parent: nrt", "organisations[1].parent: unknown organisation 'nrt'"),
+        ("issued_by: nrta", "issued_by: nrt", "campaigns[1].issued_by: unknown organisation 'nrt'"),
         ("about: [w-001]", "about: [w-002]", "people[0].statements[0].about[0]: unknown work 'w-002'"),
         ("about: [w-001]", "about: w-001", "expected a list of strings"),
         (
@@ -689,7 +691,7 @@ FIELD_NAMES = sorted({f.name for cls in (*RECORD_TYPES.values(), Document) for f
 KINDS = {"works": WORK_TYPES, "campaigns": CAMPAIGN_KINDS, "channels": CHANNEL_KINDS}
 KINDS |= {"policies": POLICY_KINDS, "events": EVENT_KINDS, "organisations": ORGANISATION_KINDS}
 # Fields naming other records: mostly dangling when generated, so left out (tested elsewhere).
-REFERENCE_FIELDS = ("campaigns", "channels", "based_on", "organisations", "parent")
+REFERENCE_FIELDS = ("campaigns", "channels", "based_on", "organisations", "parent", "issued_by")
 
 
 def valid_value(section: str, field_name: str, field_type: str) -> st.SearchStrategy[Any]:

@@ -86,7 +86,8 @@ def selection(
 # The fields that link a record to others: (field, section linked to).
 _LINKS = {
     "works": (("campaigns", "campaigns"), ("channels", "channels")),
-    "campaigns": (("based_on", "campaigns"),),
+    "campaigns": (("based_on", "campaigns"), ("issued_by", "organisations")),
+    "policies": (("issued_by", "organisations"),),
     "people": (("organisations", "organisations"), ("channels", "channels")),
     "organisations": (("parent", "organisations"),),
 }

@@ -544,6 +544,8 @@ _REFERENCES = (
     ("works", "campaigns", "campaigns", "campaign"),
     ("works", "channels", "channels", "channel"),
     ("campaigns", "based_on", "campaigns", "campaign"),
+    ("campaigns", "issued_by", "organisations", "organisation"),
+    ("policies", "issued_by", "organisations", "organisation"),
     ("people", "organisations", "organisations", "organisation"),
     ("people", "channels", "channels", "channel"),
     ("organisations", "parent", "organisations", "organisation"),

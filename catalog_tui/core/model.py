@@ -198,7 +198,8 @@ class Campaign(Record):
     name_en: str = ""
     en_source: str = ""
     kind: str = ""
-    issuer: str = ""
+    issuer: str = ""  # as the text names it
+    issued_by: str = ""  # id of that organisation, where it is catalogued
     date: str = ""
     based_on: tuple[str, ...] = ()  # ids of the campaigns the text says this one builds on
     summary: str = ""
@@ -226,7 +227,8 @@ class Policy(Record):
     name_en: str = ""
     en_source: str = ""
     kind: str = ""
-    issuer: str = ""
+    issuer: str = ""  # as the text names it
+    issued_by: str = ""  # id of that organisation, where it is catalogued
     date: str = ""
     summary: str = ""
     sources: tuple[Source, ...] = ()
