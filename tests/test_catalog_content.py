@@ -270,6 +270,16 @@ def test_an_export_carries_the_issuer_and_the_plans_a_campaign_builds_on(tmp_pat
     )
 
 
+@pytest.mark.parametrize("section", ["policies", "people"])
+def test_an_export_of_a_section_carries_what_it_links(section: str, tmp_path: Path) -> None:
+    # People's statements link works, campaigns, channels and policies; policies their issuer.
+    bundled = load_catalog(CATALOG_PATH)
+    target = tmp_path / f"{section}.yaml"
+    export_works(bundled, [], target, section=section)
+    exported = load_catalog(target)  # every link resolves, or the loader refuses it
+    assert getattr(exported, section) == getattr(bundled, section)
+
+
 SIBLING_PLANS = (
     "跟着微短剧来学法",
     "跟着微短剧来科普",

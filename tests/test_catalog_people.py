@@ -9,6 +9,7 @@ from catalog_helpers import (
     SEED_FILES,
     all_seed_text,
     by_id,
+    by_name,
     by_title,
     catalog,
     paragraph_at,
@@ -176,6 +177,19 @@ def test_statements_name_the_works_they_are_about() -> None:
                 title = f"《{works[work_id]['title']}》"
                 assert title in text[start:at], f"{person['id']}: {work_id} is not in {quote}'s paragraph"
                 assert "该剧" in quote, f"{person['id']}: {quote} does not refer back to {work_id}"
+
+
+def test_statements_link_the_other_records_they_name() -> None:
+    mention = {"campaigns": "{}", "channels": "{}", "policies": "《{}》"}
+    for person in records("people"):
+        for statement in person.get("statements", []):
+            for section, form in mention.items():
+                named = {r["id"] for r in records(section) if form.format(r["name"]) in statement["quote"]}
+                linked = set(statement.get(section, []))
+                assert linked == named, f"{person['id']}: {statement['quote']} names {section} {named}"
+    (feng,) = [person for person in records("people") if person["name"] == "冯胜勇"]
+    assert by_name("campaigns", "跟着微短剧去旅行")["id"] in feng["statements"][1]["campaigns"]
+    assert by_name("policies", "网络微短剧内容审核细则")["id"] in feng["statements"][2]["policies"]
 
 
 def test_opinions_are_statements_not_facts() -> None:

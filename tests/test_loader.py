@@ -568,6 +568,7 @@ people:
       - doc: seed-01.md
         quote: 《我的归途有风》是佳作
         about: [w-001]
+        campaigns: [plus]
 organisations:
   - id: nrta
     name: 国家广播电视总局
@@ -603,6 +604,7 @@ def test_people_organisations_and_relations_load_and_round_trip() -> None:
     assert catalog.organisation("dept").parent == "nrta"
     ((speaker, statement),) = catalog.statements_about("w-001")
     assert speaker is person and statement.about == ("w-001",) and "佳作" in statement.quote
+    assert catalog.statements_about("plus", "campaigns") == [(person, statement)]
     assert catalog.counts()["people"] == 1 and catalog.counts()["organisations"] == 3
     dumped = yaml.safe_dump(catalog.to_dict(), allow_unicode=True, sort_keys=False)
     assert parse_catalog_text(dumped) == catalog
@@ -622,6 +624,12 @@ def test_people_organisations_and_relations_load_and_round_trip() -> None:
         ("issued_by: nrta", "issued_by: nrt", "campaigns[1].issued_by: unknown organisation 'nrt'"),
         ("about: [w-001]", "about: [w-002]", "people[0].statements[0].about[0]: unknown work 'w-002'"),
         ("about: [w-001]", "about: w-001", "expected a list of strings"),
+        (
+            "campaigns: [plus]",
+            "campaigns: [plu]",
+            "people[0].statements[0].campaigns[0]: unknown campaign 'plu'",
+        ),
+        ("campaigns: [plus]", "policies: [p]", "people[0].statements[0].policies[0]: unknown policy 'p'"),
         (
             "        quote: 《我的归途有风》是佳作\n",
             "",

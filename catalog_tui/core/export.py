@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from .export_formats import csv_pieces, json_pieces, yaml_pieces
-from .model import RECORD_TYPES, Catalog, Figure, Record, Work
+from .model import RECORD_TYPES, STATEMENT_LINKS, Catalog, Figure, Record, Work
 from .text import safe_display
 
 FORMATS = ("yaml", "json", "csv")
@@ -101,8 +101,9 @@ def _links(record: Record) -> Iterator[tuple[str, str]]:
             if ident:
                 yield target, ident
     for statement in getattr(record, "statements", ()):
-        for ident in statement.about:
-            yield "works", ident
+        for field_name, target in STATEMENT_LINKS.items():
+            for ident in getattr(statement, field_name):
+                yield target, ident
 
 
 def _with_links(catalog: Catalog, picked: dict[str, Sequence[Record]]) -> dict[str, Sequence[Record]]:

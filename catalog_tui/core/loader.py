@@ -30,6 +30,7 @@ from catalog_tui.core.model import (
     ORGANISATION_KINDS,
     POLICY_KINDS,
     RECORD_TYPES,
+    STATEMENT_LINKS,
     WORK_TYPES,
     Catalog,
     Document,
@@ -462,7 +463,7 @@ def _check_strings(v: _Validator, value: Any, where: Path, key: str) -> None:
 
 def _passages_check(fields: tuple[str, ...], noun: str) -> _Check:
     """A list of quoted passages (sources, statements): mappings with `fields`, doc and quote
-    required, every field a string but `about`, a list of work ids."""
+    required, strings; a statement's links (`about` …) are lists of ids."""
     listed = ", ".join(fields[:-1]) + " and " + fields[-1]
 
     def check(v: _Validator, value: Any, where: Path, key: str) -> None:
@@ -477,7 +478,7 @@ def _passages_check(fields: tuple[str, ...], noun: str) -> _Check:
             for field_name, item in passage.items():
                 if field_name not in fields:
                     v.unknown_field(at, field_name, fields)
-                elif field_name == "about":
+                elif field_name in STATEMENT_LINKS:
                     _check_strings(v, item, at, field_name)
                 elif type(item) is not str:
                     v.report((*at, field_name), _expected("a string", item))
@@ -511,7 +512,7 @@ _BY_NAME: dict[str, _Check] = {"id": _check_id, "year": _check_year, "value": _c
 _BY_NAME |= {"edition": _check_year, "en_source": _vocabulary_check(EN_SOURCES, empty_allowed=True)}
 _BY_NAME |= {
     "sources": _passages_check(("doc", "quote"), "sources"),
-    "statements": _passages_check(("doc", "quote", "about"), "statements"),
+    "statements": _passages_check(("doc", "quote", *STATEMENT_LINKS), "statements"),
 }
 _BY_TYPE: dict[str, _Check] = {"str": _check_text, "tuple[str, ...]": _check_strings}
 
@@ -550,6 +551,7 @@ _REFERENCES = (
     ("people", "channels", "channels", "channel"),
     ("organisations", "parent", "organisations", "organisation"),
 )
+_NOUNS = {"works": "work", "campaigns": "campaign", "channels": "channel", "policies": "policy"}  # statements
 
 
 class _Validator:
@@ -643,10 +645,11 @@ class _Validator:
             if type(person["statements"]) is not list:
                 continue
             for number, statement in enumerate(person["statements"]):
-                about = statement.get("about") if type(statement) is dict else None
-                for position, ref in enumerate(about if type(about) is list else ()):
-                    at = ("people", index, "statements", number, "about", position)
-                    self.check_reference(ref, ids_of("works"), at, "work")
+                for field_name, target in STATEMENT_LINKS.items():
+                    refs = statement.get(field_name) if type(statement) is dict else None
+                    for position, ref in enumerate(refs if type(refs) is list else ()):
+                        at = ("people", index, "statements", number, field_name, position)
+                        self.check_reference(ref, ids_of(target), at, _NOUNS[target])
 
     @staticmethod
     def records_with(data: dict[Any, Any], section: str, field_name: str) -> Iterator[tuple[int, Any]]:

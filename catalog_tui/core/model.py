@@ -86,22 +86,37 @@ class Source:
         return cls(doc=str(data["doc"]), quote=str(data["quote"]))
 
 
+# A statement's link fields and the section each names: `about` the works it judges, the others
+# the campaigns, channels and policies its words name.
+STATEMENT_LINKS: dict[str, str] = {
+    "about": "works",
+    "campaigns": "campaigns",
+    "channels": "channels",
+    "policies": "policies",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """Words the text attributes to a person, verbatim, and the works they are about."""
+    """Words the text attributes to a person, verbatim, and the records they are about."""
 
     doc: str
     quote: str
     about: tuple[str, ...] = ()
+    campaigns: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    policies: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        return cls(doc=str(data["doc"]), quote=str(data["quote"]), about=_strings(data.get("about")))
+        links = {name: _strings(data.get(name)) for name in STATEMENT_LINKS}
+        return cls(doc=str(data["doc"]), quote=str(data["quote"]), **links)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"doc": self.doc, "quote": self.quote}
-        if self.about:
-            out["about"] = list(self.about)
+        for name in STATEMENT_LINKS:
+            if value := getattr(self, name):
+                out[name] = list(value)
         return out
 
 
@@ -407,9 +422,11 @@ class Catalog:
     def organisation(self, organisation_id: str) -> Organisation | None:
         return self._by_id("organisations").get(organisation_id)  # type: ignore[return-value]
 
-    def statements_about(self, work_id: str) -> list[tuple[Person, Statement]]:
-        """Who said what about a work, in catalogue order: "X said ..." on the work's card."""
-        return [(p, s) for p in self.people for s in p.statements if work_id in s.about]
+    def statements_about(self, record_id: str, section: str = "works") -> list[tuple[Person, Statement]]:
+        """Who said what about a work (or a campaign, channel or policy of `section`), in catalogue
+        order: "X said ..." on its card."""
+        (field_name,) = [name for name, target in STATEMENT_LINKS.items() if target == section]
+        return [(p, s) for p in self.people for s in p.statements if record_id in getattr(s, field_name)]
 
     def record(self, section: str, record_id: str) -> Record | None:
         """The record of `section` with id `record_id`, if there is one."""
