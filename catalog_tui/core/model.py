@@ -67,10 +67,11 @@ ORGANISATION_KINDS: dict[str, tuple[str, str]] = {
     "news-agency": ("通讯社", "News agency"),
 }
 
-# Whose English name a record carries (`en_source`): absent means "ours", the curator's translation.
+# Whose English name a record carries (`en_source`): absent means "ours", the curator's (a translation,
+# or the title a work is known by in English: either way not from the source).
 EN_SOURCES: dict[str, tuple[str, str]] = {
     "official": ("官方", "Official (as the source writes it)"),
-    "ours": ("编者译", "Our translation"),
+    "ours": ("编者所加", "Ours (not in the source)"),
 }
 
 
