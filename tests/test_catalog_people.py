@@ -58,6 +58,9 @@ NAMED_PEOPLE = (
         "文肖萌", "成都创业公司“井鸽”的创始人", A004, "成都创业公司“井鸽”的创始人文肖萌分享了一个有趣的故事"
     ),
 )
+# People named only inside a work's title are its subject, not someone the articles speak of: not
+# person records. Each must appear in the articles only within 《…》.
+NAMED_ONLY_IN_TITLES = ("苏东坡", "毛泽东", "邓小平", "狄公")
 # Every organisation the articles name, and the section that holds it: platforms already catalogued
 # as channels are linked there rather than copied (迪士尼 is the channel both 迪士尼 and 华特迪士尼公司
 # name). Collective mentions (省级广电局, 行业头部平台及制作机构) name no single body.
@@ -99,6 +102,14 @@ def test_every_person_the_articles_name_is_present() -> None:
         person = people[named.name]
         assert person.get("role", "") == named.role, named.name
         assert {"doc": named.doc, "quote": named.passage} in person["sources"], f"{named.name}: source"
+
+
+def test_people_named_only_in_titles_are_not_people() -> None:
+    titles = "".join(re.findall(r"《[^《》]+》", all_seed_text()))
+    outside = re.sub(r"《[^《》]+》", "", all_seed_text())
+    people = {person["name"] for person in records("people")}
+    for name in NAMED_ONLY_IN_TITLES:
+        assert name in titles and name not in outside and name not in people, name
 
 
 def test_every_speaker_in_the_articles_is_a_person_or_unnamed() -> None:

@@ -65,8 +65,8 @@ def selection(
     `works` (default: every work) are the works of a `works` or `all` export, `figures` (default:
     every figure) those of a `figures` export; any other section is exported whole. Every export
     also carries the records its records link to (a work's campaigns and channels, a campaign's
-    bases, a person's organisations, channels and the works they speak about, an organisation's
-    parent), so that it is a valid catalogue of its own."""
+    bases and issuer, a policy's issuer, a person's organisations, channels and the records their
+    statements name, an organisation's parent), so that it is a valid catalogue of its own."""
     if section not in (*SECTIONS, ALL):
         raise ExportError(f"unknown section '{section}' (choose one of {', '.join((*SECTIONS, ALL))})")
     chosen_works = catalog.works if works is None else works
