@@ -27,7 +27,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("e", "导出已选、当前结果、全部作品或已选数据（YAML、JSON、CSV）", "Export the selection, the matches, everything, or picked figures (YAML, JSON, CSV)"),
     ("ctrl+s", "把当前查询和筛选保存为命名搜索：见侧栏（f）与命令面板", "Save the query and filters by name: side panel (f) and palette"),
     ("enter / r / delete", "在保存的搜索上：运行 / 重命名 / 删除", "On a saved search: run / rename / delete it"),
-    ("r", "阅读原文：当前条目（作品、活动、频道、政策、数据、人物）的引文在文章中高亮，连同上下文", "Read the source: the highlighted record's passage highlighted in its article, with its context"),
+    ("r", "阅读原文：当前条目的引文在文章中高亮，连同上下文", "Read the source: the record's passage, marked in its article"),
     ("c / C", "复制引文（标题、文章、作者、引文）/ 复制“编号 — 标题”", "Copy the citation (title, article, byline, passage) / copy 'id — title'"),
     ("  n / N, j k, esc", "原文中：下一段 / 上一段引文，滚动，返回", "In the source: next / previous passage, scroll, back"),
     ("L", "切换界面语言（中文 / English）", "Switch the interface language (中文 / English)"),
