@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import DOC, DOCUMENTARY, SU_DONG_PO, XING_SHI, catalog_data, write_catalog
 from rich.text import Text
 from textual.binding import Binding
@@ -17,7 +18,8 @@ from tui_helpers import bundled_app, notifications, ready, screen_text, settle, 
 
 from catalog_tui.app import CatalogApp
 from catalog_tui.commands import CatalogCommands
-from catalog_tui.core.model import Figure
+from catalog_tui.core.citation import record_title
+from catalog_tui.core.model import Figure, Policy
 from catalog_tui.i18n import t
 from catalog_tui.screens.main import MainScreen
 from catalog_tui.screens.reader import QUOTE_STYLE, ReaderScreen
@@ -206,20 +208,37 @@ async def test_no_record_no_reader(tmp_path: Path) -> None:
         assert [n.message for n in posted] == [t("reader.no_source"), *[t("reader.nothing_to_copy")] * 2]
 
 
-async def test_r_on_a_figure_of_the_bundled_catalogue(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("tab", "kind"), [("7", Figure), ("6", Policy)])
+async def test_r_on_a_figure_or_a_policy_of_the_bundled_catalogue(
+    tmp_path: Path, tab: str, kind: type
+) -> None:
     async with bundled_app(tmp_path).run_test(size=(120, 36)) as pilot:
         screen = await ready(pilot)
-        await pilot.press("7", "j", "j")
+        await pilot.press(tab)
         await settle(pilot)
-        figure = screen.highlighted
-        assert isinstance(figure, Figure)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        record = screen.highlighted
+        assert isinstance(record, kind)
         await pilot.press("r")
         await settle(pilot)
         reader = pilot.app.screen
         assert isinstance(reader, ReaderScreen)
-        assert emphasised(marked(reader)) == [figure.sources[0].quote]
+        assert emphasised(marked(reader)) == [record.sources[0].quote]  # type: ignore[attr-defined]
         assert_in_view(reader, marked(reader))
-        assert figure.label in heading(reader)
+        assert record_title(record) in heading(reader)
+
+
+async def test_the_reader_follows_the_interface_language(tmp_path: Path) -> None:
+    async with reader_app(tmp_path).run_test(size=(100, 30)) as pilot:
+        reader = await open_on(pilot, SU_DONG_PO)
+        assert "第 1 / 2 段引文" in heading(reader) and "下一段" in screen_text(pilot.app)
+        await pilot.app.run_action("toggle_language")  # as the palette's language command does
+        await settle(pilot)
+        assert "Passage 1 of 2" in heading(reader)
+        assert "Next passage" in screen_text(pilot.app) and "下一段" not in screen_text(pilot.app)
+        await pilot.app.run_action("toggle_language")
+        await settle(pilot)
 
 
 async def test_every_reader_key_is_described_and_in_the_palette(tmp_path: Path) -> None:
