@@ -20,6 +20,7 @@ from catalog_tui.app import CatalogApp
 from catalog_tui.commands import CatalogCommands
 from catalog_tui.core.citation import record_title
 from catalog_tui.core.model import Figure, Policy
+from catalog_tui.core.sources import passages_of
 from catalog_tui.i18n import t
 from catalog_tui.screens.main import MainScreen
 from catalog_tui.screens.reader import QUOTE_STYLE, ReaderScreen
@@ -131,6 +132,12 @@ async def test_n_and_shift_n_step_through_the_passages_and_their_articles(tmp_pa
         await pilot.press("N")  # wraps round to the last
         await settle(pilot)
         assert reader.passage == 1
+        # Keys typed straight after r, while the articles are still being read, count.
+        await pilot.press("escape", "r", "n")
+        await settle(pilot)
+        again = pilot.app.screen
+        assert isinstance(again, ReaderScreen) and again is not reader and again.passage == 1
+        assert emphasised(marked(again)) == ["苏东坡的足迹"]
 
 
 async def test_escape_returns_to_the_browser_as_it_was(tmp_path: Path) -> None:
@@ -219,12 +226,12 @@ async def test_r_on_a_figure_or_a_policy_of_the_bundled_catalogue(
         await pilot.press("j", "j")
         await settle(pilot)
         record = screen.highlighted
-        assert isinstance(record, kind)
+        assert isinstance(record, kind) and record is not None
         await pilot.press("r")
         await settle(pilot)
         reader = pilot.app.screen
         assert isinstance(reader, ReaderScreen)
-        assert emphasised(marked(reader)) == [record.sources[0].quote]  # type: ignore[attr-defined]
+        assert emphasised(marked(reader)) == [passages_of(record)[0].quote]
         assert_in_view(reader, marked(reader))
         assert record_title(record) in heading(reader)
 

@@ -111,7 +111,7 @@ def test_every_passage_of_every_bundled_record_is_located_verbatim() -> None:
                 assert found == reading.passage.quote
                 located += 1
     statements = sum(len(person.statements) for person in catalog.people)
-    sourced = sum(len(r.sources) for s in RECORD_TYPES for r in getattr(catalog, s))  # type: ignore[attr-defined]
+    sourced = sum(len(r.sources) for s in RECORD_TYPES for r in getattr(catalog, s))
     assert located == sourced + statements > 200
 
 

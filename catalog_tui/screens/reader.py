@@ -8,9 +8,11 @@ the whole article, scrolled so the passage's paragraph sits in the middle, that 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 
 from rich.text import Text
+from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
@@ -21,7 +23,7 @@ from ..core.citation import citation, record_title, short_citation
 from ..core.library import Library
 from ..core.loader import folder_of
 from ..core.model import Document, Record
-from ..core.sources import Reading, SourceTexts, passages_of
+from ..core.sources import Passage, Reading, SourceTexts, passages_of
 from ..core.text import safe_display
 from ..i18n import t, translated
 
@@ -56,14 +58,14 @@ def open_reader(app: App[object], library: Library, record: Record | None) -> No
 
 
 def copy_citation(
-    app: App[object], documents: Iterable[Document], record: Record | None, reading: Reading | None = None
+    app: App[object], documents: Iterable[Document], record: Record | None, passage: Passage | None = None
 ) -> None:
-    """Put the record's citation (every passage, or only `reading`'s) on the clipboard."""
+    """Put the record's citation (every passage, or only `passage`) on the clipboard."""
     if record is None:
         app.notify(t("reader.nothing_to_copy"), severity="warning", timeout=3, markup=False)
         return
     by_file = {document.file: document for document in documents}
-    app.copy_to_clipboard(citation(record, by_file, None if reading is None else [reading.passage]))
+    app.copy_to_clipboard(citation(record, by_file, None if passage is None else [passage]))
     title = safe_display(record_title(record))
     app.notify(t("reader.copied_citation", title=title), timeout=3, markup=False)
 
@@ -81,7 +83,7 @@ class ReaderScreen(Screen[None]):
     DEFAULT_CSS = """
     ReaderScreen #reader-heading { height: auto; max-height: 40%; padding: 0 2;
         background: $panel; border-bottom: hkey $foreground 20%; }
-    ReaderScreen #reader-body { height: 1fr; padding: 1 2 0 2; }
+    ReaderScreen #reader-body { height: 1fr; padding: 1 2 0 2; scrollbar-gutter: stable; }
     ReaderScreen .paragraph { margin-bottom: 1; padding: 0 1; }
     ReaderScreen .paragraph.-passage { background: $accent 20%; border-left: thick $accent; }
     ReaderScreen #reader-heading.-problem { border-bottom: hkey $warning; }
@@ -102,8 +104,10 @@ class ReaderScreen(Screen[None]):
         super().__init__()
         self.record = record
         self.texts = texts
-        self.readings = texts.readings(record)
+        self.passages = passages_of(record)
         self.passage = passage
+        self.readings: list[Reading] | None = None  # once the articles are read
+        self._drawing = asyncio.Lock()  # one redraw at a time: a key may come while one awaits
         self._shown: tuple[str, ...] | None = None  # the article whose paragraphs are mounted
         self._marked: int | None = None  # the paragraph marked as the passage's
 
@@ -112,16 +116,24 @@ class ReaderScreen(Screen[None]):
         return translated(super().active_bindings)
 
     @property
-    def reading(self) -> Reading:
-        return self.readings[self.passage]
+    def reading(self) -> Reading | None:
+        return self.readings[self.passage] if self.readings is not None else None
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-heading")
         yield VerticalScroll(id="reader-body", can_focus=True)
         yield Footer()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         self.set_focus(self.query_one("#reader-body"))
+        self._show_heading()
+        self._read_articles()
+
+    @work(exclusive=True, group="reader")
+    async def _read_articles(self) -> None:
+        # Reading a file (and searching it) is blocking work: off the event loop. Keys pressed
+        # meanwhile (n, N) only move `passage`; the passage they chose is drawn once read.
+        self.readings = await asyncio.to_thread(self.texts.readings, self.record)
         await self.show_passage(self.passage)
 
     def apply_language(self) -> None:
@@ -131,7 +143,13 @@ class ReaderScreen(Screen[None]):
     async def show_passage(self, number: int) -> None:
         """Show passage `number` of the record: its article, marked and scrolled into the middle."""
         self.passage = number
-        reading = self.reading
+        self._show_heading()
+        if self.readings is None:
+            return  # drawn when the articles are read
+        async with self._drawing:
+            await self._draw(self.readings[self.passage])
+
+    async def _draw(self, reading: Reading) -> None:
         body = self.query_one("#reader-body", VerticalScroll)
         if reading.paragraphs != self._shown:
             await body.remove_children()
@@ -147,37 +165,47 @@ class ReaderScreen(Screen[None]):
             marked.update(paragraph_text(reading.paragraphs[span.paragraph], span.start, span.end))
             marked.add_class("-passage")
             self._marked = span.paragraph
-            self.call_after_refresh(body.scroll_to_center, marked, animate=False)
+            self.call_after_refresh(self._centre, marked)
         else:
             body.scroll_home(animate=False)
-        self._show_heading()
+
+    def _centre(self, paragraph: Static, tries: int = 3) -> None:
+        """Scroll the paragraph to the middle of the body, once laid out. By its place in the body's
+        content, not with scroll_to_center: that measures the body's window on screen, which a
+        refresh right after mounting may not have placed yet (the paragraph then went to the top)."""
+        body = self.query_one("#reader-body", VerticalScroll)
+        region = paragraph.virtual_region_with_margin
+        if not region.size and tries and paragraph.is_attached:  # not laid out yet
+            self.call_after_refresh(self._centre, paragraph, tries - 1)
+            return
+        body.scroll_to(y=region.y + (region.height - body.size.height) // 2, animate=False, immediate=True)
 
     def _show_heading(self) -> None:
-        reading, record = self.reading, self.record
+        record, passage, reading = self.record, self.passages[self.passage], self.reading
         heading = Text(_plain(record_title(record)), style="bold")
         heading.append(f"  {record.SECTION}/{record.id}", style="dim")
-        document = reading.document
         heading.append("\n")
-        if document is not None:
+        if (document := self.texts.document(passage.doc)) is not None:
             heading.append(f"《{_plain(document.title)}》", style="bold")
             if document.byline:
                 heading.append(f"  {_plain(document.byline)}")
-        heading.append(f"  {_plain(reading.passage.doc)}", style="dim")
-        count = len(self.readings)
+        heading.append(f"  {_plain(passage.doc)}", style="dim")
+        count = len(self.passages)
         heading.append("\n" + t("reader.passage", number=self.passage + 1, count=count), style="dim")
         if count > 1:
             heading.append("  " + t("reader.step_hint"), style="dim")
-        if reading.problem:
-            heading.append("\n" + t(f"reader.problem.{reading.problem}"), style="bold")
-            heading.append(f"\n“{_plain(reading.passage.quote)}”", style="italic")
+        problem = reading.problem if reading is not None else ""
+        if problem:
+            heading.append("\n" + t(f"reader.problem.{problem}"), style="bold")
+            heading.append(f"\n“{_plain(passage.quote)}”", style="italic")
         self.query_one("#reader-heading", Static).update(heading)
-        self.query_one("#reader-heading").set_class(bool(reading.problem), "-problem")
+        self.query_one("#reader-heading").set_class(bool(problem), "-problem")
 
     async def action_step_passage(self, step: int) -> None:
-        if len(self.readings) < 2:
+        if len(self.passages) < 2:
             self.app.bell()
             return
-        await self.show_passage((self.passage + step) % len(self.readings))
+        await self.show_passage((self.passage + step) % len(self.passages))
 
     def action_scroll(self, lines: int) -> None:
         body = self.query_one("#reader-body", VerticalScroll)
@@ -187,7 +215,8 @@ class ReaderScreen(Screen[None]):
         self.dismiss()
 
     def action_copy_citation(self) -> None:
-        copy_citation(self.app, self.texts.documents.values(), self.record, self.reading)
+        passage = self.passages[self.passage]
+        copy_citation(self.app, self.texts.documents.values(), self.record, passage)
 
     def action_copy_id(self) -> None:
         copy_id(self.app, self.record)
