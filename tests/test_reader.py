@@ -28,6 +28,7 @@ from catalog_tui.screens.reader import QUOTE_STYLE, ReaderScreen
 FILLER = "与本条目无关的叙述，" * 8 + "到此为止。"
 PASSAGE = "《重回永乐大典》《你好，苏东坡》等作品，以新技术激活文化遗产，同比增长28.4%。"
 MARKUP = "方括号照原样显示：[b]markup[/b] 与 [/b]。"
+ESCAPE = "控制字符\x1b[2J不能清屏。"  # shown as \x1b[2J, never sent to the terminal
 SECOND = "second.txt"
 
 
@@ -36,6 +37,7 @@ def _article() -> str:
     paragraphs[20] = "由此，“跟着微短剧去旅行”创作计划与“跟着微短剧来学法”相继推出。"
     paragraphs[40] = PASSAGE
     paragraphs[41] = MARKUP
+    paragraphs[39] = ESCAPE
     paragraphs[42] = "《我的阿勒泰》在北京卫视播出，《醒狮》《法在身边》在红果上线。"
     return "\n\n".join(paragraphs) + "\n"
 
@@ -110,8 +112,9 @@ async def test_r_on_a_work_shows_its_article_scrolled_to_the_passage(tmp_path: P
         shown = heading(reader)
         assert "你好，苏东坡" in shown and "《测试用文章》" in shown and "测试" in shown
         assert t("reader.passage", number=1, count=2) in shown
-        # The article's brackets are text, not markup.
-        assert MARKUP in screen_text(pilot.app)
+        # The article is text: brackets are not markup, an escape sequence is shown, not sent.
+        shown = screen_text(pilot.app)
+        assert MARKUP in shown and "控制字符\\x1b[2J不能清屏。" in shown and "\x1b" not in shown
 
 
 async def test_n_and_shift_n_step_through_the_passages_and_their_articles(tmp_path: Path) -> None:
