@@ -51,6 +51,16 @@ class CatalogCommands(Provider):
             ("sort", partial(run, "screen.cycle_sort")),
             ("save", partial(run, "screen.save_search")),
             ("english", partial(run, "screen.toggle_english")),
+            ("read", partial(run, "screen.read_source")),
+            ("cite", partial(run, "screen.copy_citation")),
+            ("copy_id", partial(run, "screen.copy_id")),
+        ]
+        reader: list[tuple[str, Callable[[], object]]] = [
+            ("next_passage", partial(run, "screen.step_passage(1)")),
+            ("previous_passage", partial(run, "screen.step_passage(-1)")),
+            ("cite", partial(run, "screen.copy_citation")),
+            ("copy_id", partial(run, "screen.copy_id")),
+            ("back", partial(run, "screen.back")),
         ]
         general: list[tuple[str, Callable[[], object]]] = [
             ("dark", self._toggle_dark),
@@ -58,6 +68,8 @@ class CatalogCommands(Provider):
             ("help", partial(run, "help")),
         ]
         chosen = [*browser, *general] if hasattr(self.screen, "jump_to") else general
+        if hasattr(self.screen, "show_passage"):  # the source reader
+            chosen = [*reader, *general]
         return [(t(f"palette.{key}"), t(f"palette.{key}.help"), callback) for key, callback in chosen]
 
     def _toggle_dark(self) -> None:

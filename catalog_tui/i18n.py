@@ -196,6 +196,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "palette.channel": ("频道", "Channel"),
     "palette.type": ("类型", "Type"),
     "palette.saved": ("保存的搜索 · {query}", "Saved search · {query}"),
+    # Source reader and citations (#12)
+    "reader.passage": ("第 {number} / {count} 段引文", "Passage {number} of {count}"),
+    "reader.step_hint": ("n / N：下一段 / 上一段", "n / N: next / previous"),
+    "reader.problem.no-document": (
+        "目录的 documents 中没有这篇文章，只能显示引文：",
+        "The catalogue's documents do not list this article; only the quote can be shown:",
+    ),
+    "reader.problem.no-text": (
+        "目录没有附带这篇文章的原文（documents 的 text），只能显示引文：",
+        "The catalogue ships no text for this article (documents' text); only the quote can be shown:",
+    ),
+    "reader.problem.unreadable": (
+        "无法读取这篇文章的原文文件，只能显示引文：",
+        "The article's text file cannot be read; only the quote can be shown:",
+    ),
+    "reader.problem.not-found": (
+        "在原文中找不到这段引文（文章照常显示）：",
+        "This quote is not in the article's text (the article is shown as it is):",
+    ),
+    "reader.no_source": ("这一条没有可读的原文出处", "This record has no source passage to read"),
+    "reader.nothing_to_copy": ("没有可复制的条目", "No record to copy"),
+    "reader.copied_citation": ("已复制引文：{title}", "Citation copied: {title}"),
+    "reader.copied_id": ("已复制：{text}", "Copied: {text}"),
+    "palette.read": ("阅读原文", "Read the source"),
+    "palette.read.help": (
+        "在原文中查看当前条目的引文及其上下文；也可按 r 键",
+        "The highlighted record's passage in its article; also the r key",
+    ),
+    "palette.cite": ("复制引文", "Copy the citation"),
+    "palette.cite.help": (
+        "标题、文章、作者与引文复制到剪贴板；也可按 c 键",
+        "Title, article, byline and passage to the clipboard; also the c key",
+    ),
+    "palette.copy_id": ("复制编号与标题", "Copy the id and title"),
+    "palette.copy_id.help": (
+        "“编号 — 标题”复制到剪贴板；也可按 C 键",
+        "'id — title' to the clipboard; also the C key",
+    ),
+    "palette.next_passage": ("下一段引文", "Next passage"),
+    "palette.next_passage.help": ("也可按 n 键", "Also the n key"),
+    "palette.previous_passage": ("上一段引文", "Previous passage"),
+    "palette.previous_passage.help": ("也可按 N 键", "Also the N key"),
+    "palette.back": ("关闭原文", "Close the source"),
+    "palette.back.help": ("回到浏览；也可按 Esc 或 q 键", "Back to the browser; also escape or q"),
     # Query errors (codes raised by the core's parser)
     "query.minus_alone": ("“-”必须紧挨着要排除的词", "'-' must stand right before the term it excludes"),
     "query.minus_pipe": ("“-”不能排除“|”", "'-' cannot exclude '|'"),
@@ -396,6 +440,9 @@ BINDINGS_ZH: dict[str, str] = {
     "Up": "上", "Down": "下", "Page up": "上翻页", "Page down": "下翻页", "First": "首个",
     "Last": "末个", "Include": "包含", "Exclude": "排除", "Rename": "重命名", "Delete": "删除",
     "Cancel": "取消", "Close": "关闭", "Yes": "是", "No": "否", "English titles": "英文标题",
+    "Read source": "读原文", "Copy citation": "复制引文", "Copy id and title": "复制编号",
+    "Back": "返回", "Next passage": "下一段", "Previous passage": "上一段",
+    "Scroll down": "向下滚动", "Scroll up": "向上滚动",
     **{f"Tab {n}": f"标签 {n}" for n in range(1, 10)},
 }  # fmt: skip
 _BINDINGS_EN = {zh: en for en, zh in BINDINGS_ZH.items()}

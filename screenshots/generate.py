@@ -83,6 +83,12 @@ async def english_view(pilot: Pilot) -> None:
     await pilot.press("escape")
 
 
+async def reader(pilot: Pilot) -> None:
+    await pilot.press("7")
+    await settle(pilot)
+    await pilot.press("j", "j", "r")
+
+
 SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "main": (main_view, SIZE),
     "pinyin-search": (pinyin_search, SIZE),
@@ -95,6 +101,7 @@ SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "narrow-80x24": (pinyin_search, (80, 24)),
     "stats": (stats_tab, SIZE),
     "english": (english_view, SIZE),
+    "reader": (reader, SIZE),
 }
 
 

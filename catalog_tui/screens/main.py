@@ -46,6 +46,7 @@ from ..widgets.works_table import WorksTable
 from .ask import ask
 from .confirm import ConfirmScreen
 from .export_dialog import run_export
+from .reader import copy_citation, copy_id, open_reader
 
 DEBOUNCE_SECONDS = 0.03
 # Textual's default icon (⭘, U+2B58) is missing from common fonts and showed as an empty box in a
@@ -82,6 +83,9 @@ class MainScreen(Screen[None]):
         Binding("ctrl+s", "save_search", "Save search", priority=True),
         Binding("t", "toggle_english", "English titles", show=False),
         Binding("L", "app.toggle_language", "Language"),
+        Binding("r", "read_source", "Read source", show=False),
+        Binding("c", "copy_citation", "Copy citation", show=False),
+        Binding("C", "copy_id", "Copy id and title", show=False),
     ]
 
     query_text: var[str] = var("")
@@ -423,6 +427,17 @@ class MainScreen(Screen[None]):
         on_stats = isinstance(self.active_pane, StatsPane)
         run_export(self, self.library, sorted(self.selected), positions, self.query_text,
                    self.chosen_figures, on_stats)  # fmt: skip
+
+    # Sources: the reader and citations (screens/reader.py) ---------------------------------------
+
+    def action_read_source(self) -> None:
+        open_reader(self.app, self.library, self.highlighted)
+
+    def action_copy_citation(self) -> None:
+        copy_citation(self.app, self.library.catalog.documents, self.highlighted)
+
+    def action_copy_id(self) -> None:
+        copy_id(self.app, self.highlighted)
 
     # Jumps -----------------------------------------------------------------------------------
 
