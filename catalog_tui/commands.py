@@ -49,6 +49,9 @@ class CatalogCommands(Provider):
             ("facets", partial(run, "screen.toggle_facets")),
             ("clear_filters", partial(run, "screen.clear_filters")),
             ("sort", partial(run, "screen.cycle_sort")),
+            ("reverse_sort", partial(run, "screen.reverse_sort")),
+            ("back", partial(run, "screen.back")),
+            ("forward", partial(run, "screen.forward")),
             ("save", partial(run, "screen.save_search")),
             ("english", partial(run, "screen.toggle_english")),
         ]

@@ -22,6 +22,17 @@ from ..core.text import display_width, safe_display
 from ..i18n import language, t, vocab
 
 CHECK = "✓"
+# Sorts whose natural order is largest first (newest year first): their arrow points down.
+DESCENDING_SORTS = frozenset({"year"})
+
+
+def sort_arrow(sort: str, reverse: bool) -> str:
+    return "▼" if (sort in DESCENDING_SORTS) != reverse else "▲"
+
+
+def sort_label(sort: str, reverse: bool) -> str:
+    """The sort order in words with its arrow, for the search status."""
+    return f"{t(f'sort.{sort}')} {sort_arrow(sort, reverse)}"
 
 
 class WorksTable(ScrollView, can_focus=True):
@@ -49,6 +60,8 @@ class WorksTable(ScrollView, can_focus=True):
     selected: var[frozenset[int]] = var(frozenset)
     show_english: var[bool] = var(False)
     cursor: reactive[int] = reactive(0)
+    # The sort the positions are in (core/index.py SORTS) and whether reversed: the header's arrow.
+    sorted_by: var[tuple[str, bool] | None] = var(None)
 
     @dataclass
     class Highlighted(Message):
@@ -107,6 +120,9 @@ class WorksTable(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_show_english(self) -> None:
+        self.refresh()
+
+    def watch_sorted_by(self) -> None:
         self.refresh()
 
     def watch_cursor(self, cursor: int) -> None:
@@ -223,6 +239,9 @@ class WorksTable(ScrollView, can_focus=True):
         if y == 0:
             header = self.get_component_rich_style("works-table--header")
             labels = {"mark": CHECK, **{name: t(f"col.{name}") for name, _ in columns if name != "mark"}}
+            if self.sorted_by is not None and self.sorted_by[0] in labels:
+                sort, reverse = self.sorted_by
+                labels[sort] = f"{labels[sort]} {sort_arrow(sort, reverse)}"
             return self._strip([(labels[name], w) for name, w in columns], base + header, width)
         row = y - 1 + round(self.scroll_offset.y)
         if self.index is None or not self.positions:
