@@ -22,6 +22,7 @@ from ..core.text import display_width, safe_display
 from ..i18n import language, t, vocab
 
 CHECK = "✓"
+YEAR_WIDTH = 7  # "年份 ▲" and "Year ▼": the header's sort arrow fits beside the name
 # Sorts whose natural order is largest first (newest year first): their arrow points down.
 DESCENDING_SORTS = frozenset({"year"})
 
@@ -204,11 +205,12 @@ class WorksTable(ScrollView, can_focus=True):
     def _layout_columns(width: int) -> list[tuple[str, int]]:
         # The type column fits the longest type name in the interface language.
         type_width = max(display_width(vocab(labels)) for labels in WORK_TYPES.values()) + 1
-        fixed = [("mark", 2), ("type", type_width), ("year", 5)]
+        fixed = [("mark", 2), ("type", type_width), ("year", YEAR_WIDTH)]
         rest = width - sum(w for _, w in fixed)
         if width < 72:
-            return [("mark", 2), ("title", max(rest, 4)), ("type", type_width), ("year", 5)]
-        title = rest * 45 // 100
+            return [("mark", 2), ("title", max(rest, 4)), ("type", type_width), ("year", YEAR_WIDTH)]
+        # The title keeps the share it had beside a 5-cell year: the arrow's cells come from the lists.
+        title = (rest + YEAR_WIDTH - 5) * 45 // 100
         campaigns = (rest - title) // 2
         return [
             *fixed[:1],
