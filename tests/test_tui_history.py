@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input
 from tui_helpers import bundled_app, ready, screen_text, settle, titles, type_query
 
@@ -69,6 +70,29 @@ async def test_back_and_forward_restore_tab_cursor_and_query(tmp_path: Path) -> 
         await settle(pilot)
         assert (screen.active_tab, screen.query_text) == ("all", "type:micro-drama")
         assert highlighted_title(app) == left_title
+
+
+async def test_keys_queued_behind_back_reach_the_restored_list(tmp_path: Path) -> None:
+    """Back waits for its search before the next key is handled: a burst of backspace and two
+    downs, queued at once, moves two rows below the restored cursor, in the restored list."""
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await type_query(pilot, "type:micro-drama")
+        await pilot.press("escape", "down", "down")
+        await settle(pilot)
+        rows = titles(app)
+        await pilot.press("enter", "enter")  # jump
+        await settle(pilot)
+        await type_query(pilot, "苏东坡")  # one match: a cursor set before the search ends would stick at 0
+        await pilot.press("escape")
+        await settle(pilot)
+        for key in ("backspace", "down", "down"):
+            app.post_message(events.Key(key, None))
+        await settle(pilot)
+        assert (screen.active_tab, screen.query_text) == ("all", "type:micro-drama")
+        assert titles(app) == rows
+        assert highlighted_title(app) == rows[4]
 
 
 async def test_a_new_jump_forgets_the_way_forward_and_the_ends_say_so(tmp_path: Path) -> None:
