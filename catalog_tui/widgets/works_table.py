@@ -22,7 +22,7 @@ from ..core.text import display_width, safe_display
 from ..i18n import language, t, vocab
 
 CHECK = "✓"
-YEAR_WIDTH = 7  # "年份 ▲" and "Year ▼": the header's sort arrow fits beside the name
+YEAR_WIDTH = 7  # room for the header's sort arrow beside the name (Year ▼, 年份 ▲)
 # Sorts whose natural order is largest first (newest year first): their arrow points down.
 DESCENDING_SORTS = frozenset({"year"})
 
