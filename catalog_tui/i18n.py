@@ -112,7 +112,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "prompt.hint": ("回车确认 · Esc 取消", "enter confirms · escape cancels"),
     "prompt.empty": ("请输入名称", "Type a name"),
     # Notifications
-    "search.sort": ("按{sort}排序", "by {sort}"),
+    "search.sort": ("排序：{sort}", "by {sort}"),
     "selection.caption": (
         "已选 {count} 部，全部列出（查询不筛选此页；其中 {matching} 部符合当前查询）",
         "{count} selected works, all listed (the query does not filter this tab; {matching} match it)",
@@ -418,6 +418,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "section.organisations": ("机构", "organisations"),
     "cli.progress.works": ("{done} / {total} 部作品", "{done} / {total} works"),
     "cli.progress.rate": ("{rate} 部/秒", "{rate} works/s"),
+    # Navigation history, reversible sort, facets (#12)
+    "history.start": ("没有更早的位置", "Nothing to go back to"),
+    "history.end": ("没有更晚的位置", "Nothing to go forward to"),
+    "palette.back": ("后退", "Back"),
+    "palette.back.help": (
+        "回到跳转前的位置（标签、光标、查询）；也可按退格键或 alt+←",
+        "Return to where a jump left (tab, cursor, query); also backspace or alt+left",
+    ),
+    "palette.forward": ("前进", "Forward"),
+    "palette.forward.help": (
+        "重新前往后退前的位置；也可按 alt+→",
+        "Go again where Back came from; also alt+right",
+    ),
+    "palette.reverse_sort": ("倒转排序方向", "Reverse the sort order"),
+    "palette.reverse_sort.help": (
+        "升序与降序互换；也可按 S 键",
+        "Ascending and descending swap; also the S key",
+    ),
 }
 
 # argparse's common errors (English, from argparse itself) in Chinese: (pattern, replacement).
@@ -441,8 +459,9 @@ BINDINGS_ZH: dict[str, str] = {
     "Last": "末个", "Include": "包含", "Exclude": "排除", "Rename": "重命名", "Delete": "删除",
     "Cancel": "取消", "Close": "关闭", "Yes": "是", "No": "否", "English titles": "英文标题",
     "Read source": "读原文", "Copy citation": "复制引文", "Copy id and title": "复制编号",
-    "Back": "返回", "Next passage": "下一段", "Previous passage": "上一段",
+    "Next passage": "下一段", "Previous passage": "上一段",
     "Scroll down": "向下滚动", "Scroll up": "向上滚动",
+    "Reverse sort": "倒序", "Back": "后退", "Forward": "前进",
     **{f"Tab {n}": f"标签 {n}" for n in range(1, 10)},
 }  # fmt: skip
 _BINDINGS_EN = {zh: en for en, zh in BINDINGS_ZH.items()}

@@ -39,7 +39,7 @@ from .syllables import SyllableIndex, Unit
 from .text import fold, has_han, known_readings, pinyin_keys, remember_readings, sort_key, syllables
 
 SORTS = ("title", "year", "type")
-INDEX_VERSION = 6  # 6: pairs of common Han characters
+INDEX_VERSION = 7  # 6: pairs of common Han characters; 7: edition years
 _FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")  # test results: failed <-> passed
 _TYPE_ORDER = {slug: position for position, slug in enumerate(WORK_TYPES)}
 MAX_PINYIN_SLOTS = 32
@@ -343,6 +343,7 @@ class SearchIndex:
             "channel": {c.id: _group("channel", c.id, c.name, c.name_en) for c in catalog.channels},
             "theme": {},
             "year": {},
+            "edition": {},  # the year a title carries (歌手2024): `year:` finds it, no facet shows it
         }
         members: dict[tuple[str, str], list[int]] = defaultdict(list)
         for position, work in enumerate(self.works):
@@ -361,6 +362,11 @@ class SearchIndex:
                 if key not in groups["year"]:
                     groups["year"][key] = Group("year", key, key, "", (key,))
                 members["year", key].append(r)
+            if work.edition is not None:
+                key = str(work.edition)
+                if key not in groups["edition"]:
+                    groups["edition"][key] = Group("edition", key, key, "", (key,))
+                members["edition", key].append(r)
         for (field_name, value), ranks in members.items():
             groups[field_name][value].members = bits.from_ranks(ranks, size)
         self.groups = groups

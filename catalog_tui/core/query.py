@@ -5,7 +5,7 @@
     -term  -channel:红果         exclude
     a | b                        either (binds tighter than the implicit AND between terms)
     "exact phrase"  ( … )        a phrase; grouping
-    year:2023..2025  year:2024..  year:..2023
+    year:2023..2025  year:2024..  year:..2023   (the air year, or a year in the title: 歌手2024)
 
 Full-width forms （ ） ｜ ： ＂ “ ” work like their ASCII twins, so IME input needs no switching.
 """

@@ -87,6 +87,7 @@ class SearchResult:
     positions: list[int]
     title_hits: int = 0
     found: int = 0  # the same works as a set of ranks (see bits.py), for counting and facets
+    unfiltered: int = 0  # the query's matches before facet filters, for facet counts
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -109,26 +110,43 @@ class SearchEngine:
         sort: str = "title",
         filters: Iterable[FacetFilter] = (),
         limit: int | None = None,
+        reverse: bool = False,
     ) -> SearchResult:
-        """Ranked matches: exact titles, then title matches, then the rest, each in `sort` order.
-        Raises QueryError for a malformed query."""
+        """Ranked matches: exact titles, then title matches, then the rest, each in `sort` order
+        (`reverse`: the other way round). Facet filters of one field allow any of their values,
+        those of different fields all of them. Raises QueryError for a malformed query."""
         tree = parse(query)
-        matched, title_sets = self._evaluate_top(tree)
-        for facet in filters:
-            group = self.index.groups.get(facet.field, {}).get(facet.value)
-            chosen = group.members if group else 0
-            matched = matched & ~chosen if facet.exclude else matched & chosen
+        unfiltered, title_sets = self._evaluate_top(tree)
+        matched = self.filtered(unfiltered, filters)
         tiers = self._tiers(matched, tree, title_sets)
         positions: list[int] = []
         for tier in tiers:
-            positions.extend(self.index.decode(tier, sort))
+            in_tier = self.index.decode(tier, sort)
+            positions.extend(reversed(in_tier) if reverse else in_tier)
             if limit is not None and len(positions) >= limit:
                 break
         return SearchResult(
             positions[:limit] if limit is not None else positions,
             (tiers[0] | tiers[1]).bit_count(),
             matched,
+            unfiltered,
         )
+
+    def filtered(self, matched: int, filters: Iterable[FacetFilter], but_field: str | None = None) -> int:
+        """`matched` narrowed by facet filters: included values of one field are united (any of
+        them), then fields intersect, and excluded values are taken away. `but_field`: ignore that
+        field's included values (what its own facet counts are measured against, as in calibre)."""
+        included: dict[str, int] = {}
+        for facet in filters:
+            group = self.index.groups.get(facet.field, {}).get(facet.value)
+            members = group.members if group else 0
+            if facet.exclude:
+                matched &= ~members
+            elif facet.field != but_field:
+                included[facet.field] = included.get(facet.field, 0) | members
+        for members in included.values():
+            matched &= members
+        return matched
 
     def warm(self) -> None:
         """Do now, once, what the first query of a process would otherwise pay for: the index's
@@ -136,13 +154,24 @@ class SearchEngine:
         self.index.warm()
         self.search("中a", limit=1)  # hanzi folding, pinyin units, the tiers: every path a query takes
 
-    def facet_counts(self, matched: int | Iterable[int]) -> dict[str, list[tuple[Group, int]]]:
+    def facet_counts(
+        self,
+        matched: int | Iterable[int],
+        filters: Iterable[FacetFilter] = (),
+        unfiltered: int | None = None,
+    ) -> dict[str, list[tuple[Group, int]]]:
         """For each facet field, its values with the number of matched works having them, most
-        first. `matched` is a set of ranks (SearchResult.found) or positions."""
+        first. `matched` is a set of ranks (SearchResult.found) or positions. Given the `filters`
+        and the `unfiltered` matches, a field's counts follow the other fields' filters but not
+        its own included values, so that they say what choosing one more value would add."""
         chosen = matched if isinstance(matched, int) else self.index.encode(matched)
+        filters = tuple(filters)
         counts: dict[str, list[tuple[Group, int]]] = {}
         for field_name in FIELDS:
-            pairs = [(g, (g.members & chosen).bit_count()) for g in self.index.groups[field_name].values()]
+            within = chosen
+            if unfiltered is not None and any(f.field == field_name and not f.exclude for f in filters):
+                within = self.filtered(unfiltered, filters, but_field=field_name)
+            pairs = [(g, (g.members & within).bit_count()) for g in self.index.groups[field_name].values()]
             if field_name == "year":
                 pairs.sort(key=lambda pair: pair[0].value, reverse=True)
             else:
@@ -237,12 +266,14 @@ class SearchEngine:
         return members
 
     def _years(self, node: YearRange) -> int:
+        """Works that came out in the range, or whose title carries a year in it (歌手2024)."""
         low = node.low if node.low is not None else -(10**9)
         high = node.high if node.high is not None else 10**9
         members = 0
-        for group in self.index.groups["year"].values():
-            if low <= int(group.value) <= high:
-                members |= group.members
+        for field_name in ("year", "edition"):
+            for group in self.index.groups.get(field_name, {}).values():
+                if low <= int(group.value) <= high:
+                    members |= group.members
         return members
 
     def _free_text(self, value: str, *, titles: bool = False) -> _Match | None:

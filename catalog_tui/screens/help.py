@@ -22,7 +22,9 @@ KEYS: list[tuple[str, str, str]] = [
     ("space", "选择或取消选择当前作品（在数据表中：选择数据）", "Select or unselect the highlighted work (in the Stats table: a figure)"),
     ("a / A", "全选当前结果 / 清空选择", "Select all current matches / clear the selection"),
     ("f / F", "筛选面板（回车或 + 包含，- 排除）/ 清除全部筛选", "Facet filters (enter or + includes, - excludes) / clear all filters"),
-    ("s", "按拼音标题、年份或类型排序", "Sort by pinyin title, year or type"),
+    ("f: + + …", "同一字段的几个值：任一即可；不同字段：同时满足", "Values of one field: any; of different fields: all"),
+    ("s / S", "按拼音标题、年份或类型排序（表头 ▲▼）/ 倒序", "Sort: pinyin title, year or type (header ▲▼) / reverse"),
+    ("backspace, alt+← / alt+→", "后退 / 前进：回到跳转前的标签、光标与查询，如浏览器", "Back / forward through jumps (tab, cursor, query)"),
     ("t", "在列表中显示英文标题", "Show English titles in the list"),
     ("e", "导出已选、当前结果、全部作品或已选数据（YAML、JSON、CSV）", "Export the selection, the matches, everything, or picked figures (YAML, JSON, CSV)"),
     ("ctrl+s", "把当前查询和筛选保存为命名搜索：见侧栏（f）与命令面板", "Save the query and filters by name: side panel (f) and palette"),
@@ -47,7 +49,7 @@ QUERY: list[tuple[str, str, str]] = [
     ("campaign:旅行  活动:跟着微短剧去旅行", "按活动；名称的一部分即可", "by campaign; part of the name is enough"),
     ("channel:北京卫视  频道:hunan", "按频道或平台", "by channel or platform"),
     ("theme:非遗  主题:乡村振兴", "按主题", "by theme"),
-    ("year:2025  year:2023..2025  年份:2024..", "按年份或范围", "by year or a range"),
+    ("year:2025  year:2023..2025  年份:2024..", "按年份或范围：播出年份，或片名所带年份（歌手2024）", "by year or a range: the air year, or the year a title carries (歌手2024)"),
     ("(醒狮 | 阿勒泰) -year:2023", "用括号分组", "grouping with parentheses"),
 ]  # fmt: skip
 

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Tab, Tabs
 
+from ..core.history import History
 from ..core.index import SORTS
 from ..core.library import Library
 from ..core.model import Record
@@ -30,6 +31,7 @@ from ..core.query import QueryError
 from ..core.search import FacetFilter
 from ..core.selection_writer import SelectionWriter
 from ..i18n import t, translated
+from ..navigation import go, here
 from ..typeahead import TypeAhead
 from ..widgets.all_pane import AllPane
 from ..widgets.detail_pane import DetailPane
@@ -42,7 +44,7 @@ from ..widgets.saved_list import SavedSearchList
 from ..widgets.search_bar import SearchBar
 from ..widgets.selection_pane import SelectionPane
 from ..widgets.stats_pane import StatsPane
-from ..widgets.works_table import WorksTable
+from ..widgets.works_table import WorksTable, sort_label
 from .ask import ask
 from .confirm import ConfirmScreen
 from .export_dialog import run_export
@@ -76,6 +78,10 @@ class MainScreen(Screen[None]):
         Binding("f", "toggle_facets", "Filters", priority=True),
         Binding("F", "clear_filters", "Clear filters", show=False),
         Binding("s", "cycle_sort", "Sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False),
+        # Back and forward through jumps (Enter on a link, the palette), like a browser.
+        Binding("backspace,alt+left", "back", "Back", show=False, priority=True),
+        Binding("alt+right", "forward", "Forward", show=False, priority=True),
         Binding("a", "select_matches", "Select all", show=False),
         Binding("A", "clear_selection", "Clear selection", show=False, priority=True),
         # Keys that open a dialog are priority bindings too: the keys typed next reach the dialog.
@@ -91,6 +97,7 @@ class MainScreen(Screen[None]):
     query_text: var[str] = var("")
     filters: var[tuple[FacetFilter, ...]] = var(())
     sort: var[str] = var("title")
+    reverse_sort: var[bool] = var(False)
     result: var[Matches | None] = var(None)
     selected: var[frozenset[int]] = var(frozenset)
     chosen_figures: var[frozenset[str]] = var(frozenset)
@@ -107,6 +114,7 @@ class MainScreen(Screen[None]):
         self.writer = SelectionWriter(library.store, self._not_saved)
         self.panes: list[Pane] = []
         self.active_pane: Pane | None = None
+        self.history = History()
 
     def _make_panes(self) -> list[Pane]:
         library = self.library
@@ -217,6 +225,9 @@ class MainScreen(Screen[None]):
         self._show_count()
         self.run_search()
 
+    def watch_reverse_sort(self) -> None:
+        self.watch_sort()
+
     def _show_filters(self) -> None:
         labels = {(f.field, f.value): self.library.index.group_names(f.field, f.value) for f in self.filters}
         self.query_one(FilterLine).show_filters(self.filters, labels)
@@ -227,16 +238,18 @@ class MainScreen(Screen[None]):
         catalogue) it waits a moment first, and the next keystroke cancels it while it waits."""
         if self._searching:
             await asyncio.sleep(DEBOUNCE_SECONDS)
-        query, engine = self.query_text, self.library.engine
+        query, engine, sort, reverse = self.query_text, self.library.engine, self.sort, self.reverse_sort
         self._searching = True
         try:
-            found = await asyncio.to_thread(engine.search, query, sort=self.sort, filters=self.filters)
+            found = await asyncio.to_thread(
+                engine.search, query, sort=sort, filters=self.filters, reverse=reverse
+            )
         except QueryError as error:
             self.query_one(SearchBar).show_error(error)
             return
         finally:
             self._searching = False
-        self.result = Matches(found.positions, found.found, query)
+        self.result = Matches(found.positions, found.found, query, sort, reverse, found.unfiltered)
 
     def watch_result(self) -> None:
         self._show_count()
@@ -249,11 +262,14 @@ class MainScreen(Screen[None]):
     def _show_count(self) -> None:
         shown = len(self.result.positions) if self.result else 0
         bar = self.query_one(SearchBar)
-        bar.show_count(shown, len(self.library.index), len(self.selected), t(f"sort.{self.sort}"))
+        bar.show_count(
+            shown, len(self.library.index), len(self.selected), sort_label(self.sort, self.reverse_sort)
+        )
 
     def refresh_facets(self) -> None:
-        found = self.result.found if self.result else 0
-        self.query_one(FacetPanel).show_facets(self.library.engine.facet_counts(found), self.filters)
+        found, unfiltered = (self.result.found, self.result.unfiltered) if self.result else (0, 0)
+        counts = self.library.engine.facet_counts(found, self.filters, unfiltered)
+        self.query_one(FacetPanel).show_facets(counts, self.filters)
 
     # Tabs and focus --------------------------------------------------------------------------
 
@@ -360,6 +376,10 @@ class MainScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.reverse_sort = False  # each order starts its natural way round
+
+    def action_reverse_sort(self) -> None:
+        self.reverse_sort = not self.reverse_sort
 
     # Selection, saved searches, export ---------------------------------------------------------
 
@@ -441,12 +461,29 @@ class MainScreen(Screen[None]):
 
     # Jumps -----------------------------------------------------------------------------------
 
+    async def action_back(self) -> None:
+        if self._typing_text():
+            raise SkipAction()
+        if (place := self.history.back(here(self))) is None:
+            self.notify(t("history.start"), timeout=2, markup=False)
+        else:
+            await go(self, place)
+
+    async def action_forward(self) -> None:
+        if self._typing_text():
+            raise SkipAction()
+        if (place := self.history.forward(here(self))) is None:
+            self.notify(t("history.end"), timeout=2, markup=False)
+        else:
+            await go(self, place)
+
     @on(DetailPane.JumpRequested)
     async def _jump_requested(self, event: DetailPane.JumpRequested) -> None:
         await self.jump_to(event.field, event.value)
 
     async def jump_to(self, field: str, value: str) -> None:
         """Show a group in its tab, or a work in the All tab, by id."""
+        self.history.visit(here(self))  # Back (backspace) returns here
         if field == "work":
             all_pane = self.panes[0]
             await self.show_pane(all_pane)

@@ -91,7 +91,7 @@ class ReaderScreen(Screen[None]):
 
     BINDINGS = [
         # Descriptions are English here; i18n.translated shows them in the chosen language.
-        Binding("escape,q", "back", "Back"),
+        Binding("escape,q", "back", "Close"),
         Binding("n", "step_passage(1)", "Next passage"),
         Binding("N", "step_passage(-1)", "Previous passage"),
         Binding("j", "scroll(1)", "Scroll down", show=False),

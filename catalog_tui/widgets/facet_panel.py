@@ -1,7 +1,9 @@
 """Facet filters: type, campaign, channel, year and theme values with counts that follow the query.
 
 Enter (or +) includes a value, - excludes it, and pressing either again on an active value removes
-the filter. Active filters are also listed in a line under the search bar (FilterLine).
+the filter. Values included in one field allow any of them (OR), fields all apply (AND), as in
+calibre's tag browser; a field's counts follow the other fields' filters. Active filters are also
+listed, grouped by field, in a line under the search bar (FilterLine).
 """
 
 from __future__ import annotations
@@ -92,10 +94,13 @@ class FilterLine(Static):
     def show_filters(self, active: tuple[FacetFilter, ...], labels: dict[tuple[str, str], str]) -> None:
         self.display = bool(active)
         line = Text(t("filters.title") + " ", style="bold")
+        grouped: dict[tuple[str, bool], list[str]] = {}  # one chip per field: 类型: 微短剧 | 纪录片
         for facet in active:
             name = safe_display(labels.get((facet.field, facet.value), facet.value))
-            key = "filters.exclude" if facet.exclude else "filters.include"
-            line.append(t(key, field=t(f"field.{facet.field}"), value=name), style="reverse")
+            grouped.setdefault((facet.field, facet.exclude), []).append(name)
+        for (field, exclude), names in grouped.items():
+            key = "filters.exclude" if exclude else "filters.include"
+            line.append(t(key, field=t(f"field.{field}"), value=" | ".join(names)), style="reverse")
             line.append(" ")
         line.append("  " + t("filters.clear"), style="dim")
         self.update(line)

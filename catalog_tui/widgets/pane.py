@@ -21,6 +21,9 @@ class Matches:
     positions: list[int]
     found: int  # the same works as a set of ranks (core/bits.py)
     query: str
+    sort: str = "title"  # the order of `positions` (core/index.py SORTS), and whether reversed
+    reverse: bool = False
+    unfiltered: int = 0  # the query's matches before facet filters, for facet counts
 
 
 class Pane(Vertical):

@@ -31,6 +31,9 @@ class SelectionPane(WorksPane):
         matching = len(chosen & set(self.result.positions)) if self.result and chosen else 0
         self.caption.update(Text(t("selection.caption", count=f"{len(chosen):,}", matching=f"{matching:,}")))
 
+    def order(self) -> tuple[str, bool]:
+        return ("title", False)  # the selection is always in title order
+
     def watch_selected(self, selected: frozenset[int]) -> None:
         super().watch_selected(selected)
         if self.is_mounted:

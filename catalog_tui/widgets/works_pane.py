@@ -27,6 +27,14 @@ class WorksPane(Pane):
     def focus_target(self) -> Widget:
         return self.table
 
+    def order(self) -> tuple[str, bool] | None:
+        """The order the table's works are in: the result's (the table's header shows it)."""
+        return (self.result.sort, self.result.reverse) if self.result else None
+
+    def watch_result(self) -> None:
+        self.table.sorted_by = self.order()
+        super().watch_result()
+
     def watch_selected(self, selected: frozenset[int]) -> None:
         self.table.selected = selected
 

@@ -22,6 +22,18 @@ from ..core.text import display_width, safe_display
 from ..i18n import language, t, vocab
 
 CHECK = "✓"
+YEAR_WIDTH = 7  # room for the header's sort arrow beside the name (Year ▼, 年份 ▲)
+# Sorts whose natural order is largest first (newest year first): their arrow points down.
+DESCENDING_SORTS = frozenset({"year"})
+
+
+def sort_arrow(sort: str, reverse: bool) -> str:
+    return "▼" if (sort in DESCENDING_SORTS) != reverse else "▲"
+
+
+def sort_label(sort: str, reverse: bool) -> str:
+    """The sort order in words with its arrow, for the search status."""
+    return f"{t(f'sort.{sort}')} {sort_arrow(sort, reverse)}"
 
 
 class WorksTable(ScrollView, can_focus=True):
@@ -49,6 +61,8 @@ class WorksTable(ScrollView, can_focus=True):
     selected: var[frozenset[int]] = var(frozenset)
     show_english: var[bool] = var(False)
     cursor: reactive[int] = reactive(0)
+    # The sort the positions are in (core/index.py SORTS) and whether reversed: the header's arrow.
+    sorted_by: var[tuple[str, bool] | None] = var(None)
 
     @dataclass
     class Highlighted(Message):
@@ -107,6 +121,9 @@ class WorksTable(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_show_english(self) -> None:
+        self.refresh()
+
+    def watch_sorted_by(self) -> None:
         self.refresh()
 
     def watch_cursor(self, cursor: int) -> None:
@@ -188,11 +205,12 @@ class WorksTable(ScrollView, can_focus=True):
     def _layout_columns(width: int) -> list[tuple[str, int]]:
         # The type column fits the longest type name in the interface language.
         type_width = max(display_width(vocab(labels)) for labels in WORK_TYPES.values()) + 1
-        fixed = [("mark", 2), ("type", type_width), ("year", 5)]
+        fixed = [("mark", 2), ("type", type_width), ("year", YEAR_WIDTH)]
         rest = width - sum(w for _, w in fixed)
         if width < 72:
-            return [("mark", 2), ("title", max(rest, 4)), ("type", type_width), ("year", 5)]
-        title = rest * 45 // 100
+            return [("mark", 2), ("title", max(rest, 4)), ("type", type_width), ("year", YEAR_WIDTH)]
+        # The title keeps the share it had beside a 5-cell year: the arrow's cells come from the lists.
+        title = (rest + YEAR_WIDTH - 5) * 45 // 100
         campaigns = (rest - title) // 2
         return [
             *fixed[:1],
@@ -223,6 +241,9 @@ class WorksTable(ScrollView, can_focus=True):
         if y == 0:
             header = self.get_component_rich_style("works-table--header")
             labels = {"mark": CHECK, **{name: t(f"col.{name}") for name, _ in columns if name != "mark"}}
+            if self.sorted_by is not None and self.sorted_by[0] in labels:
+                sort, reverse = self.sorted_by
+                labels[sort] = f"{labels[sort]} {sort_arrow(sort, reverse)}"
             return self._strip([(labels[name], w) for name, w in columns], base + header, width)
         row = y - 1 + round(self.scroll_offset.y)
         if self.index is None or not self.positions:

@@ -1,0 +1,60 @@
+"""The browser's places for its navigation history (core/history.py): read the place shown,
+and show a place again — its query and filters, its tab, its group and the record under the cursor."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+from textual.worker import WorkerCancelled
+
+from .core.history import Place
+from .widgets.group_pane import GroupPane
+from .widgets.pane import Pane
+from .widgets.policies_pane import PoliciesPane
+from .widgets.search_bar import SearchBar
+from .widgets.works_pane import WorksPane
+
+if TYPE_CHECKING:
+    from .screens.main import MainScreen
+
+
+def here(screen: MainScreen) -> Place:
+    """What the screen shows now, as a place to come back to."""
+    pane = screen.active_pane
+    if pane is None or pane.id is None:
+        return Place("all", screen.query_text, screen.filters)
+    record = pane.current
+    row = 0
+    if isinstance(pane, WorksPane):
+        row = pane.table.cursor
+    elif isinstance(pane, PoliciesPane):
+        row = pane.table.cursor_row
+    group = pane.groups.chosen if isinstance(pane, GroupPane) else None
+    return Place(pane.id, screen.query_text, screen.filters, record.id if record else None, row, group)
+
+
+async def go(screen: MainScreen, place: Place) -> None:
+    """Show `place` again: the search first (its results decide the rows), then the tab and cursor."""
+    if (place.query, place.filters) != (screen.query_text, screen.filters):
+        screen.filters = place.filters
+        screen.query_text = place.query
+        screen.query_one(SearchBar).set_value(place.query)  # its echo finds the query already set
+        with suppress(WorkerCancelled):  # a key typed meanwhile starts a newer search: fine
+            await screen.run_search().wait()
+    pane = next((p for p in screen.panes if p.id == place.tab), screen.panes[0])
+    await screen.show_pane(pane)
+    _put_cursor(screen, pane, place)
+
+
+def _put_cursor(screen: MainScreen, pane: Pane, place: Place) -> None:
+    if isinstance(pane, GroupPane) and place.group is not None:
+        pane.choose(place.group)
+    if isinstance(pane, WorksPane):
+        table = pane.table
+        position = screen.library.index.position_by_id.get(place.record or "")
+        if position is None or not table.move_to(position):
+            table.cursor = min(place.row, max(len(table.positions) - 1, 0))
+    elif isinstance(pane, PoliciesPane):
+        pane.table.move_cursor(row=place.row)
+    screen.highlighted = pane.current
