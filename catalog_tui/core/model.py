@@ -6,7 +6,7 @@ shape; `to_dict` gives back exactly the catalogue format (and drops empty option
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar, Self, overload
 
@@ -319,15 +319,20 @@ RECORD_TYPES: dict[str, type[Record]] = {
 
 
 class LazyWorks(Sequence[Work]):
-    """Works built from stored rows the first time each is asked for. A restart with 100,000
-    works then shows the browser without building them all; the list draws only a screenful."""
+    """Works built the first time each is asked for, by `build(position)` (which reads the work's
+    stored row). A restart with 100,000 works then shows the browser without reading or building
+    them all; the list draws only a screenful."""
 
-    __slots__ = ("_build", "_rows", "_works")
+    __slots__ = ("_build", "_works")
 
-    def __init__(self, rows: list[Any], build: Callable[[Any], Work]) -> None:
-        self._rows = rows
-        self._works: list[Work | None] = [None] * len(rows)
+    def __init__(self, size: int, build: Callable[[int], Work]) -> None:
+        self._works: list[Work | None] = [None] * size
         self._build = build
+
+    @property
+    def built(self) -> int:
+        """How many works have been built so far."""
+        return len(self._works) - self._works.count(None)
 
     def __len__(self) -> int:
         return len(self._works)
@@ -341,8 +346,8 @@ class LazyWorks(Sequence[Work]):
             return [self[i] for i in range(*index.indices(len(self)))]
         work = self._works[index]
         if work is None:
-            work = self._works[index] = self._build(self._rows[index])
-            self._rows[index] = None  # built: the row is no longer needed
+            position = index + len(self._works) if index < 0 else index
+            work = self._works[index] = self._build(position)
         return work
 
     def __iter__(self) -> Iterator[Work]:
@@ -370,7 +375,9 @@ class Catalog:
     figures: list[Figure] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     organisations: list[Organisation] = field(default_factory=list)
-    _lookup: dict[str, dict[str, Record]] | None = field(default=None, repr=False, compare=False)
+    # Where each work is, by id, when the works are built lazily: a lookup by id then builds one.
+    work_positions: Mapping[str, int] | None = field(default=None, repr=False, compare=False)
+    _lookup: dict[str, Mapping[str, Record]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Catalog:
@@ -413,8 +420,29 @@ class Catalog:
         """The record of `section` with id `record_id`, if there is one."""
         return self._by_id(section).get(record_id)
 
-    def _by_id(self, section: str) -> dict[str, Record]:
-        # Built once on first lookup: a loaded catalogue is not mutated afterwards.
-        if self._lookup is None:
-            self._lookup = {s: {r.id: r for r in getattr(self, s)} for s in RECORD_TYPES}
-        return self._lookup[section]
+    def _by_id(self, section: str) -> Mapping[str, Record]:
+        # Built once per section on its first lookup: a loaded catalogue is not mutated afterwards.
+        lookup = self._lookup.get(section)
+        if lookup is None:
+            if section == "works" and self.work_positions is not None:
+                lookup = _WorksById(self.works, self.work_positions)
+            else:
+                lookup = {record.id: record for record in getattr(self, section)}
+            self._lookup[section] = lookup
+        return lookup
+
+
+class _WorksById(Mapping[str, Record]):
+    """Works by id through their positions: only the work looked up is built."""
+
+    def __init__(self, works: Sequence[Work], positions: Mapping[str, int]) -> None:
+        self._works, self._positions = works, positions
+
+    def __getitem__(self, work_id: str) -> Work:
+        return self._works[self._positions[work_id]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)

@@ -11,6 +11,7 @@ Two TinyDB files live side by side:
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import glob
 import hashlib
@@ -34,14 +35,8 @@ from .atomic import (
 from .index import SearchIndex, derive
 from .loader import decode_catalog, folder_of, parse_catalog_text, read_catalog_bytes
 from .model import Catalog
-from .snapshot import (
-    SCHEMA_VERSION,
-    SnapshotDamaged,
-    SnapshotStale,
-    read_snapshot,
-    snapshot_chunks,
-    snapshot_tables,
-)
+from .snapshot import SCHEMA_VERSION, SnapshotDamaged, SnapshotStale, read_snapshot, snapshot_chunks
+from .snapshot_storage import SnapshotStorage
 from .user_file import USER_TABLES, check_user_file
 
 ENV_DB = "CATALOG_TUI_DB"
@@ -121,6 +116,7 @@ class Store:
         self.backups: list[Path] = []
         self.kept: dict[str, int] = {}  # rows of each user table kept from a repaired file
         self.damage: str | None = None  # what repair() found wrong with the user file
+        self.snapshot_damage: str | None = None  # what a lazily read row of the snapshot failed
         self._problem, _ = self._inspect()
         # Temporary files a killed seed left: garbage, not store content (kept if in use).
         remove_stale_temporaries(self.path.parent, (self.path.name, self.snapshot_path.name))
@@ -230,10 +226,14 @@ class Store:
         raw = read_catalog_bytes(catalog_path)
         digest = content_hash(raw)
         broken_snapshot = False
+        meta = self._meta() if self._problem is None else {}
         if self._problem is not None:
             reason: str | None = f"the store file was damaged: {self._problem}"
+        elif meta.get("snapshot_damage") and self.snapshot_path.exists():
+            reason = f"the seeded snapshot was unreadable: {meta['snapshot_damage']}"
+            broken_snapshot = True
         else:
-            reason = "forced" if force else self._stale_reason(self._meta(), digest)
+            reason = "forced" if force else self._stale_reason(meta, digest)
         if reason is None:
             try:
                 catalog, index = self._read_snapshot(digest, progress)
@@ -325,8 +325,23 @@ class Store:
 
     def _read_snapshot(self, digest: str, progress: Progress | None) -> tuple[Catalog, SearchIndex]:
         _report(progress, "reading store", 0, 1)
-        tables = snapshot_tables(self.snapshot_path.read_bytes())
-        return read_snapshot(tables, digest, _stage(progress, "reading store"))
+        snapshot = TinyDB(self.snapshot_path, storage=SnapshotStorage)
+        tables = snapshot.storage.read()
+        if tables is None:
+            raise FileNotFoundError(errno.ENOENT, "the seeded snapshot is missing", str(self.snapshot_path))
+        return read_snapshot(tables, digest, _stage(progress, "reading store"), self._row_damaged)
+
+    def _row_damaged(self, problem: str) -> None:
+        """A work's row failed its check when first shown (the work shows as its id alone): the
+        user file notes it, so that the next open moves the snapshot aside and reseeds."""
+        if self.snapshot_damage is not None:
+            return
+        self.snapshot_damage = problem
+        with contextlib.suppress(OSError, ValueError):
+            self.repair()
+            meta = self._meta()
+            if meta:
+                self._write_meta({**meta, "snapshot_damage": problem})
 
     # User tables -------------------------------------------------------------------------------
 
