@@ -87,13 +87,6 @@ def read_snapshot(
         raise SnapshotStale("the seeded snapshot was written by another version of catalog-tui")
     if stamp.get("catalog_hash") != digest:
         raise SnapshotStale("the seeded snapshot holds another catalogue")
-    data: dict[str, Any] = {section: list(tables.get(section, {}).values()) for section in RECORD_TYPES}
-    data["works"] = []
-    data["documents"] = list(tables.get("documents", {}).values())
-    problems = validation_problems(data)  # the loader's own checks: every field of the right type
-    if problems:
-        raise SnapshotDamaged(f"it holds records of another shape: {problems[0]}")
-    catalog = Catalog.from_dict(data)
     columns = tables[COLUMNS_TABLE]["1"]
     rows = tables[ROWS_TABLE]
     if type(columns) is not dict or not isinstance(rows, RowTable):
@@ -104,6 +97,14 @@ def read_snapshot(
         if type(values) is not list or len(values) != size or not set(map(type, values)) <= {str}:
             raise SnapshotDamaged(f"its column {name!r} does not fit the works")
     ids: list[str] = columns["id"]
+    # Every section but the works, whose rows are read only when shown.
+    data: dict[str, Any] = {s: list(tables.get(s, {}).values()) for s in RECORD_TYPES if s != "works"}
+    data["documents"] = list(tables.get("documents", {}).values())
+    # The loader's own checks (every field of the right type), the works' ids from their column.
+    problems = validation_problems({**data, "people": _about_unknown_works(data["people"], ids)})
+    if problems:
+        raise SnapshotDamaged(f"it holds records of another shape: {problems[0]}")
+    catalog = Catalog.from_dict(data)
     catalog.works = LazyWorks(size, _builder(rows, ids, on_damage))
     index = SearchIndex.from_saved(catalog, columns, tables[INDEX_TABLE]["1"])
     if len(index.position_by_id) != size:
@@ -112,6 +113,30 @@ def read_snapshot(
     if progress is not None:
         progress(size, size)
     return catalog, index
+
+
+def _about_unknown_works(people: list[Any], ids: list[str]) -> list[Any]:
+    """The people as validation is to see them without the works: each statement's `about` keeps
+    only the ids that are not among the works, which validation then reports."""
+    about = [
+        statement["about"]
+        for person in people
+        if type(person) is dict and type(person.get("statements")) is list
+        for statement in person["statements"]
+        if type(statement) is dict and type(statement.get("about")) is list
+    ]
+    if not about:
+        return people
+    known = set(ids)
+    return [
+        {**person, "statements": [
+            {**st, "about": [ref for ref in st["about"] if ref not in known]}
+            if type(st) is dict and type(st.get("about")) is list else st
+            for st in person["statements"]
+        ]}
+        if type(person) is dict and type(person.get("statements")) is list else person
+        for person in people
+    ]  # fmt: skip
 
 
 def _builder(rows: RowTable, ids: list[str], on_damage: OnDamage | None) -> Callable[[int], Work]:
