@@ -16,6 +16,7 @@ import errno
 import glob
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -221,10 +222,14 @@ class Store:
         """The catalogue from the snapshot when it matches the catalogue file's content, else a
         fresh seed. A catalogue that fails validation raises CatalogError and changes nothing."""
         catalog_path = Path(catalog_path)
-        # Read once: the hash and the parse see the same bytes, and a pipe can be read only once.
-        # Raises CatalogError (before anything is changed) for a file that cannot be read.
-        raw = read_catalog_bytes(catalog_path)
-        digest = content_hash(raw)
+        # A regular file is hashed as a stream: opening from the snapshot never holds its bytes.
+        # A pipe is read once, so that the hash and the parse see the same bytes; so is a file
+        # about to be parsed. Raises CatalogError (before anything is changed) when unreadable.
+        digest = _file_hash(catalog_path)
+        raw = read_catalog_bytes(catalog_path) if digest is None else None
+        if raw is not None:
+            digest = content_hash(raw)
+        assert digest is not None
         broken_snapshot = False
         meta = self._meta() if self._problem is None else {}
         if self._problem is not None:
@@ -250,6 +255,9 @@ class Store:
                 broken_snapshot = True
         self._refuse_read_only(self.path, self.snapshot_path)  # before any of the two is written
         _report(progress, "reading catalogue", 0, 1)
+        if raw is None:
+            raw = read_catalog_bytes(catalog_path)
+            digest = content_hash(raw)  # of the bytes parsed, should the file have just changed
         text = decode_catalog(raw, os.fsdecode(catalog_path))
         del raw  # the text alone is in memory while it is parsed
         # Raises CatalogError before anything is changed. Its progress counts characters parsed.
@@ -394,6 +402,27 @@ class Store:
         self.repair()
         with self._writing(self.path):
             self._table("saved_searches").remove(Query().name == name)
+
+
+def _file_hash(path: Path) -> str | None:
+    """The SHA-256 of a regular file's content, read a block at a time; None for anything else
+    (a pipe, a missing file), which read_catalog_bytes then reads or refuses."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        checksum = hashlib.sha256()
+        while block := os.read(descriptor, 1 << 20):
+            checksum.update(block)
+        return checksum.hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def _stage(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
