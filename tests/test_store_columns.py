@@ -293,3 +293,50 @@ def test_a_snapshot_in_the_previous_format_is_moved_aside(catalog_file: Path, db
         assert library.report.reason.startswith("the seeded snapshot was unreadable")
     finally:
         library.close()
+
+
+# The catalogue file's hash -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def hashed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The catalogue files hashed (read through) by opening, in order."""
+    from catalog_tui.core import seeding
+
+    paths: list[Path] = []
+    file_hash = seeding._file_hash
+
+    def counted(path: Path) -> str | None:
+        paths.append(path)
+        return file_hash(path)
+
+    monkeypatch.setattr(seeding, "_file_hash", counted)
+    return paths
+
+
+def test_an_unchanged_catalogue_file_is_not_hashed_again(
+    catalog_file: Path, db_path: Path, hashed: list[Path]
+) -> None:
+    os.utime(catalog_file, (1_700_000_000, 1_700_000_000))  # settled: not written a moment ago
+    seed(catalog_file, db_path)
+    hashed.clear()
+    library = Library.open(catalog_file, db_path)
+    library.close()
+    assert library.report.seeded is False and hashed == []
+    data = catalog_data()
+    data["works"][0]["title"] = "另一个标题"
+    catalog_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")  # YAML is JSON's superset
+    library = Library.open(catalog_file, db_path)
+    library.close()
+    assert hashed == [catalog_file] and library.report.reason == "the catalogue changed"
+
+
+def test_a_catalogue_file_written_a_moment_ago_is_hashed_every_time(
+    catalog_file: Path, db_path: Path, hashed: list[Path]
+) -> None:
+    seed(catalog_file, db_path)  # the fixture wrote it just now: it may change within its mtime tick
+    assert json.loads(db_path.read_bytes())["meta"]["1"]["catalog_file"] is None
+    hashed.clear()
+    library = Library.open(catalog_file, db_path)
+    library.close()
+    assert library.report.seeded is False and hashed == [catalog_file]
