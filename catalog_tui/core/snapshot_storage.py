@@ -23,6 +23,7 @@ import errno
 import hashlib
 import os
 import sys
+import threading
 import weakref
 import zlib
 from array import array
@@ -43,6 +44,7 @@ _TRAILER_TAIL = b'"}}}'
 _OFFSET_DIGITS = 20
 _TRAILER_LENGTH = len(_TRAILER_HEAD) + _OFFSET_DIGITS + len(_TRAILER_MIDDLE) + 64 + len(_TRAILER_TAIL)
 _HASH_BLOCK = 1 << 20
+_pread = getattr(os, "pread", None)
 _ROW_BATCH = 256  # rows joined into one write while streaming
 
 
@@ -141,13 +143,21 @@ class _File:
     the snapshot that was opened even when a reseed replaces the file."""
 
     def __init__(self, path: Path) -> None:
-        self.descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        self.descriptor = os.open(
+            path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+        )
         self._closer = weakref.finalize(self, os.close, self.descriptor)
         self.size = os.fstat(self.descriptor).st_size
         self.bytes_read = 0
+        self._lock = threading.Lock()
 
     def read(self, start: int, end: int) -> bytes:
-        data = os.pread(self.descriptor, end - start, start)
+        if _pread is not None:
+            data = _pread(self.descriptor, end - start, start)
+        else:  # pragma: no cover - Windows has no pread: one seek and read at a time
+            with self._lock:
+                os.lseek(self.descriptor, start, os.SEEK_SET)
+                data = os.read(self.descriptor, end - start)
         self.bytes_read += len(data)
         if len(data) != end - start:
             raise SnapshotDamaged("it ends early (truncated?)")
