@@ -152,6 +152,7 @@ class _File:
         self._lock = threading.Lock()
 
     def read(self, start: int, end: int) -> bytes:
+        data: bytes
         if _pread is not None:
             data = _pread(self.descriptor, end - start, start)
         else:  # pragma: no cover - Windows has no pread: one seek and read at a time
