@@ -528,7 +528,7 @@ def test_a_hand_edited_row_reads_as_empty_fields_not_a_crash() -> None:
 
 
 def test_reopened_works_are_built_when_first_asked_for(catalog_file: Path, db_path: Path) -> None:
-    from catalog_tui.core.model import LazyWorks
+    from catalog_tui.core.lazy_works import LazyWorks
 
     Library.open(catalog_file, db_path).close()
     library = Library.open(catalog_file, db_path)

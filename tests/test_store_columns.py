@@ -17,9 +17,10 @@ from conftest import SU_DONG_PO, XING_SHI, catalog_data
 from tinydb import Query, TinyDB
 from tinydb.storages import JSONStorage
 
+from catalog_tui.core.lazy_works import LazyWorks
 from catalog_tui.core.library import Library
 from catalog_tui.core.loader import load_catalog
-from catalog_tui.core.model import LazyWorks, Work
+from catalog_tui.core.model import Work
 from catalog_tui.core.snapshot import SCHEMA_VERSION, read_snapshot
 from catalog_tui.core.snapshot_storage import RowTable, SnapshotDamaged, SnapshotStorage
 from catalog_tui.core.store import bundled_catalog_path

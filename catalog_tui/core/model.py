@@ -6,9 +6,11 @@ shape; `to_dict` gives back exactly the catalogue format (and drops empty option
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, ClassVar, Self, overload
+from typing import Any, ClassVar, Self
+
+from .lazy_works import WorksById
 
 # Fixed vocabularies: slug -> (Chinese label, English label). The slugs are what the catalogue stores.
 WORK_TYPES: dict[str, tuple[str, str]] = {
@@ -318,50 +320,6 @@ RECORD_TYPES: dict[str, type[Record]] = {
 }
 
 
-class LazyWorks(Sequence[Work]):
-    """Works built the first time each is asked for, by `build(position)` (which reads the work's
-    stored row). A restart with 100,000 works then shows the browser without reading or building
-    them all; the list draws only a screenful."""
-
-    __slots__ = ("_build", "_works")
-
-    def __init__(self, size: int, build: Callable[[int], Work]) -> None:
-        self._works: list[Work | None] = [None] * size
-        self._build = build
-
-    @property
-    def built(self) -> int:
-        """How many works have been built so far."""
-        return len(self._works) - self._works.count(None)
-
-    def __len__(self) -> int:
-        return len(self._works)
-
-    @overload
-    def __getitem__(self, index: int) -> Work: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Work]: ...
-    def __getitem__(self, index: int | slice) -> Work | list[Work]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        work = self._works[index]
-        if work is None:
-            position = index + len(self._works) if index < 0 else index
-            work = self._works[index] = self._build(position)
-        return work
-
-    def __iter__(self) -> Iterator[Work]:
-        return (self[i] for i in range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and list(self) == list(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"LazyWorks({len(self)} works)"
-
-
 @dataclass(slots=True)
 class Catalog:
     """The whole catalogue, with id lookups for the referenced sections."""
@@ -425,24 +383,8 @@ class Catalog:
         lookup = self._lookup.get(section)
         if lookup is None:
             if section == "works" and self.work_positions is not None:
-                lookup = _WorksById(self.works, self.work_positions)
+                lookup = WorksById(self.works, self.work_positions)
             else:
                 lookup = {record.id: record for record in getattr(self, section)}
             self._lookup[section] = lookup
         return lookup
-
-
-class _WorksById(Mapping[str, Record]):
-    """Works by id through their positions: only the work looked up is built."""
-
-    def __init__(self, works: Sequence[Work], positions: Mapping[str, int]) -> None:
-        self._works, self._positions = works, positions
-
-    def __getitem__(self, work_id: str) -> Work:
-        return self._works[self._positions[work_id]]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._positions)
-
-    def __len__(self) -> int:
-        return len(self._positions)

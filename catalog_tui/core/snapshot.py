@@ -17,8 +17,9 @@ from typing import Any
 
 from .atomic import dumps_json
 from .index import INDEX_VERSION, STORED_KEYS, SearchIndex
+from .lazy_works import LazyWorks
 from .loader import validation_problems
-from .model import RECORD_TYPES, Catalog, LazyWorks, Source, Work
+from .model import RECORD_TYPES, Catalog, Source, Work
 from .snapshot_storage import ROWS_TABLE, RowTable, SnapshotDamaged, snapshot_file_chunks
 
 __all__ = ["SCHEMA_VERSION", "SnapshotDamaged", "SnapshotStale", "read_snapshot", "snapshot_chunks"]
