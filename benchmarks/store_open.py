@@ -37,14 +37,16 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def launch(command: list[str], ready: str) -> tuple[float, float]:
-    """(seconds from launch to the list's first row on screen, peak RSS in MiB once idle)."""
+def launch(command: list[str], ready: str) -> tuple[float, float, float]:
+    """(seconds from launch to the list's first row on screen, peak RSS in MiB once idle, the
+    app's CPU seconds when the list was seen)."""
     start = time.monotonic()
     pane = Pane(command)
     try:
         visible, _ = wait_for(pane, lambda screen: ready in screen, timeout=600)
+        cpu = pane.cpu()
         wait_idle(pane, timeout=300)
-        return visible - start, peak_rss_mib(pane.pid)
+        return visible - start, peak_rss_mib(pane.pid), cpu
     finally:
         pane.close()
 
@@ -82,7 +84,7 @@ def main() -> None:
         finally:
             warm.close()
     load_start = os.getloadavg()
-    rows: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    rows: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     for run in range(args.runs):
         order = names[run % len(names) :] + names[: run % len(names)]
         for name in order:
@@ -90,12 +92,13 @@ def main() -> None:
             print(f"run {run + 1} {name}: {rows[name][-1]}", file=sys.stderr)
     report = {"runs": args.runs, "load_start": load_start, "load_end": os.getloadavg(), "figures": {}}
     for name in names:
-        visible = [v for v, _ in rows[name]]
-        ratios = [v / b for v, (b, _) in zip(visible, rows["bundled"], strict=True)]
+        visible = [row[0] for row in rows[name]]
+        ratios = [v / b[0] for v, b in zip(visible, rows["bundled"], strict=True)]
         report["figures"][name] = {
             "list_visible_s": _summary(visible),
             "ratio_to_bundled": _summary(ratios),
-            "peak_rss_mib": _summary([m for _, m in rows[name]]),
+            "peak_rss_mib": _summary([row[1] for row in rows[name]]),
+            "cpu_at_list_visible_s": _summary([row[2] for row in rows[name]]),
         }
     print(json.dumps(report, indent=2))
 
