@@ -106,6 +106,8 @@ def read_snapshot(
     if problems:
         raise SnapshotDamaged(f"it holds records of another shape: {problems[0]}")
     catalog = Catalog.from_dict(data)
+    if progress is not None:
+        progress(size * 2 // 9, size)  # in works: the columns and sections read, the index is the rest
     catalog.works = LazyWorks(size, _builder(rows, ids, on_damage))
     index = SearchIndex.from_saved(catalog, columns, tables[INDEX_TABLE]["1"])
     if len(index.position_by_id) != size:
