@@ -11,7 +11,8 @@ from .index import SearchIndex
 from .loader import gc_paused
 from .model import Catalog, Work
 from .search import SearchEngine
-from .store import Progress, SeedReport, Store, bundled_catalog_path, resolve_db_path
+from .seeding import SeedReport, open_catalog
+from .store import Progress, Store, bundled_catalog_path, resolve_db_path
 
 
 @dataclass(slots=True)
@@ -39,7 +40,7 @@ class Library:
             # Loading builds millions of objects and frees none: collecting meanwhile only costs.
             # The catalogue and index live as long as the app: frozen before the collector resumes.
             with gc_paused(freeze=True):
-                loaded = store.open_catalog(path, force=force, progress=progress)
+                loaded = open_catalog(store, path, force=force, progress=progress)
         except BaseException:
             store.close()
             raise

@@ -6,9 +6,11 @@ shape; `to_dict` gives back exactly the catalogue format (and drops empty option
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, ClassVar, Self, overload
+from typing import Any, ClassVar, Self
+
+from .lazy_works import WorksById
 
 # Fixed vocabularies: slug -> (Chinese label, English label). The slugs are what the catalogue stores.
 WORK_TYPES: dict[str, tuple[str, str]] = {
@@ -336,45 +338,6 @@ RECORD_TYPES: dict[str, type[Record]] = {
 }
 
 
-class LazyWorks(Sequence[Work]):
-    """Works built from stored rows the first time each is asked for. A restart with 100,000
-    works then shows the browser without building them all; the list draws only a screenful."""
-
-    __slots__ = ("_build", "_rows", "_works")
-
-    def __init__(self, rows: list[Any], build: Callable[[Any], Work]) -> None:
-        self._rows = rows
-        self._works: list[Work | None] = [None] * len(rows)
-        self._build = build
-
-    def __len__(self) -> int:
-        return len(self._works)
-
-    @overload
-    def __getitem__(self, index: int) -> Work: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Work]: ...
-    def __getitem__(self, index: int | slice) -> Work | list[Work]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        work = self._works[index]
-        if work is None:
-            work = self._works[index] = self._build(self._rows[index])
-            self._rows[index] = None  # built: the row is no longer needed
-        return work
-
-    def __iter__(self) -> Iterator[Work]:
-        return (self[i] for i in range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and list(self) == list(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"LazyWorks({len(self)} works)"
-
-
 @dataclass(slots=True)
 class Catalog:
     """The whole catalogue, with id lookups for the referenced sections."""
@@ -388,7 +351,9 @@ class Catalog:
     figures: list[Figure] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     organisations: list[Organisation] = field(default_factory=list)
-    _lookup: dict[str, dict[str, Record]] | None = field(default=None, repr=False, compare=False)
+    # Where each work is, by id, when the works are built lazily: a lookup by id then builds one.
+    work_positions: Mapping[str, int] | None = field(default=None, repr=False, compare=False)
+    _lookup: dict[str, Mapping[str, Record]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Catalog:
@@ -433,8 +398,13 @@ class Catalog:
         """The record of `section` with id `record_id`, if there is one."""
         return self._by_id(section).get(record_id)
 
-    def _by_id(self, section: str) -> dict[str, Record]:
-        # Built once on first lookup: a loaded catalogue is not mutated afterwards.
-        if self._lookup is None:
-            self._lookup = {s: {r.id: r for r in getattr(self, s)} for s in RECORD_TYPES}
-        return self._lookup[section]
+    def _by_id(self, section: str) -> Mapping[str, Record]:
+        # Built once per section on its first lookup: a loaded catalogue is not mutated afterwards.
+        lookup = self._lookup.get(section)
+        if lookup is None:
+            if section == "works" and self.work_positions is not None:
+                lookup = WorksById(self.works, self.work_positions)
+            else:
+                lookup = {record.id: record for record in getattr(self, section)}
+            self._lookup[section] = lookup
+        return lookup

@@ -1,34 +1,38 @@
-"""The seeded snapshot (`store.catalog.json`): its TinyDB tables, written as a stream and read back
-into a Catalog whose works are built when first shown, with the saved search index.
+"""The seeded snapshot (`store.catalog.json`): what goes in its TinyDB tables, written as a stream,
+and how they are read back into a Catalog whose works are built when first shown, with the saved
+search index. How the tables sit in the file, and how they are checked, is snapshot_storage.py's.
 
 Tables: `_snapshot` (schema and the catalogue's content hash), `documents`, one table per record
-section, `_index` (SearchIndex.to_saved()). A work is one document {"row": [...]} holding the Work's
-fields in declaration order, then its stored search texts (STORED_KEYS): positional rows parse and
-build about twice as fast as keyed ones and take a third less memory while the snapshot is read.
+section but works, `_index` (SearchIndex.to_saved()), `_columns` (each work's id and stored search
+texts, STORED_KEYS, as one list each): everything opening needs, read at open. Then `works`: one
+document {"row": [...]} per work with its fields in declaration order, read only when the work is
+first shown. Positional rows build about twice as fast as keyed ones.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
-from .atomic import dumps_json, loads_json
+from .atomic import dumps_json
 from .index import INDEX_VERSION, STORED_KEYS, SearchIndex
+from .lazy_works import LazyWorks
 from .loader import validation_problems
-from .model import RECORD_TYPES, Catalog, LazyWorks, Source, Work
+from .model import RECORD_TYPES, Catalog, Source, Work
+from .snapshot_storage import ROWS_TABLE, RowTable, SnapshotDamaged, snapshot_file_chunks
 
-SCHEMA_VERSION = 5  # 2: saved search index; 3: works as rows; 4: a checksum; 5: edition, en_source
+__all__ = ["SCHEMA_VERSION", "SnapshotDamaged", "SnapshotStale", "read_snapshot", "snapshot_chunks"]
+
+SCHEMA_VERSION = 6  # 2: saved index; 3: works as rows; 4: a checksum; 5: edition; 6: columns apart
 SNAPSHOT_TABLE = "_snapshot"
 INDEX_TABLE = "_index"
-# The file ends with a table holding the SHA-256 of every byte before it, so that a flipped byte
-# that still leaves valid JSON (a rank, a length, a type) is caught before anything is trusted.
-_CHECKSUM_HEAD = b',"_checksum":{"1":{"sha256":"'
-_CHECKSUM_TAIL = b'"}}}'
-_CHECKSUM_LENGTH = len(_CHECKSUM_HEAD) + 64 + len(_CHECKSUM_TAIL)
+COLUMNS_TABLE = "_columns"
+COLUMNS = ("id", *STORED_KEYS)
 _ROW = "row"
 _WORK_FIELDS = tuple(spec.name for spec in fields(Work))
+_COLUMN_PIECE = 10_000  # strings per piece of a column while writing
+OnDamage = Callable[[str], None]
 
 
 class SnapshotStale(Exception):
@@ -36,112 +40,127 @@ class SnapshotStale(Exception):
     written in another format; the message says which."""
 
 
-class SnapshotDamaged(ValueError):
-    """The snapshot's bytes do not match its checksum, or its content does not have the shape
-    this version writes: it is moved aside and the catalogue reseeded."""
-
-
 def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterator[bytes]:
-    """The snapshot's JSON, a table or a work at a time (the rows and the whole file's bytes are
-    never all in memory), ending with the checksum of everything before it."""
-    checksum = hashlib.sha256()
-    for chunk in _content_chunks(catalog, index, digest):
-        checksum.update(chunk)
-        yield chunk
-    yield _CHECKSUM_HEAD + checksum.hexdigest().encode("ascii") + _CHECKSUM_TAIL
-
-
-def _content_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterator[bytes]:
-    tables: dict[str, dict[str, Any]] = {
-        SNAPSHOT_TABLE: {"1": {"schema": SCHEMA_VERSION, "index": INDEX_VERSION, "catalog_hash": digest}},
-        "documents": {str(i): doc.to_dict() for i, doc in enumerate(catalog.documents, 1)},
-    }
+    """The snapshot file's bytes, a piece at a time (the rows and the file are never all in
+    memory), for `atomic_write_bytes`."""
+    tables: list[tuple[str, Any]] = [
+        (SNAPSHOT_TABLE, {"1": {"schema": SCHEMA_VERSION, "index": INDEX_VERSION, "catalog_hash": digest}}),
+        ("documents", {str(i): doc.to_dict() for i, doc in enumerate(catalog.documents, 1)}),
+    ]
     for section in RECORD_TYPES:
         if section != "works":
-            tables[section] = {str(i): r.to_dict() for i, r in enumerate(getattr(catalog, section), 1)}
-    tables[INDEX_TABLE] = {"1": index.to_saved()}
-    yield b"{"
-    for name, table in tables.items():
-        yield dumps_json(name) + b":" + dumps_json(table) + b","
-    yield b'"works":{'
-    for position, work in enumerate(catalog.works):
-        row = {_ROW: _work_row(work, *(getattr(index, key)[position] for key in STORED_KEYS))}
-        yield b"%s%s:%s" % (b"," if position else b"", dumps_json(str(position + 1)), dumps_json(row))
-    yield b"}"
+            tables.append(
+                (section, {str(i): r.to_dict() for i, r in enumerate(getattr(catalog, section), 1)})
+            )
+    tables.append((INDEX_TABLE, {"1": index.to_saved()}))
+    head: list[tuple[str, Iterable[bytes]]] = [(name, [dumps_json(value)]) for name, value in tables]
+    columns = {"id": [work.id for work in catalog.works], **{key: getattr(index, key) for key in STORED_KEYS}}
+    head.append((COLUMNS_TABLE, _columns_pieces(columns)))
+    return snapshot_file_chunks(head, ({_ROW: _work_row(work)} for work in catalog.works))
 
 
-def snapshot_tables(payload: bytes) -> dict[str, dict[str, Any]]:
-    """The tables of a snapshot file's bytes; SnapshotDamaged when the checksum does not match
-    or the content is not JSON tables."""
-    content = len(payload) - _CHECKSUM_LENGTH
-    head, tail = payload[content : content + len(_CHECKSUM_HEAD)], payload[-len(_CHECKSUM_TAIL) :]
-    if content < 0 or head != _CHECKSUM_HEAD or tail != _CHECKSUM_TAIL:
-        raise SnapshotDamaged("it has no checksum (truncated or edited?)")
-    stored = payload[content + len(_CHECKSUM_HEAD) : -len(_CHECKSUM_TAIL)]
-    if hashlib.sha256(memoryview(payload)[:content]).hexdigest().encode("ascii") != stored:
-        raise SnapshotDamaged("it does not match its checksum")
-    try:
-        tables = loads_json(payload)
-    except (ValueError, UnicodeDecodeError):
-        raise SnapshotDamaged("it is not valid JSON") from None
-    if type(tables) is not dict or not all(type(table) is dict for table in tables.values()):
-        raise SnapshotDamaged("it is not a set of tables")
-    del tables["_checksum"]
-    return tables
+def _columns_pieces(columns: Mapping[str, Sequence[str]]) -> Iterator[bytes]:
+    """{"1": {"id": [...], ...}} in pieces of a few thousand strings."""
+    yield b'{"1":{'
+    for number, (name, values) in enumerate(columns.items()):
+        yield b"%s%s:[" % (b"," if number else b"", dumps_json(name))
+        for start in range(0, len(values), _COLUMN_PIECE):
+            piece = dumps_json(list(values[start : start + _COLUMN_PIECE]))[1:-1]
+            yield b"," + piece if start else piece
+        yield b"]"
+    yield b"}}"
 
 
 def read_snapshot(
-    tables: dict[str, dict[str, Any]], digest: str, progress: Callable[[int, int], None] | None = None
+    tables: Mapping[str, Mapping[str, Any]],
+    digest: str,
+    progress: Callable[[int, int], None] | None = None,
+    on_damage: OnDamage | None = None,
 ) -> tuple[Catalog, SearchIndex]:
-    """The catalogue and index of a snapshot of the catalogue with content hash `digest`.
-    SnapshotStale for another catalogue's; ValueError, KeyError, TypeError (and the like) for a
-    snapshot of another shape, which the store then reseeds."""
+    """The catalogue and index of a snapshot of the catalogue with content hash `digest`, from
+    its (checked) tables. SnapshotStale for another catalogue's; SnapshotDamaged, ValueError,
+    KeyError, TypeError (and the like) for a snapshot of another shape, which the store then
+    reseeds. A work's row is read when the work is first asked for; one that fails its check
+    calls `on_damage(problem)` and shows as its id alone."""
     stamp: dict[str, Any] = next(iter(tables.get(SNAPSHOT_TABLE, {}).values()), {})
     if stamp.get("schema") != SCHEMA_VERSION or stamp.get("index") != INDEX_VERSION:
         # An upgrade changed the format: reseed quietly, no backup of a file that is not damaged.
         raise SnapshotStale("the seeded snapshot was written by another version of catalog-tui")
     if stamp.get("catalog_hash") != digest:
         raise SnapshotStale("the seeded snapshot holds another catalogue")
-    rows = tables.pop("works")
-    data: dict[str, Any] = {section: list(tables.get(section, {}).values()) for section in RECORD_TYPES}
-    data["works"] = []
+    columns = tables[COLUMNS_TABLE]["1"]
+    rows = tables[ROWS_TABLE]
+    if type(columns) is not dict or not isinstance(rows, RowTable):
+        raise SnapshotDamaged("its columns or rows are of another shape")
+    size = len(rows)
+    for name in COLUMNS:
+        values = columns.get(name)
+        if type(values) is not list or len(values) != size or not set(map(type, values)) <= {str}:
+            raise SnapshotDamaged(f"its column {name!r} does not fit the works")
+    ids: list[str] = columns["id"]
+    # Every section but the works, whose rows are read only when shown.
+    data: dict[str, Any] = {s: list(tables.get(s, {}).values()) for s in RECORD_TYPES if s != "works"}
     data["documents"] = list(tables.get("documents", {}).values())
-    problems = validation_problems(data)  # the loader's own checks: every field of the right type
+    # The loader's own checks (every field of the right type), the works' ids from their column.
+    problems = validation_problems({**data, "people": _about_unknown_works(data["people"], ids)})
     if problems:
         raise SnapshotDamaged(f"it holds records of another shape: {problems[0]}")
     catalog = Catalog.from_dict(data)
-    # Only the search texts are taken now: each work is built from its row when first shown
-    # (model.LazyWorks), which at 100,000 works saves most of the time the browser waits for.
-    total = len(rows)
-    step = max(1, total // 50)
-    columns: dict[str, list[str]] = {key: [] for key in ("id", *STORED_KEYS)}
-    ids, hay, titles, titles_en = columns.values()
-    work_rows = []
-    for done, key in enumerate(list(rows)):
-        row = rows.pop(key)[_ROW]
-        if type(row) is not list or len(row) != len(_WORK_FIELDS) + len(STORED_KEYS):
-            raise ValueError("a work row of another shape")
-        texts = (row[0], *row[len(_WORK_FIELDS) :])
-        if not all(type(text) is str for text in texts):
-            raise TypeError("a work row of another shape")
-        work_rows.append(row)
-        ids.append(texts[0])
-        hay.append(texts[1])
-        titles.append(texts[2])
-        titles_en.append(texts[3])
-        if progress is not None and done % step == 0:
-            progress(done, total)
-    catalog.works = LazyWorks(work_rows, _work_from_row)
-    index = SearchIndex.from_saved(catalog, columns, tables[INDEX_TABLE]["1"])
     if progress is not None:
-        progress(total, total)
+        progress(size * 2 // 9, size)  # in works: the columns and sections read, the index is the rest
+    catalog.works = LazyWorks(size, _builder(rows, ids, on_damage))
+    index = SearchIndex.from_saved(catalog, columns, tables[INDEX_TABLE]["1"])
+    if len(index.position_by_id) != size:
+        raise SnapshotDamaged("two works have the same id")
+    catalog.work_positions = index.position_by_id  # by-id lookups without building the works
+    if progress is not None:
+        progress(size, size)
     return catalog, index
 
 
-def _work_row(work: Work, *texts: str) -> list[Any]:
+def _about_unknown_works(people: list[Any], ids: list[str]) -> list[Any]:
+    """The people as validation is to see them without the works: each statement's `about` keeps
+    only the ids that are not among the works, which validation then reports."""
+    about = [
+        statement["about"]
+        for person in people
+        if type(person) is dict and type(person.get("statements")) is list
+        for statement in person["statements"]
+        if type(statement) is dict and type(statement.get("about")) is list
+    ]
+    if not about:
+        return people
+    known = set(ids)
+    return [
+        {**person, "statements": [
+            {**st, "about": [ref for ref in st["about"] if ref not in known]}
+            if type(st) is dict and type(st.get("about")) is list else st
+            for st in person["statements"]
+        ]}
+        if type(person) is dict and type(person.get("statements")) is list else person
+        for person in people
+    ]  # fmt: skip
+
+
+def _builder(rows: RowTable, ids: list[str], on_damage: OnDamage | None) -> Callable[[int], Work]:
+    def build(position: int) -> Work:
+        try:
+            row = rows.document(position).get(_ROW)
+            if type(row) is not list or len(row) != len(_WORK_FIELDS) or row[0] != ids[position]:
+                raise SnapshotDamaged("a work's row is of another shape")
+        except (SnapshotDamaged, OSError) as error:
+            if on_damage is not None:
+                on_damage(str(error))
+            return Work(ids[position])
+        return _work_from_row(row)
+
+    return build
+
+
+def _work_row(work: Work) -> list[Any]:
     values: list[Any] = [getattr(work, name) for name in _WORK_FIELDS]
     values[_WORK_FIELDS.index("sources")] = [[source.doc, source.quote] for source in work.sources]
-    return [*values, *texts]
+    return values
 
 
 def _work_from_row(row: list[Any]) -> Work:

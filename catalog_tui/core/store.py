@@ -1,47 +1,33 @@
 """The TinyDB store: a snapshot of the catalogue (with derived search data) and the user's tables.
+Opening a catalogue through it (reading the snapshot or seeding it) is seeding.py's.
 
 Two TinyDB files live side by side:
 - `store.json` (the `--db` path): the small tables a user changes — `selection`, `saved_searches` —
   and `meta` (which catalogue was seeded, its content hash). A reseed never touches the user tables.
-- `store.catalog.json`: the seeded catalogue, one table per section (each work a positional row
-  with its folded search texts), and the saved search index (`_index`: sort orders, postings,
-  facet groups), all computed once at seed time. It is large and rewritten only when the
+- `store.catalog.json`: the seeded catalogue, one table per section (each work a positional row),
+  each work's id and folded search texts (`_columns`), and the saved search index (`_index`: sort
+  orders, postings, facet groups), all computed once at seed time, read through SnapshotStorage
+  (snapshot_storage.py: a work's row is read only when it is first shown). It is large and rewritten only when the
   catalogue's content changes, so toggling a selection never rewrites it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import glob
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
-from .atomic import (
-    AtomicJSONStorage,
-    atomic_write_bytes,
-    file_lock,
-    remove_stale_temporaries,
-)
-from .index import SearchIndex, derive
-from .loader import decode_catalog, folder_of, parse_catalog_text, read_catalog_bytes
-from .model import Catalog
-from .snapshot import (
-    SCHEMA_VERSION,
-    SnapshotDamaged,
-    SnapshotStale,
-    read_snapshot,
-    snapshot_chunks,
-    snapshot_tables,
-)
+from .atomic import AtomicJSONStorage, atomic_write_bytes, file_lock, remove_stale_temporaries
+from .snapshot_storage import SnapshotStorage, SnapshotTables
 from .user_file import USER_TABLES, check_user_file
 
 ENV_DB = "CATALOG_TUI_DB"
@@ -75,35 +61,6 @@ def resolve_db_path(option: str | os.PathLike[str] | None = None) -> Path:
     return Path(chosen).expanduser()
 
 
-def content_hash(payload: bytes) -> str:
-    return hashlib.sha256(payload).hexdigest()
-
-
-@dataclass(slots=True)
-class SeedReport:
-    """What opening the store did, in words a CLI can print and a test can check."""
-
-    seeded: bool
-    reason: str
-    catalog_path: Path
-    db_path: Path
-    counts: dict[str, int] = field(default_factory=dict)
-    backups: list[Path] = field(default_factory=list)
-    damage: str | None = None  # Store.damage_notice() when this open repaired the user file
-
-    def summary(self) -> str:
-        counts = ", ".join(f"{n} {section}" for section, n in self.counts.items())
-        verb = "seeded" if self.seeded else "already up to date"
-        return f"{self.db_path}: {verb} from {self.catalog_path} ({self.reason}): {counts}"
-
-
-@dataclass(slots=True)
-class Loaded:
-    catalog: Catalog
-    index: SearchIndex
-    report: SeedReport
-
-
 # The store ---------------------------------------------------------------------------------------
 
 
@@ -121,6 +78,7 @@ class Store:
         self.backups: list[Path] = []
         self.kept: dict[str, int] = {}  # rows of each user table kept from a repaired file
         self.damage: str | None = None  # what repair() found wrong with the user file
+        self.snapshot_damage: str | None = None  # what a lazily read row of the snapshot failed
         self._problem, _ = self._inspect()
         # Temporary files a killed seed left: garbage, not store content (kept if in use).
         remove_stale_temporaries(self.path.parent, (self.path.name, self.snapshot_path.name))
@@ -145,7 +103,7 @@ class Store:
         except OSError:
             return []
 
-    def _refuse_read_only(self, *targets: Path) -> None:
+    def refuse_read_only(self, *targets: Path) -> None:
         """A file without write permission is a user's "do not change": replacing it atomically
         would succeed (the folder is writable, or we are root) and silently undo that."""
         for target in targets:
@@ -161,7 +119,7 @@ class Store:
     def _writing(self, target: Path, action: str = "cannot write the store") -> Iterator[None]:
         """Create the folder if need be and hold the lock; any OSError becomes a StoreError that
         names `target`. Writes are atomic, so a failed one leaves every file as it was."""
-        self._refuse_read_only(target)
+        self.refuse_read_only(target)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -217,60 +175,6 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    # Seeding ---------------------------------------------------------------------------------
-
-    def open_catalog(
-        self, catalog_path: str | os.PathLike[str], *, force: bool = False, progress: Progress | None = None
-    ) -> Loaded:
-        """The catalogue from the snapshot when it matches the catalogue file's content, else a
-        fresh seed. A catalogue that fails validation raises CatalogError and changes nothing."""
-        catalog_path = Path(catalog_path)
-        # Read once: the hash and the parse see the same bytes, and a pipe can be read only once.
-        # Raises CatalogError (before anything is changed) for a file that cannot be read.
-        raw = read_catalog_bytes(catalog_path)
-        digest = content_hash(raw)
-        broken_snapshot = False
-        if self._problem is not None:
-            reason: str | None = f"the store file was damaged: {self._problem}"
-        else:
-            reason = "forced" if force else self._stale_reason(self._meta(), digest)
-        if reason is None:
-            try:
-                catalog, index = self._read_snapshot(digest, progress)
-                report = SeedReport(False, "content unchanged", catalog_path, self.path, catalog.counts())
-                report.backups = list(self.backups)
-                return Loaded(catalog, index, report)
-            except SnapshotStale as stale:
-                reason = str(stale)
-            except SnapshotDamaged as damaged:
-                reason = f"the seeded snapshot was unreadable: {damaged}"
-                broken_snapshot = True
-            except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeDecodeError):
-                reason = "the seeded snapshot was unreadable"
-                broken_snapshot = True
-        self._refuse_read_only(self.path, self.snapshot_path)  # before any of the two is written
-        _report(progress, "reading catalogue", 0, 1)
-        text = decode_catalog(raw, os.fsdecode(catalog_path))
-        del raw  # the text alone is in memory while it is parsed
-        # Raises CatalogError before anything is changed. Its progress counts characters parsed.
-        name = os.fsdecode(catalog_path)
-        catalog = parse_catalog_text(text, name, _stage(progress, "reading catalogue"), folder_of(name))
-        del text
-        self.repair()
-        if broken_snapshot and self.snapshot_path.exists():
-            with self._writing(self.snapshot_path, "cannot move the broken snapshot aside"):
-                self.backups.append(self._move_aside(self.snapshot_path))
-        derived = self._derive_all(catalog, progress)
-        index = SearchIndex(catalog, derived, _stage(progress, "indexing"))
-        self._write_snapshot(catalog, index, digest, progress)
-        self._write_meta(
-            {"schema": SCHEMA_VERSION, "catalog_hash": digest, "catalog_path": str(catalog_path),
-             "seeded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "counts": catalog.counts()}
-        )  # fmt: skip
-        report = SeedReport(True, reason, catalog_path, self.path, catalog.counts(), list(self.backups))
-        report.damage = self.damage_notice()
-        return Loaded(catalog, index, report)
-
     def damage_notice(self) -> str | None:
         """One line on a damaged user file this store repaired: what, where its bytes are, what was kept."""
         backup = next((b for b in self.backups if b.name.startswith(f"{self.path.name}.broken-")), None)
@@ -280,11 +184,16 @@ class Store:
         return (f"the store file was damaged ({self.damage}); its bytes are kept in {backup}; "
                 f"carried over: {selected} selected work(s), {searches} saved search(es)")  # fmt: skip
 
-    def _meta(self) -> dict[str, Any]:
+    @property
+    def problem(self) -> str | None:
+        """What is wrong with the user file, until repair() has dealt with it."""
+        return self._problem
+
+    def meta(self) -> dict[str, Any]:
         rows = self._table("meta").all()
         return dict(rows[0]) if rows else {}
 
-    def _write_meta(self, record: dict[str, Any]) -> None:
+    def write_meta(self, record: dict[str, Any]) -> None:
         # One atomic write (not truncate + insert): a reader never sees the store without meta.
         with self._writing(self.path):
             storage = self.db.storage
@@ -292,41 +201,38 @@ class Store:
             data["meta"] = {"1": record}
             storage.write(data)
 
-    def _stale_reason(self, meta: dict[str, Any], digest: str) -> str | None:
-        if not meta:
-            return "first run"
-        if meta.get("schema") != SCHEMA_VERSION:
-            return f"store schema {meta.get('schema')} is not {SCHEMA_VERSION}"
-        if meta.get("catalog_hash") != digest:
-            return "the catalogue changed"
-        if not self.snapshot_path.exists():
-            return "the seeded snapshot is missing"
-        return None
+    # The snapshot ------------------------------------------------------------------------------
 
-    @staticmethod
-    def _derive_all(catalog: Catalog, progress: Progress | None) -> list[dict[str, Any]]:
-        total = len(catalog.works)
-        step = max(1, total // 100)
-        derived = []
-        for done, work in enumerate(catalog.works):
-            derived.append(derive(work))
-            if done % step == 0:
-                _report(progress, "preparing search data", done, total)
-        _report(progress, "preparing search data", total, total)
-        return derived
+    def snapshot_tables(self) -> SnapshotTables:
+        """The seeded snapshot's tables, checked (SnapshotDamaged if they are not), through TinyDB:
+        opening reads the tables but not the works' rows (see snapshot_storage.py)."""
+        storage = TinyDB(self.snapshot_path, storage=SnapshotStorage).storage
+        assert isinstance(storage, SnapshotStorage)
+        tables = storage.read()
+        if tables is None:
+            raise FileNotFoundError(errno.ENOENT, "the seeded snapshot is missing", str(self.snapshot_path))
+        return tables
 
-    def _write_snapshot(
-        self, catalog: Catalog, index: SearchIndex, digest: str, progress: Progress | None
-    ) -> None:
-        _report(progress, "writing store", 0, 1)
+    def write_snapshot(self, chunks: Iterable[bytes]) -> None:
         with self._writing(self.snapshot_path):
-            atomic_write_bytes(self.snapshot_path, snapshot_chunks(catalog, index, digest))
-        _report(progress, "writing store", 1, 1)
+            atomic_write_bytes(self.snapshot_path, chunks)
 
-    def _read_snapshot(self, digest: str, progress: Progress | None) -> tuple[Catalog, SearchIndex]:
-        _report(progress, "reading store", 0, 1)
-        tables = snapshot_tables(self.snapshot_path.read_bytes())
-        return read_snapshot(tables, digest, _stage(progress, "reading store"))
+    def move_snapshot_aside(self) -> None:
+        if self.snapshot_path.exists():
+            with self._writing(self.snapshot_path, "cannot move the broken snapshot aside"):
+                self.backups.append(self._move_aside(self.snapshot_path))
+
+    def row_damaged(self, problem: str) -> None:
+        """A work's row failed its check when first shown (the work shows as its id alone): the
+        user file notes it, so that the next open moves the snapshot aside and reseeds."""
+        if self.snapshot_damage is not None:
+            return
+        self.snapshot_damage = problem
+        with contextlib.suppress(OSError, ValueError):
+            self.repair()
+            meta = self.meta()
+            if meta:
+                self.write_meta({**meta, "snapshot_damage": problem})
 
     # User tables -------------------------------------------------------------------------------
 
@@ -379,15 +285,3 @@ class Store:
         self.repair()
         with self._writing(self.path):
             self._table("saved_searches").remove(Query().name == name)
-
-
-def _stage(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
-    """A (done, total) callback reporting one stage, or None without a progress callback."""
-    if progress is None:
-        return None
-    return lambda done, total: progress(stage, done, total)
-
-
-def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
-    if progress is not None:
-        progress(stage, done, total)
