@@ -1,9 +1,10 @@
-"""The browser: search bar, tabs of works by campaign, genre and channel, details, selection.
+"""The browser: search bar, tabs of works and of the records around them (campaigns, genres,
+channels, people, organisations, policies), details, selection.
 
 State flows down: the screen holds one search result (and the selection, figures, highlighted
-record) as reactives; each tab is a Pane bound to them that draws itself, and the details pane is
-bound to the highlighted record. Events flow up as messages. Hidden tabs are composed when first
-shown.
+record) as reactives; each tab is a Pane bound to them that draws itself (the PaneDeck shows one,
+composing each when first shown), and the details pane is bound to the highlighted record. Events
+flow up as messages.
 """
 
 from __future__ import annotations
@@ -20,28 +21,27 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Header, Tab, Tabs
+from textual.widgets import Footer, Header, Tabs
 
 from ..core.index import SORTS
 from ..core.library import Library
-from ..core.model import Record
+from ..core.model import Record, Work
 from ..core.query import QueryError
+from ..core.records import SECTION_FIELDS, RecordBook
 from ..core.search import FacetFilter
 from ..core.selection_writer import SelectionWriter
 from ..i18n import t, translated
 from ..typeahead import TypeAhead
-from ..widgets.all_pane import AllPane
 from ..widgets.detail_pane import DetailPane
 from ..widgets.facet_panel import FacetPanel, FilterLine
-from ..widgets.group_pane import GroupPane
+from ..widgets.link_list import LinkList
 from ..widgets.pane import Matches, Pane
-from ..widgets.policies_pane import PoliciesPane
+from ..widgets.pane_deck import TAB_NAMES, PaneDeck, make_panes
 from ..widgets.record_table import RecordTable
 from ..widgets.saved_list import SavedSearchList
 from ..widgets.search_bar import SearchBar
-from ..widgets.selection_pane import SelectionPane
 from ..widgets.stats_pane import StatsPane
+from ..widgets.tab_bar import TabBar
 from ..widgets.works_table import WorksTable
 from .ask import ask
 from .confirm import ConfirmScreen
@@ -52,9 +52,6 @@ DEBOUNCE_SECONDS = 0.03
 # browser; ≡ is in DejaVu, Noto CJK and the usual system fonts, and the icon opens the palette.
 HEADER_ICON = "≡"
 NARROW_WIDTH = 110
-SHORT_TABS_WIDTH = 90
-TAB_NAMES = ("all", "campaigns", "genres", "channels", "selection", "policies", "stats")  # i18n "tab.<name>"
-GROUP_FIELDS = {"campaigns": "campaign", "genres": "type", "channels": "channel"}
 
 
 class MainScreen(Screen[None]):
@@ -72,6 +69,8 @@ class MainScreen(Screen[None]):
             Binding(str(n), f"show_tab({n - 1})", f"Tab {n}", show=False, priority=True)
             for n in range(1, len(TAB_NAMES) + 1)
         ],
+        Binding("w", "show_works", "Works", show=False),
+        Binding("l", "focus_links", "Links", show=False),
         Binding("f", "toggle_facets", "Filters", priority=True),
         Binding("F", "clear_filters", "Clear filters", show=False),
         Binding("s", "cycle_sort", "Sort"),
@@ -101,48 +100,30 @@ class MainScreen(Screen[None]):
         self.ready = False
         self._searching = False
         self.writer = SelectionWriter(library.store, self._not_saved)
-        self.panes: list[Pane] = []
-        self.active_pane: Pane | None = None
-
-    def _make_panes(self) -> list[Pane]:
-        library = self.library
-        panes: list[Pane] = []
-        for name in TAB_NAMES:
-            if name in GROUP_FIELDS:
-                panes.append(GroupPane(library, GROUP_FIELDS[name], id=name))
-            elif name == "selection":
-                panes.append(SelectionPane(library, id=name))
-            elif name == "policies":
-                panes.append(PoliciesPane(library, id=name))
-            elif name == "stats":
-                panes.append(StatsPane(library, id=name).data_bind(MainScreen.chosen_figures))
-            else:
-                panes.append(AllPane(library, id=name))
-        for pane in panes:
-            pane.data_bind(MainScreen.result, MainScreen.selected, MainScreen.show_english)
-        return panes
+        self.book = RecordBook(library.index)
+        self.deck = PaneDeck(make_panes(library, self.book), id="panes")
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translated(super().active_bindings)
 
     def compose(self) -> ComposeResult:
-        self.panes = self._make_panes()
-        self.active_pane = self.panes[0]
+        for pane in self.panes:  # bound here: data_bind needs this screen active
+            pane.data_bind(MainScreen.result, MainScreen.selected, MainScreen.show_english)
+            if isinstance(pane, StatsPane):
+                pane.data_bind(MainScreen.chosen_figures)
         yield Header(icon=HEADER_ICON)
         yield SearchBar(id="search-bar")
         yield FilterLine(id="filter-line")
-        yield Tabs(
-            *(Tab(self._tab_label(n), id=f"tab-{pane.id}") for n, pane in enumerate(self.panes)), id="tabs"
-        )
+        yield TabBar(TAB_NAMES, id="tabs")
         with Horizontal(id="body"):
             with Vertical(id="side"):
                 yield SavedSearchList(self.library.store, id="saved")
                 yield FacetPanel(id="facets")
-            # Only the first tab is composed now; the others when first shown.
-            with ContentSwitcher(initial=self.active_pane.id, id="panes"):
-                yield self.active_pane
-            yield DetailPane(self.library.index, id="details").data_bind(record=MainScreen.highlighted)
+            yield self.deck
+            yield DetailPane(self.library.index, self.book, id="details").data_bind(
+                record=MainScreen.highlighted
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -151,7 +132,7 @@ class MainScreen(Screen[None]):
         self.selected = frozenset(self.library.selected_positions())
         self.run_search()
         self.ready = True
-        self.set_focus(self._pane_focus(self.panes[0]))
+        self.set_focus(self.deck.active.focus_target)
         if (meant := self.typed_ahead.search()) is not None:
             text, typing = meant
             self.query_one(SearchBar).set_value(text)
@@ -167,17 +148,16 @@ class MainScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.writer.close()
 
-    def _tab_label(self, number: int) -> str:
-        name = TAB_NAMES[number]
-        short = self.size.width and self.size.width < SHORT_TABS_WIDTH
-        active = self.active_pane is not None and self.active_pane.id == name
-        # In a narrow terminal only the active tab says its name, so all seven fit.
-        return t(f"tab.{name}", n=number + 1) if active or not short else str(number + 1)
+    @property
+    def panes(self) -> list[Pane]:
+        return self.deck.panes
+
+    @property
+    def active_pane(self) -> Pane:
+        return self.deck.active
 
     def _label_tabs(self) -> None:
-        tabs = self.query_one(Tabs)
-        for n, pane in enumerate(self.panes):
-            tabs.query_one(f"#tab-{pane.id}", Tab).label = self._tab_label(n)
+        self.query_one(TabBar).relabel(self.active_tab, self.size.width)
 
     def apply_language(self) -> None:
         """Show every label, key description and list in the current language."""
@@ -235,7 +215,7 @@ class MainScreen(Screen[None]):
         self.result = Matches(found.positions, found.found, query)
 
     def watch_result(self) -> None:
-        self._show_count()
+        self.call_after_refresh(self._show_count)  # after the panes have listed their records
         if self.query_one("#side").display:
             self.refresh_facets()
 
@@ -243,9 +223,12 @@ class MainScreen(Screen[None]):
         self._show_count()
 
     def _show_count(self) -> None:
-        shown = len(self.result.positions) if self.result else 0
-        bar = self.query_one(SearchBar)
-        bar.show_count(shown, len(self.library.index), len(self.selected), t(f"sort.{self.sort}"))
+        """Count what the visible tab lists: its records, or the matching works."""
+        counted = self.active_pane.count() if self.active_pane.is_mounted else None
+        if counted is None:
+            counted = len(self.matches), len(self.library.index), "search.count"
+        shown, total, what = counted
+        self.query_one(SearchBar).show_count(shown, total, len(self.selected), t(f"sort.{self.sort}"), what)
 
     def refresh_facets(self) -> None:
         found = self.result.found if self.result else 0
@@ -261,27 +244,21 @@ class MainScreen(Screen[None]):
     @property
     def active_tab(self) -> str:
         """The visible tab's name (TAB_NAMES)."""
-        return self.active_pane.id if self.active_pane and self.active_pane.id else TAB_NAMES[0]
+        return self.active_pane.id or TAB_NAMES[0]
 
     def _typing_text(self) -> bool:
         """Is the focus in the search box (where keys are text), or is the screen not ready?"""
         return not self.ready or self.focused is self.query_one(SearchBar).input
 
-    def _pane_focus(self, pane: Pane) -> Widget:
-        return pane.focus_target or pane
-
     async def show_pane(self, pane: Pane) -> None:
-        switcher = self.query_one(ContentSwitcher)
-        if pane.parent is None:
-            await switcher.mount(pane)
-        self.active_pane = pane
-        switcher.current = pane.id
-        self.query_one(Tabs).active = f"tab-{pane.id}"
+        await self.deck.show(pane)
+        self.query_one(TabBar).active = f"tab-{pane.id}"
         self._label_tabs()
         if (target := pane.focus_target) is not None:
             self.set_focus(target)
         # The details follow the tab at once: never the previous tab's record.
         self.highlighted = pane.current
+        self._show_count()
 
     async def action_show_tab(self, number: int) -> None:
         if self._typing_text():
@@ -292,12 +269,15 @@ class MainScreen(Screen[None]):
     async def action_step_tab(self, step: int) -> None:
         if self._typing_text():
             raise SkipAction()
-        assert self.active_pane is not None
-        await self.show_pane(self.panes[(self.panes.index(self.active_pane) + step) % len(self.panes)])
+        await self.show_pane(self.deck.after(step))
 
     @on(Tabs.TabActivated, "#tabs")
     async def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        pane = next(p for p in self.panes if event.tab.id == f"tab-{p.id}")
+        pane = (
+            self.panes[TAB_NAMES.index(event.tab.id.removeprefix("tab-"))]
+            if event.tab.id
+            else self.active_pane
+        )
         if pane is not self.active_pane:
             await self.show_pane(pane)
 
@@ -313,7 +293,7 @@ class MainScreen(Screen[None]):
         self.set_focus(self.query_one(SearchBar).input)
 
     def action_focus_list(self) -> None:
-        if not self.ready or self.active_pane is None:
+        if not self.ready:
             raise SkipAction()
         self.set_focus(self.active_pane.focus_target)
 
@@ -322,11 +302,17 @@ class MainScreen(Screen[None]):
             raise SkipAction()
         self.action_focus_list()
 
+    def action_focus_links(self) -> None:
+        if self._typing_text():
+            raise SkipAction()
+        self._focus_links()
+
     @on(WorksTable.Activated)
-    def _work_activated(self) -> None:
-        links = self.query_one("#detail-links")
-        if links.option_count:  # type: ignore[attr-defined]
-            links.highlighted = links.highlighted or 0  # type: ignore[attr-defined]
+    def _focus_links(self) -> None:
+        """Focus the links of the highlighted record's details (enter on a work does it too)."""
+        links = self.query_one(LinkList)
+        if links.option_count:
+            links.highlighted = links.highlighted or 0
             self.set_focus(links)
 
     # Filters, sort, English titles -----------------------------------------------------------
@@ -426,20 +412,38 @@ class MainScreen(Screen[None]):
 
     # Jumps -----------------------------------------------------------------------------------
 
+    def action_show_works(self) -> None:
+        """The works of the highlighted record, in its tab (a figure's in the Policies tab)."""
+        if self._typing_text():
+            raise SkipAction()
+        record = self.highlighted
+        if not self.active_pane.open_works() and record is not None and not isinstance(record, Work):
+            self.run_worker(self._works_elsewhere(record), group="jump")
+
+    async def _works_elsewhere(self, record: Record) -> None:
+        await self.jump_to(SECTION_FIELDS[record.SECTION], record.id)
+        if self.active_pane.current == record:
+            self.active_pane.open_works()
+
     @on(DetailPane.JumpRequested)
     async def _jump_requested(self, event: DetailPane.JumpRequested) -> None:
         await self.jump_to(event.field, event.value)
 
     async def jump_to(self, field: str, value: str) -> None:
-        """Show a group in its tab, or a work in the All tab, by id."""
-        if field == "work":
-            all_pane = self.panes[0]
-            await self.show_pane(all_pane)
-            position = self.library.index.position_by_id.get(value)
-            if position is None or not all_pane.table.move_to(position):  # type: ignore[attr-defined]
-                self.notify(t("jump.missing_work"), severity="warning", markup=False)
+        """Show a record (field "campaign", "channel", "type", "person", "organisation", "policy",
+        "event" or "figure") or a work ("work") in its tab, by id; when the search hides it, the
+        search and filters are cleared (and the user told) and it is shown once they are."""
+        pane = self.deck.showing(field)
+        if pane is None:
             return
-        pane = next(p for p in self.panes if isinstance(p, GroupPane) and p.field == field)
         await self.show_pane(pane)
-        if not pane.choose(value):
-            self.notify(t("jump.missing_group"), severity="warning", markup=False)
+        if pane.choose(value):
+            return
+        if not self.query_text and not self.filters:  # nothing hides it: it is not in the catalogue
+            self.notify(t("jump.missing_work" if field == "work" else "jump.missing_group"),
+                        severity="warning", markup=False)  # fmt: skip
+            return
+        pane.pending = value
+        self.filters = ()
+        self.query_one(SearchBar).set_value("")
+        self.notify(t("jump.cleared"), timeout=3, markup=False)
