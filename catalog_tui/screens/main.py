@@ -9,24 +9,19 @@ flow up as messages.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable
-from dataclasses import dataclass
 
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
-from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Tabs
+from textual.widgets import Footer, Header
 
 from ..core.index import SORTS
 from ..core.library import Library
 from ..core.model import Record, Work
-from ..core.query import QueryError
 from ..core.records import SECTION_FIELDS, RecordBook
 from ..core.search import FacetFilter
 from ..core.selection_writer import SelectionWriter
@@ -40,14 +35,15 @@ from ..widgets.pane_deck import TAB_NAMES, PaneDeck, make_panes
 from ..widgets.record_table import RecordTable
 from ..widgets.saved_list import SavedSearchList
 from ..widgets.search_bar import SearchBar
+from ..widgets.search_runner import SearchRunner
+from ..widgets.selection_saver import SelectionSaver
+from ..widgets.side_panel import SidePanel
 from ..widgets.stats_pane import StatsPane
-from ..widgets.tab_bar import TabBar
 from ..widgets.works_table import WorksTable
 from .ask import ask
 from .confirm import ConfirmScreen
 from .export_dialog import run_export
 
-DEBOUNCE_SECONDS = 0.03
 # Textual's default icon (⭘, U+2B58) is missing from common fonts and showed as an empty box in a
 # browser; ≡ is in DejaVu, Noto CJK and the usual system fonts, and the icon opens the palette.
 HEADER_ICON = "≡"
@@ -98,41 +94,41 @@ class MainScreen(Screen[None]):
         # Keys that arrive before the list can take them are kept here until on_mount ends.
         self.typed_ahead = typed_ahead or TypeAhead()
         self.ready = False
-        self._searching = False
-        self.writer = SelectionWriter(library.store, self._not_saved)
         self.book = RecordBook(library.index)
-        self.deck = PaneDeck(make_panes(library, self.book), id="panes")
+        self.panes = make_panes(library, self.book)
+        # The stored selection, set before the SelectionSaver is bound to it: its first sync must
+        # not look like the user clearing it.
+        stored = frozenset(library.selected_positions())
+        self.set_reactive(MainScreen.selected, stored)
+        self.saver = SelectionSaver(library, stored)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translated(super().active_bindings)
 
     def compose(self) -> ComposeResult:
-        for pane in self.panes:  # bound here: data_bind needs this screen active
+        # Bound here: data_bind needs this screen to be the one composing.
+        for pane in self.panes:
             pane.data_bind(MainScreen.result, MainScreen.selected, MainScreen.show_english)
             if isinstance(pane, StatsPane):
                 pane.data_bind(MainScreen.chosen_figures)
+        side = SidePanel(self.library, id="side")
+        details = DetailPane(self.library.index, self.book, id="details")
         yield Header(icon=HEADER_ICON)
         yield SearchBar(id="search-bar")
         yield FilterLine(id="filter-line")
-        yield TabBar(TAB_NAMES, id="tabs")
-        with Horizontal(id="body"):
-            with Vertical(id="side"):
-                yield SavedSearchList(self.library.store, id="saved")
-                yield FacetPanel(id="facets")
-            yield self.deck
-            yield DetailPane(self.library.index, self.book, id="details").data_bind(
-                record=MainScreen.highlighted
-            )
+        yield PaneDeck(self.panes, side, details.data_bind(record=MainScreen.highlighted))
+        yield self.saver.data_bind(MainScreen.selected)
+        yield SearchRunner(self.library.engine).data_bind(
+            MainScreen.query_text, MainScreen.filters, MainScreen.sort
+        )
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#side").display = False
         self.apply_language()
-        self.selected = frozenset(self.library.selected_positions())
         self.run_search()
         self.ready = True
-        self.set_focus(self.deck.active.focus_target)
+        self.set_focus(self.active_pane.focus_target)
         if (meant := self.typed_ahead.search()) is not None:
             text, typing = meant
             self.query_one(SearchBar).set_value(text)
@@ -149,19 +145,20 @@ class MainScreen(Screen[None]):
         self.writer.close()
 
     @property
-    def panes(self) -> list[Pane]:
-        return self.deck.panes
+    def deck(self) -> PaneDeck:
+        return self.query_one(PaneDeck)
 
     @property
     def active_pane(self) -> Pane:
-        return self.deck.active
+        return self.deck.active if self.is_mounted else self.panes[0]
 
-    def _label_tabs(self) -> None:
-        self.query_one(TabBar).relabel(self.active_tab, self.size.width)
+    @property
+    def writer(self) -> SelectionWriter:
+        return self.saver.writer
 
     def apply_language(self) -> None:
         """Show every label, key description and list in the current language."""
-        self._label_tabs()
+        self.deck.relabel()
         self.query_one(SearchBar).translate()
         self.query_one(SavedSearchList).reload()
         self._show_filters()
@@ -174,7 +171,6 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
-        self._label_tabs()
 
     # Searching -------------------------------------------------------------------------------
 
@@ -182,42 +178,31 @@ class MainScreen(Screen[None]):
     def _query_changed(self, event: SearchBar.Changed) -> None:
         self.query_text = event.query
 
-    def watch_query_text(self) -> None:
-        self.run_search()
-
     def watch_filters(self) -> None:
         self._show_filters()
-        self.run_search()
 
     def watch_sort(self) -> None:
         self._show_count()
-        self.run_search()
 
     def _show_filters(self) -> None:
         labels = {(f.field, f.value): self.library.index.group_names(f.field, f.value) for f in self.filters}
         self.query_one(FilterLine).show_filters(self.filters, labels)
 
-    @work(exclusive=True, group="search")
-    async def run_search(self) -> None:
-        """Searches at once when idle; while a search is still running (fast typing on a large
-        catalogue) it waits a moment first, and the next keystroke cancels it while it waits."""
-        if self._searching:
-            await asyncio.sleep(DEBOUNCE_SECONDS)
-        query, engine = self.query_text, self.library.engine
-        self._searching = True
-        try:
-            found = await asyncio.to_thread(engine.search, query, sort=self.sort, filters=self.filters)
-        except QueryError as error:
-            self.query_one(SearchBar).show_error(error)
-            return
-        finally:
-            self._searching = False
-        self.result = Matches(found.positions, found.found, query)
+    def run_search(self) -> None:
+        """Search again now (SearchRunner searches by itself when the query, filters or sort change)."""
+        self.query_one(SearchRunner).run_search()
+
+    @on(SearchRunner.Found)
+    def _found(self, event: SearchRunner.Found) -> None:
+        self.result = event.matches
+
+    @on(SearchRunner.Failed)
+    def _failed(self, event: SearchRunner.Failed) -> None:
+        self.query_one(SearchBar).show_error(event.error)  # the last good results stay
 
     def watch_result(self) -> None:
         self.call_after_refresh(self._show_count)  # after the panes have listed their records
-        if self.query_one("#side").display:
-            self.refresh_facets()
+        self.refresh_facets()
 
     def watch_selected(self) -> None:
         self._show_count()
@@ -231,8 +216,7 @@ class MainScreen(Screen[None]):
         self.query_one(SearchBar).show_count(shown, total, len(self.selected), t(f"sort.{self.sort}"), what)
 
     def refresh_facets(self) -> None:
-        found = self.result.found if self.result else 0
-        self.query_one(FacetPanel).show_facets(self.library.engine.facet_counts(found), self.filters)
+        self.query_one(SidePanel).show_facets(self.result.found if self.result else 0, self.filters)
 
     # Tabs and focus --------------------------------------------------------------------------
 
@@ -251,11 +235,8 @@ class MainScreen(Screen[None]):
         return not self.ready or self.focused is self.query_one(SearchBar).input
 
     async def show_pane(self, pane: Pane) -> None:
+        """Show a tab's pane (PaneDeck.show) with its record in the details and its count."""
         await self.deck.show(pane)
-        self.query_one(TabBar).active = f"tab-{pane.id}"
-        self._label_tabs()
-        if (target := pane.focus_target) is not None:
-            self.set_focus(target)
         # The details follow the tab at once: never the previous tab's record.
         self.highlighted = pane.current
         self._show_count()
@@ -271,15 +252,9 @@ class MainScreen(Screen[None]):
             raise SkipAction()
         await self.show_pane(self.deck.after(step))
 
-    @on(Tabs.TabActivated, "#tabs")
-    async def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        pane = (
-            self.panes[TAB_NAMES.index(event.tab.id.removeprefix("tab-"))]
-            if event.tab.id
-            else self.active_pane
-        )
-        if pane is not self.active_pane:
-            await self.show_pane(pane)
+    @on(PaneDeck.TabClicked)
+    async def _tab_clicked(self, event: PaneDeck.TabClicked) -> None:
+        await self.show_pane(event.pane)
 
     @on(Pane.Highlighted)
     def _pane_highlighted(self, event: Pane.Highlighted) -> None:
@@ -320,11 +295,10 @@ class MainScreen(Screen[None]):
     def action_toggle_facets(self) -> None:
         if self._typing_text():
             raise SkipAction()
-        side = self.query_one("#side")
-        side.display = not side.display
-        if side.display:
+        side = self.query_one(SidePanel)
+        if side.toggle():
             self.refresh_facets()
-            self.set_focus(self.query_one(FacetPanel))
+            self.set_focus(side.facets)
         else:
             self.action_focus_list()
 
@@ -373,21 +347,8 @@ class MainScreen(Screen[None]):
             self.notify(t("selection.cleared", count=f"{count:,}"), timeout=2, markup=False)
 
     def _change_selection(self, positions: set[int], adding: bool) -> None:
+        # The SelectionSaver, bound to `selected`, writes the change to the store.
         self.selected = self.selected | positions if adding else self.selected - positions
-        works = self.library.index.works
-        self.writer.change((works[p].id for p in positions), adding)
-
-    @dataclass
-    class NotSaved(Message):
-        error: OSError
-
-    def _not_saved(self, error: OSError) -> None:
-        # From the writer's thread: post_message does not wait for the UI.
-        self.post_message(self.NotSaved(error))
-
-    @on(NotSaved)
-    def _say_not_saved(self, event: NotSaved) -> None:
-        self.notify(t("selection.not_saved", error=event.error), severity="error", markup=False)
 
     def action_save_search(self) -> None:
         if not self.ready:
