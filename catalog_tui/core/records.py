@@ -1,7 +1,8 @@
 """The catalogue's records other than works (campaigns, genres, channels, people, organisations,
 policies, events, figures): which works each one concerns, which query words find it, and which
-records it links to. Records are few (hundreds), so everything here is worked out once, eagerly;
-works are counted with the index's sets of ranks, so counting stays cheap at a million works.
+records it links to. Records are few (hundreds): their texts are folded once, up front, and each
+one's works when first asked for; works are sets of ranks (bits.py), so counting those that match a
+search stays cheap at a million works.
 """
 
 from __future__ import annotations
@@ -17,18 +18,8 @@ from .query import QueryError, Term, parse
 from .search import pinyin_pattern
 from .text import fold, pinyin_keys
 
-# The browser's record tabs, in order: section -> the facet field whose groups they are (if any).
+# The sections whose records are facet groups of the index (section -> facet field).
 GROUP_FIELDS = {"campaigns": "campaign", "genres": "type", "channels": "channel"}
-RECORD_SECTIONS = (
-    "campaigns",
-    "genres",
-    "channels",
-    "people",
-    "organisations",
-    "policies",
-    "events",
-    "figures",
-)
 # A jump target's field (DetailPane links, the palette, jump_to) for each section.
 SECTION_FIELDS = {
     "campaigns": "campaign", "genres": "type", "channels": "channel", "people": "person",
@@ -84,7 +75,7 @@ class _Entry:
     hay: str  # folded names, role, issuer, place, summary
     names: tuple[str, ...]  # folded
     pinyin: tuple[str, ...]
-    works: int  # a set of ranks
+    works: int | None = None  # a set of ranks, worked out when first asked for
 
 
 class RecordBook:
@@ -111,7 +102,7 @@ class RecordBook:
             texts += [record.unit, record.period]
         pinyin = tuple(key for name in names for key in pinyin_keys(name))
         folded = tuple(fold(name) for name in names if name)
-        return _Entry(record, fold(" ".join(texts)), folded, pinyin, self._works_of(section, record))
+        return _Entry(record, fold(" ".join(texts)), folded, pinyin)
 
     def _works_of(self, section: str, record: Record) -> int:
         index = self.index
@@ -147,7 +138,11 @@ class RecordBook:
         """The works (a set of ranks) the record concerns: a campaign's or channel's members, the
         works a person speaks about, the works a record's text names."""
         entry = self._entries.get((record.SECTION, record.id))
-        return entry.works if entry else 0
+        if entry is None:
+            return 0
+        if entry.works is None:  # lazily: the first tab shows works only, and 《title》 lookups
+            entry.works = self._works_of(record.SECTION, record)  # build an index of every title
+        return entry.works
 
     def name_keys(self, record: Record) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The record's folded names and their pinyin keys (the palette finds records by these)."""
@@ -171,7 +166,7 @@ class RecordBook:
         words = query_words(query)
         rows = []
         for record in self.sections[section]:
-            works = self._entries[section, record.id].works
+            works = self.works(record)
             matched = (works & found).bit_count()
             if everything or matched or (words and self.matches_words(record, words)):
                 rows.append((record, matched, works.bit_count()))
