@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from conftest import assert_clean, dump_catalog, hostile_data
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 from tui_helpers import BUNDLED, detail_text, notifications, ready, screen_text, settle, titles, type_query
@@ -235,3 +236,39 @@ async def test_organisations_and_policies_are_listed_and_described(tmp_path: Pat
         assert [r.id for r in table.records] == [r.id for r in everything]
         await type_query(pilot, "白皮书")
         assert [r.id for r in table.records] == ["zhong-guo-wei-duan-ju-hang-ye-fa-zhan-bai-pi-shu-2025"]
+
+
+async def test_records_tabs_and_their_details_show_hostile_text_literally(tmp_path: Path) -> None:
+    data = hostile_data()
+    data["organisations"] = [
+        {
+            "id": "evil-org",
+            "name": "机构[b]粗[/b]\x1b]0;pwned\x07",
+            "kind": "company",
+            "summary": "\x1b[2J摘要",
+        }
+    ]
+    data["people"] = [
+        {"id": "evil-person", "name": "人物[@click=app.quit]\u202e", "role": "[red]职务\x9b",
+         "organisations": ["evil-org"], "statements": [{"doc": "[red]doc[/].md", "quote": "说\x1b[1A",
+         "about": ["markup"]}], "sources": [{"doc": "[red]doc[/].md", "quote": "引\u200b文"}]},
+    ]  # fmt: skip
+    path = tmp_path / "hostile.yaml"
+    path.write_text(dump_catalog(data), encoding="utf-8")
+    app = CatalogApp(catalog_path=path, db_path=str(tmp_path / "store.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for key in ("2", "4", "6", "8", "9"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert_clean(screen_text(app), f"tab {key}")
+            assert_clean(detail_text(app), f"details on tab {key}")
+            await pilot.press("l")  # the links too
+            await settle(pilot)
+            for prompt in prompts(app.screen.query_one(LinkList)):
+                assert_clean(prompt, f"links on tab {key}")
+            await pilot.press("escape")
+        await pilot.press("8")
+        await settle(pilot)
+        assert "人物[@click=app.quit]" in detail_text(app) and "[red]职务\\x9b" in detail_text(app)
+        assert app.is_running

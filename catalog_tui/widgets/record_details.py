@@ -53,8 +53,8 @@ def describe(record: Record, book: RecordBook) -> Text:
     body.append(f"\n{t(f'kind.{record.SECTION}')}", style="dim")
     if kind := str(getattr(record, "kind", "")):
         labels = _KINDS.get(record.SECTION, {})
-        body.append(f" · {vocab(labels.get(kind, (kind, kind)))}", style="dim")
-    body.append(f" · {record.id}\n", style="dim")
+        body.append(f" · {_plain(vocab(labels.get(kind, (kind, kind))))}", style="dim")
+    body.append(f" · {_plain(record.id)}\n", style="dim")
     if isinstance(record, Figure):
         body.append(f"\n{record.value:g} {_plain(record.unit)}\n", style="bold")
     for name in _FIELDS:
