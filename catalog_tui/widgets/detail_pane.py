@@ -37,7 +37,8 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     @dataclass
     class JumpRequested(Message):
-        """Open a group (field "campaign", "channel" or "type") or another work (field "work")."""
+        """Open a record (field "campaign", "channel", "type", "person", "organisation", "policy",
+        "event" or "figure") or another work (field "work"), by id."""
 
         pane: DetailPane
         field: str
