@@ -1,4 +1,5 @@
-"""The command palette: jump to a work, campaign, channel or type by name or pinyin; run actions."""
+"""The command palette: jump to a work, campaign, channel, type, person, organisation, policy, event
+or figure by name or pinyin; run actions."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.markup import escape
 from .core.index import Group
 from .core.model import WORK_TYPES
 from .core.query import QueryError
+from .core.records import SECTION_FIELDS, RecordBook, record_name, record_name_en
 from .core.search import pinyin_pattern
 from .core.text import fold, pinyin_keys, safe_display
 from .i18n import t, vocab
@@ -57,13 +59,15 @@ class CatalogCommands(Provider):
             ("read", partial(run, "screen.read_source")),
             ("cite", partial(run, "screen.copy_citation")),
             ("copy_id", partial(run, "screen.copy_id")),
+            ("works", partial(run, "screen.show_works")),
+            ("links", partial(run, "screen.focus_links")),
         ]
         reader: list[tuple[str, Callable[[], object]]] = [
             ("next_passage", partial(run, "screen.step_passage(1)")),
             ("previous_passage", partial(run, "screen.step_passage(-1)")),
             ("cite", partial(run, "screen.copy_citation")),
             ("copy_id", partial(run, "screen.copy_id")),
-            ("back", partial(run, "screen.back")),
+            ("close_reader", partial(run, "screen.back")),
         ]
         general: list[tuple[str, Callable[[], object]]] = [
             ("dark", self._toggle_dark),
@@ -123,6 +127,21 @@ class CatalogCommands(Provider):
                 if group.label_en:
                     shown.append(f"  {safe_display(group.label_en)}", style="dim")
                 yield Hit(score, shown, partial(jump, field, group.value), help=help_text)
+        book: RecordBook | None = getattr(self.screen, "book", None)
+        for section in ("people", "organisations", "policies", "events", "figures"):
+            for record in book.sections[section] if book else ():
+                names, keys = book.name_keys(record) if book else ((), ())
+                # Fuzzy matches of these long names rank below saved searches and groups.
+                fuzzy = [matcher.match(n) for n in (record_name(record), record_name_en(record)) if n]
+                score = min(0.8, max(fuzzy, default=0))
+                if folded and any(folded in name for name in names):
+                    score = 0.95
+                elif pattern is not None and any(pattern.search(key) for key in keys):
+                    score = max(score, 0.9)
+                if score > 0:
+                    field = SECTION_FIELDS[section]
+                    shown = Text(safe_display(record_name(record)))
+                    yield Hit(score, shown, partial(jump, field, record.id), help=t(f"palette.{field}"))
         try:  # works through the search engine, so pinyin and initials find them too
             result = library.engine.search(query, limit=MAX_HITS)
         except QueryError:

@@ -22,16 +22,20 @@ if TYPE_CHECKING:
 def here(screen: MainScreen) -> Place:
     """What the screen shows now, as a place to come back to."""
     pane = screen.active_pane
-    if pane is None or pane.id is None:
+    if pane.id is None:
         return Place("all", screen.query_text, screen.filters)
     record = pane.current
-    row = 0
-    if isinstance(pane, WorksPane):
-        row = pane.table.cursor
-    elif isinstance(pane, PoliciesPane):
-        row = pane.table.cursor_row
-    group = pane.groups.chosen if isinstance(pane, GroupPane) else None
-    return Place(pane.id, screen.query_text, screen.filters, record.id if record else None, row, group)
+    row = pane.table.cursor if isinstance(pane, WorksPane) else 0
+    return Place(pane.id, screen.query_text, screen.filters, record.id if record else None, row, _group(pane))
+
+
+def _group(pane: Pane) -> str | None:
+    """The record a records tab has highlighted (its works are the ones listed beside it)."""
+    if isinstance(pane, GroupPane):
+        return pane.groups.chosen
+    if isinstance(pane, PoliciesPane):
+        return pane.records.current.id if pane.records.current else None
+    return None
 
 
 async def go(screen: MainScreen, place: Place) -> None:
@@ -41,20 +45,21 @@ async def go(screen: MainScreen, place: Place) -> None:
         screen.query_text = place.query
         screen.query_one(SearchBar).set_value(place.query)  # its echo finds the query already set
         with suppress(WorkerCancelled):  # a key typed meanwhile starts a newer search: fine
-            await screen.run_search().wait()
+            # The result is shown now, not when the runner's message arrives: keys queued behind
+            # Back must meet the restored list.
+            if (matches := await screen.run_search().wait()) is not None:
+                screen.result = matches
     pane = next((p for p in screen.panes if p.id == place.tab), screen.panes[0])
     await screen.show_pane(pane)
     _put_cursor(screen, pane, place)
 
 
 def _put_cursor(screen: MainScreen, pane: Pane, place: Place) -> None:
-    if isinstance(pane, GroupPane) and place.group is not None:
+    if isinstance(pane, (GroupPane, PoliciesPane)) and place.group is not None:
         pane.choose(place.group)
-    if isinstance(pane, WorksPane):
+    if isinstance(pane, WorksPane) and place.record != place.group:
         table = pane.table
         position = screen.library.index.position_by_id.get(place.record or "")
         if position is None or not table.move_to(position):
             table.cursor = min(place.row, max(len(table.positions) - 1, 0))
-    elif isinstance(pane, PoliciesPane):
-        pane.table.move_cursor(row=place.row)
     screen.highlighted = pane.current

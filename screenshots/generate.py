@@ -41,9 +41,9 @@ async def pinyin_search(pilot: Pilot) -> None:
 
 
 async def campaign_tab(pilot: Pilot) -> None:
+    # Every campaign with its works (0 included); the highlighted one's card in the details.
     await pilot.press("2")
     await settle(pilot)
-    await pilot.press("down", "tab", "down")
 
 
 async def details(pilot: Pilot) -> None:

@@ -15,10 +15,12 @@ from ..i18n import language, t, translated
 # (keys, Chinese, English): whole sentences per language, never assembled from fragments.
 KEYS: list[tuple[str, str, str]] = [
     ("/", "聚焦搜索栏（Esc 或回车返回列表）", "Focus the search bar (escape or enter: back to the list)"),
-    ("1 … 7, [ ]", "切换标签：全部、活动、类型、频道、已选、政策、数据", "Switch tab: All, Campaigns, Genres, Channels, Selection, Policies, Stats"),
+    ("1 … 9, [ ]", "切换标签：全部、活动、类型、频道、已选、政策、数据、人物、机构", "Switch tab: All, Campaigns, Genres, Channels, Selection, Policies, Stats, People, Organisations"),
     ("↑ ↓ j k, PgUp PgDn, Home End", "在列表中移动", "Move in a list"),
-    ("tab / shift+tab", "移动焦点：分组 → 作品 → 详情链接", "Move focus: groups → works → detail links"),
-    ("enter", "在作品上：聚焦其链接（活动、频道、相关作品），在链接上回车即跳转", "On a work: focus its links (campaigns, channels, related works); enter on a link jumps"),
+    ("tab / shift+tab", "移动焦点：条目 → 作品 → 详情链接", "Move focus: records → works → detail links"),
+    ("enter", "在条目（活动、人物、政策…）上：列出其作品；在作品上：聚焦其链接；在链接上：跳转", "On a record (campaign, person, policy…): list its works; on a work: focus its links; on a link: jump there"),
+    ("l", "聚焦详情中的链接（关联的活动、人物、机构、作品），回车跳转", "Focus the links in the details (related campaigns, people, organisations, works); enter jumps"),
+    ("w", "列出所选条目的作品（数据表中的数据：在政策标签中）", "List the highlighted record's works (a Stats figure: in the Policies tab)"),
     ("space", "选择或取消选择当前作品（在数据表中：选择数据）", "Select or unselect the highlighted work (in the Stats table: a figure)"),
     ("a / A", "全选当前结果 / 清空选择", "Select all current matches / clear the selection"),
     ("f / F", "筛选面板（回车或 + 包含，- 排除）/ 清除全部筛选", "Facet filters (enter or + includes, - excludes) / clear all filters"),

@@ -1,98 +1,62 @@
-"""The browser: search bar, tabs of works by campaign, genre and channel, details, selection.
+"""The browser: search bar, tabs of works and of the records around them (campaigns, genres,
+channels, people, organisations, policies), details, selection.
 
 State flows down: the screen holds one search result (and the selection, figures, highlighted
-record) as reactives; each tab is a Pane bound to them that draws itself, and the details pane is
-bound to the highlighted record. Events flow up as messages. Hidden tabs are composed when first
-shown.
+record) as reactives; each tab is a Pane bound to them that draws itself (the PaneDeck shows one,
+composing each when first shown), and the details pane is bound to the highlighted record. Events
+flow up as messages.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable
-from dataclasses import dataclass
 
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
-from textual.containers import Horizontal, Vertical
-from textual.message import Message
+from textual.binding import ActiveBinding
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Header, Tab, Tabs
+from textual.widgets import Footer, Header
+from textual.worker import Worker
 
 from ..core.history import History
 from ..core.index import SORTS
 from ..core.library import Library
-from ..core.model import Record
-from ..core.query import QueryError
+from ..core.model import Record, Work
+from ..core.records import SECTION_FIELDS, RecordBook
 from ..core.search import FacetFilter
 from ..core.selection_writer import SelectionWriter
 from ..i18n import t, translated
 from ..navigation import go, here
 from ..typeahead import TypeAhead
-from ..widgets.all_pane import AllPane
 from ..widgets.detail_pane import DetailPane
 from ..widgets.facet_panel import FacetPanel, FilterLine
-from ..widgets.group_pane import GroupPane
+from ..widgets.link_list import LinkList
 from ..widgets.pane import Matches, Pane
-from ..widgets.policies_pane import PoliciesPane
+from ..widgets.pane_deck import TAB_NAMES, PaneDeck, make_panes
 from ..widgets.record_table import RecordTable
 from ..widgets.saved_list import SavedSearchList
 from ..widgets.search_bar import SearchBar
-from ..widgets.selection_pane import SelectionPane
+from ..widgets.search_runner import SearchRunner
+from ..widgets.selection_saver import SelectionSaver
+from ..widgets.side_panel import SidePanel
 from ..widgets.stats_pane import StatsPane
 from ..widgets.works_table import WorksTable, sort_label
 from .ask import ask
+from .browser_keys import BROWSER_KEYS
 from .confirm import ConfirmScreen
 from .export_dialog import run_export
 from .reader import copy_citation, copy_id, open_reader
 
-DEBOUNCE_SECONDS = 0.03
 # Textual's default icon (⭘, U+2B58) is missing from common fonts and showed as an empty box in a
 # browser; ≡ is in DejaVu, Noto CJK and the usual system fonts, and the icon opens the palette.
 HEADER_ICON = "≡"
 NARROW_WIDTH = 110
-SHORT_TABS_WIDTH = 90
-TAB_NAMES = ("all", "campaigns", "genres", "channels", "selection", "policies", "stats")  # i18n "tab.<name>"
-GROUP_FIELDS = {"campaigns": "campaign", "genres": "type", "channels": "channel"}
 
 
 class MainScreen(Screen[None]):
-    BINDINGS = [
-        # Descriptions are English here; i18n.translated shows them in the chosen language.
-        # Bindings that move the focus are priority bindings: they run before the keys queued
-        # behind them are handed to the focused widget, so those keys reach the new focus. The
-        # ones that are text in the search box step aside there (SkipAction).
-        Binding("slash", "focus_search", "Search", priority=True),
-        Binding("escape", "focus_list", "List", show=False, priority=True),
-        Binding("enter", "submit_search", "Results", show=False, priority=True),
-        Binding("left_square_bracket", "step_tab(-1)", "Prev tab", show=False, priority=True),
-        Binding("right_square_bracket", "step_tab(1)", "Next tab", show=False, priority=True),
-        *[
-            Binding(str(n), f"show_tab({n - 1})", f"Tab {n}", show=False, priority=True)
-            for n in range(1, len(TAB_NAMES) + 1)
-        ],
-        Binding("f", "toggle_facets", "Filters", priority=True),
-        Binding("F", "clear_filters", "Clear filters", show=False),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse sort", show=False),
-        # Back and forward through jumps (Enter on a link, the palette), like a browser.
-        Binding("backspace,alt+left", "back", "Back", show=False, priority=True),
-        Binding("alt+right", "forward", "Forward", show=False, priority=True),
-        Binding("a", "select_matches", "Select all", show=False),
-        Binding("A", "clear_selection", "Clear selection", show=False, priority=True),
-        # Keys that open a dialog are priority bindings too: the keys typed next reach the dialog.
-        Binding("e", "export", "Export", priority=True),
-        Binding("ctrl+s", "save_search", "Save search", priority=True),
-        Binding("t", "toggle_english", "English titles", show=False),
-        Binding("L", "app.toggle_language", "Language"),
-        Binding("r", "read_source", "Read source", show=False),
-        Binding("c", "copy_citation", "Copy citation", show=False),
-        Binding("C", "copy_id", "Copy id and title", show=False),
-    ]
+    BINDINGS = BROWSER_KEYS
 
     query_text: var[str] = var("")
     filters: var[tuple[FacetFilter, ...]] = var(())
@@ -110,60 +74,42 @@ class MainScreen(Screen[None]):
         # Keys that arrive before the list can take them are kept here until on_mount ends.
         self.typed_ahead = typed_ahead or TypeAhead()
         self.ready = False
-        self._searching = False
-        self.writer = SelectionWriter(library.store, self._not_saved)
-        self.panes: list[Pane] = []
-        self.active_pane: Pane | None = None
+        self.book = RecordBook(library.index)
+        self.panes = make_panes(library, self.book)
+        # The stored selection, set before the SelectionSaver is bound to it: its first sync must
+        # not look like the user clearing it.
+        stored = frozenset(library.selected_positions())
+        self.set_reactive(MainScreen.selected, stored)
+        self.saver = SelectionSaver(library, stored)
         self.history = History()
-
-    def _make_panes(self) -> list[Pane]:
-        library = self.library
-        panes: list[Pane] = []
-        for name in TAB_NAMES:
-            if name in GROUP_FIELDS:
-                panes.append(GroupPane(library, GROUP_FIELDS[name], id=name))
-            elif name == "selection":
-                panes.append(SelectionPane(library, id=name))
-            elif name == "policies":
-                panes.append(PoliciesPane(library, id=name))
-            elif name == "stats":
-                panes.append(StatsPane(library, id=name).data_bind(MainScreen.chosen_figures))
-            else:
-                panes.append(AllPane(library, id=name))
-        for pane in panes:
-            pane.data_bind(MainScreen.result, MainScreen.selected, MainScreen.show_english)
-        return panes
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translated(super().active_bindings)
 
     def compose(self) -> ComposeResult:
-        self.panes = self._make_panes()
-        self.active_pane = self.panes[0]
+        # Bound here: data_bind needs this screen to be the one composing.
+        for pane in self.panes:
+            pane.data_bind(MainScreen.result, MainScreen.selected, MainScreen.show_english)
+            if isinstance(pane, StatsPane):
+                pane.data_bind(MainScreen.chosen_figures)
+        side = SidePanel(self.library, id="side")
+        details = DetailPane(self.library.index, self.book, id="details")
         yield Header(icon=HEADER_ICON)
         yield SearchBar(id="search-bar")
         yield FilterLine(id="filter-line")
-        yield Tabs(
-            *(Tab(self._tab_label(n), id=f"tab-{pane.id}") for n, pane in enumerate(self.panes)), id="tabs"
+        yield PaneDeck(self.panes, side, details.data_bind(record=MainScreen.highlighted))
+        yield self.saver.data_bind(MainScreen.selected)
+        yield SearchRunner(self.library.engine).data_bind(
+            MainScreen.query_text, MainScreen.filters, MainScreen.sort, MainScreen.reverse_sort
         )
-        with Horizontal(id="body"):
-            with Vertical(id="side"):
-                yield SavedSearchList(self.library.store, id="saved")
-                yield FacetPanel(id="facets")
-            # Only the first tab is composed now; the others when first shown.
-            with ContentSwitcher(initial=self.active_pane.id, id="panes"):
-                yield self.active_pane
-            yield DetailPane(self.library.index, id="details").data_bind(record=MainScreen.highlighted)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#side").display = False
         self.apply_language()
-        self.selected = frozenset(self.library.selected_positions())
         self.run_search()
         self.ready = True
-        self.set_focus(self._pane_focus(self.panes[0]))
+        self.set_focus(self.active_pane.focus_target)
         if (meant := self.typed_ahead.search()) is not None:
             text, typing = meant
             self.query_one(SearchBar).set_value(text)
@@ -179,21 +125,21 @@ class MainScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.writer.close()
 
-    def _tab_label(self, number: int) -> str:
-        name = TAB_NAMES[number]
-        short = self.size.width and self.size.width < SHORT_TABS_WIDTH
-        active = self.active_pane is not None and self.active_pane.id == name
-        # In a narrow terminal only the active tab says its name, so all seven fit.
-        return t(f"tab.{name}", n=number + 1) if active or not short else str(number + 1)
+    @property
+    def deck(self) -> PaneDeck:
+        return self.query_one(PaneDeck)
 
-    def _label_tabs(self) -> None:
-        tabs = self.query_one(Tabs)
-        for n, pane in enumerate(self.panes):
-            tabs.query_one(f"#tab-{pane.id}", Tab).label = self._tab_label(n)
+    @property
+    def active_pane(self) -> Pane:
+        return self.deck.active if self.is_mounted else self.panes[0]
+
+    @property
+    def writer(self) -> SelectionWriter:
+        return self.saver.writer
 
     def apply_language(self) -> None:
         """Show every label, key description and list in the current language."""
-        self._label_tabs()
+        self.deck.relabel()
         self.query_one(SearchBar).translate()
         self.query_one(SavedSearchList).reload()
         self._show_filters()
@@ -206,7 +152,6 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
-        self._label_tabs()
 
     # Searching -------------------------------------------------------------------------------
 
@@ -214,62 +159,50 @@ class MainScreen(Screen[None]):
     def _query_changed(self, event: SearchBar.Changed) -> None:
         self.query_text = event.query
 
-    def watch_query_text(self) -> None:
-        self.run_search()
-
     def watch_filters(self) -> None:
         self._show_filters()
-        self.run_search()
 
     def watch_sort(self) -> None:
         self._show_count()
-        self.run_search()
 
     def watch_reverse_sort(self) -> None:
-        self.watch_sort()
+        self._show_count()
 
     def _show_filters(self) -> None:
         labels = {(f.field, f.value): self.library.index.group_names(f.field, f.value) for f in self.filters}
         self.query_one(FilterLine).show_filters(self.filters, labels)
 
-    @work(exclusive=True, group="search")
-    async def run_search(self) -> None:
-        """Searches at once when idle; while a search is still running (fast typing on a large
-        catalogue) it waits a moment first, and the next keystroke cancels it while it waits."""
-        if self._searching:
-            await asyncio.sleep(DEBOUNCE_SECONDS)
-        query, engine, sort, reverse = self.query_text, self.library.engine, self.sort, self.reverse_sort
-        self._searching = True
-        try:
-            found = await asyncio.to_thread(
-                engine.search, query, sort=sort, filters=self.filters, reverse=reverse
-            )
-        except QueryError as error:
-            self.query_one(SearchBar).show_error(error)
-            return
-        finally:
-            self._searching = False
-        self.result = Matches(found.positions, found.found, query, sort, reverse, found.unfiltered)
+    def run_search(self) -> Worker[Matches | None]:
+        """Search again now (SearchRunner searches by itself when the query, filters or sort change)."""
+        return self.query_one(SearchRunner).run_search()
+
+    @on(SearchRunner.Found)
+    def _found(self, event: SearchRunner.Found) -> None:
+        self.result = event.matches
+
+    @on(SearchRunner.Failed)
+    def _failed(self, event: SearchRunner.Failed) -> None:
+        self.query_one(SearchBar).show_error(event.error)  # the last good results stay
 
     def watch_result(self) -> None:
-        self._show_count()
-        if self.query_one("#side").display:
-            self.refresh_facets()
+        self.call_after_refresh(self._show_count)  # after the panes have listed their records
+        self.refresh_facets()
 
     def watch_selected(self) -> None:
         self._show_count()
 
     def _show_count(self) -> None:
-        shown = len(self.result.positions) if self.result else 0
-        bar = self.query_one(SearchBar)
-        bar.show_count(
-            shown, len(self.library.index), len(self.selected), sort_label(self.sort, self.reverse_sort)
-        )
+        """Count what the visible tab lists: its records, or the matching works."""
+        counted = self.active_pane.count() if self.active_pane.is_mounted else None
+        if counted is None:
+            counted = len(self.matches), len(self.library.index), "search.count"
+        shown, total, what = counted
+        sort = sort_label(self.sort, self.reverse_sort)
+        self.query_one(SearchBar).show_count(shown, total, len(self.selected), sort, what)
 
     def refresh_facets(self) -> None:
         found, unfiltered = (self.result.found, self.result.unfiltered) if self.result else (0, 0)
-        counts = self.library.engine.facet_counts(found, self.filters, unfiltered)
-        self.query_one(FacetPanel).show_facets(counts, self.filters)
+        self.query_one(SidePanel).show_facets(found, self.filters, unfiltered)
 
     # Tabs and focus --------------------------------------------------------------------------
 
@@ -281,27 +214,18 @@ class MainScreen(Screen[None]):
     @property
     def active_tab(self) -> str:
         """The visible tab's name (TAB_NAMES)."""
-        return self.active_pane.id if self.active_pane and self.active_pane.id else TAB_NAMES[0]
+        return self.active_pane.id or TAB_NAMES[0]
 
     def _typing_text(self) -> bool:
         """Is the focus in the search box (where keys are text), or is the screen not ready?"""
         return not self.ready or self.focused is self.query_one(SearchBar).input
 
-    def _pane_focus(self, pane: Pane) -> Widget:
-        return pane.focus_target or pane
-
     async def show_pane(self, pane: Pane) -> None:
-        switcher = self.query_one(ContentSwitcher)
-        if pane.parent is None:
-            await switcher.mount(pane)
-        self.active_pane = pane
-        switcher.current = pane.id
-        self.query_one(Tabs).active = f"tab-{pane.id}"
-        self._label_tabs()
-        if (target := pane.focus_target) is not None:
-            self.set_focus(target)
+        """Show a tab's pane (PaneDeck.show) with its record in the details and its count."""
+        await self.deck.show(pane)
         # The details follow the tab at once: never the previous tab's record.
         self.highlighted = pane.current
+        self._show_count()
 
     async def action_show_tab(self, number: int) -> None:
         if self._typing_text():
@@ -312,14 +236,11 @@ class MainScreen(Screen[None]):
     async def action_step_tab(self, step: int) -> None:
         if self._typing_text():
             raise SkipAction()
-        assert self.active_pane is not None
-        await self.show_pane(self.panes[(self.panes.index(self.active_pane) + step) % len(self.panes)])
+        await self.show_pane(self.deck.after(step))
 
-    @on(Tabs.TabActivated, "#tabs")
-    async def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        pane = next(p for p in self.panes if event.tab.id == f"tab-{p.id}")
-        if pane is not self.active_pane:
-            await self.show_pane(pane)
+    @on(PaneDeck.TabClicked)
+    async def _tab_clicked(self, event: PaneDeck.TabClicked) -> None:
+        await self.show_pane(event.pane)
 
     @on(Pane.Highlighted)
     def _pane_highlighted(self, event: Pane.Highlighted) -> None:
@@ -333,7 +254,7 @@ class MainScreen(Screen[None]):
         self.set_focus(self.query_one(SearchBar).input)
 
     def action_focus_list(self) -> None:
-        if not self.ready or self.active_pane is None:
+        if not self.ready:
             raise SkipAction()
         self.set_focus(self.active_pane.focus_target)
 
@@ -342,11 +263,17 @@ class MainScreen(Screen[None]):
             raise SkipAction()
         self.action_focus_list()
 
+    def action_focus_links(self) -> None:
+        if self._typing_text():
+            raise SkipAction()
+        self._focus_links()
+
     @on(WorksTable.Activated)
-    def _work_activated(self) -> None:
-        links = self.query_one("#detail-links")
-        if links.option_count:  # type: ignore[attr-defined]
-            links.highlighted = links.highlighted or 0  # type: ignore[attr-defined]
+    def _focus_links(self) -> None:
+        """Focus the links of the highlighted record's details (enter on a work does it too)."""
+        links = self.query_one(LinkList)
+        if links.option_count:
+            links.highlighted = links.highlighted or 0
             self.set_focus(links)
 
     # Filters, sort, English titles -----------------------------------------------------------
@@ -354,11 +281,10 @@ class MainScreen(Screen[None]):
     def action_toggle_facets(self) -> None:
         if self._typing_text():
             raise SkipAction()
-        side = self.query_one("#side")
-        side.display = not side.display
-        if side.display:
+        side = self.query_one(SidePanel)
+        if side.toggle():
             self.refresh_facets()
-            self.set_focus(self.query_one(FacetPanel))
+            self.set_focus(side.facets)
         else:
             self.action_focus_list()
 
@@ -411,21 +337,8 @@ class MainScreen(Screen[None]):
             self.notify(t("selection.cleared", count=f"{count:,}"), timeout=2, markup=False)
 
     def _change_selection(self, positions: set[int], adding: bool) -> None:
+        # The SelectionSaver, bound to `selected`, writes the change to the store.
         self.selected = self.selected | positions if adding else self.selected - positions
-        works = self.library.index.works
-        self.writer.change((works[p].id for p in positions), adding)
-
-    @dataclass
-    class NotSaved(Message):
-        error: OSError
-
-    def _not_saved(self, error: OSError) -> None:
-        # From the writer's thread: post_message does not wait for the UI.
-        self.post_message(self.NotSaved(error))
-
-    @on(NotSaved)
-    def _say_not_saved(self, event: NotSaved) -> None:
-        self.notify(t("selection.not_saved", error=event.error), severity="error", markup=False)
 
     def action_save_search(self) -> None:
         if not self.ready:
@@ -459,7 +372,7 @@ class MainScreen(Screen[None]):
     def action_copy_id(self) -> None:
         copy_id(self.app, self.highlighted)
 
-    # Jumps -----------------------------------------------------------------------------------
+    # Jumps and history -------------------------------------------------------------------------
 
     async def action_back(self) -> None:
         if self._typing_text():
@@ -477,21 +390,39 @@ class MainScreen(Screen[None]):
         else:
             await go(self, place)
 
+    def action_show_works(self) -> None:
+        """The works of the highlighted record, in its tab (a figure's in the Policies tab)."""
+        if self._typing_text():
+            raise SkipAction()
+        record = self.highlighted
+        if not self.active_pane.open_works() and record is not None and not isinstance(record, Work):
+            self.run_worker(self._works_elsewhere(record), group="jump")
+
+    async def _works_elsewhere(self, record: Record) -> None:
+        await self.jump_to(SECTION_FIELDS[record.SECTION], record.id)
+        if self.active_pane.current == record:
+            self.active_pane.open_works()
+
     @on(DetailPane.JumpRequested)
     async def _jump_requested(self, event: DetailPane.JumpRequested) -> None:
         await self.jump_to(event.field, event.value)
 
     async def jump_to(self, field: str, value: str) -> None:
-        """Show a group in its tab, or a work in the All tab, by id."""
-        self.history.visit(here(self))  # Back (backspace) returns here
-        if field == "work":
-            all_pane = self.panes[0]
-            await self.show_pane(all_pane)
-            position = self.library.index.position_by_id.get(value)
-            if position is None or not all_pane.table.move_to(position):  # type: ignore[attr-defined]
-                self.notify(t("jump.missing_work"), severity="warning", markup=False)
+        """Show a record (field "campaign", "channel", "type", "person", "organisation", "policy",
+        "event" or "figure") or a work ("work") in its tab, by id; when the search hides it, the
+        search and filters are cleared (and the user told) and it is shown once they are."""
+        pane = self.deck.showing(field)
+        if pane is None:
             return
-        pane = next(p for p in self.panes if isinstance(p, GroupPane) and p.field == field)
+        self.history.visit(here(self))  # Back (backspace) returns here
         await self.show_pane(pane)
-        if not pane.choose(value):
-            self.notify(t("jump.missing_group"), severity="warning", markup=False)
+        if pane.choose(value):
+            return
+        if not self.query_text and not self.filters:  # nothing hides it: it is not in the catalogue
+            self.notify(t("jump.missing_work" if field == "work" else "jump.missing_group"),
+                        severity="warning", markup=False)  # fmt: skip
+            return
+        pane.pending = value
+        self.filters = ()
+        self.query_one(SearchBar).set_value("")
+        self.notify(t("jump.cleared"), timeout=3, markup=False)

@@ -19,5 +19,12 @@ class AllPane(WorksPane):
     def show(self) -> None:
         self.table.positions = self.result.positions if self.result else []
 
+    def shows(self, field: str) -> bool:
+        return field == "work"
+
+    def choose(self, value: str) -> bool:
+        position = self.library.index.position_by_id.get(value)
+        return position is not None and self.table.move_to(position)
+
     def translate(self) -> None:
         self.table.refresh()

@@ -14,26 +14,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..core.index import SearchIndex
-from ..core.model import (
-    CAMPAIGN_KINDS,
-    CHANNEL_KINDS,
-    EVENT_KINDS,
-    POLICY_KINDS,
-    WORK_TYPES,
-    Campaign,
-    Channel,
-    Figure,
-    Record,
-    Source,
-    Work,
-)
+from ..core.model import WORK_TYPES, Record, Source, Work
+from ..core.records import RecordBook
 from ..core.text import safe_display
 from ..i18n import t, vocab
 from .link_list import LinkList
+from .record_details import describe, record_links, record_prompt
 
 RELATED_LIMIT = 12
-_KIND_LABELS = {"campaigns": CAMPAIGN_KINDS, "channels": CHANNEL_KINDS, "policies": POLICY_KINDS,
-                "events": EVENT_KINDS}  # fmt: skip
 
 
 def _plain(text: str) -> str:
@@ -49,7 +37,8 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     @dataclass
     class JumpRequested(Message):
-        """Open a group (field "campaign", "channel" or "type") or another work (field "work")."""
+        """Open a record (field "campaign", "channel", "type", "person", "organisation", "policy",
+        "event" or "figure") or another work (field "work"), by id."""
 
         pane: DetailPane
         field: str
@@ -59,9 +48,10 @@ class DetailPane(VerticalScroll, can_focus=True):
         def control(self) -> DetailPane:
             return self.pane
 
-    def __init__(self, index: SearchIndex, **kwargs: object) -> None:
+    def __init__(self, index: SearchIndex, book: RecordBook | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.index: SearchIndex | None = index
+        self.book = book
         self._links: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
@@ -116,42 +106,22 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.query_one("#detail-body", Static).update(body)
         links = [("campaign", c) for c in work.campaigns] + [("channel", c) for c in work.channels]
         links.append(("type", work.type))
+        links += [("person", p.id) for p, _ in index.catalog.statements_about(work.id)]
         links += [("work", index.works[p].id) for p in self.related(work)]
         self._set_links(links)
         self.scroll_home(animate=False)
 
     def show_record(self, record: Record) -> None:
-        """A campaign, channel, policy, event or figure."""
-        body = Text()
-        title = getattr(record, "name", "") or getattr(record, "label", "")
-        body.append(_plain(str(title)) + "\n", style="bold")
-        english = getattr(record, "name_en", "") or getattr(record, "label_en", "")
-        if english:
-            body.append(_plain(english) + "\n", style="italic")
-        kinds = _KIND_LABELS.get(record.SECTION, {})
-        kind = getattr(record, "kind", "")
-        if kind:
-            body.append(f"\n{vocab(kinds.get(kind, (kind, kind)))} · {kind}\n")
-        if isinstance(record, Figure):
-            body.append(f"\n{record.value:g} {_plain(record.unit)}", style="bold")
-            body.append(f"  {_plain(record.period)}\n" if record.period else "\n")
-        for label, name in (
-            (t("detail.issuer"), "issuer"),
-            (t("detail.date"), "date"),
-            (t("detail.place"), "place"),
-        ):
-            if value := getattr(record, name, ""):
-                self._field(body, label, [value])
-        if summary := getattr(record, "summary", ""):
-            body.append(f"\n{t('detail.summary')}\n", style="bold")
-            body.append(_plain(summary) + "\n")
-        self._sources(body, record.sources)  # type: ignore[attr-defined]
-        if note := getattr(record, "note", ""):
-            body.append(f"\n{t('detail.note')}\n", style="bold")
-            body.append(_plain(note) + "\n", style="italic")
-        self.query_one("#detail-body", Static).update(body)
-        field = {Campaign: "campaign", Channel: "channel"}.get(type(record))
-        self._set_links([(field, record.id)] if field else [])
+        """A campaign, genre, channel, person, organisation, policy, event or figure (record_details)."""
+        if self.book is None:
+            self.show_nothing()
+            return
+        self.query_one("#detail-body", Static).update(describe(record, self.book))
+        links = record_links(record, self.book)
+        self._links = [(field, value) for field, value, _ in links]
+        options = self.query_one("#detail-links", LinkList)
+        options.set_options(Option(prompt) for _, _, prompt in links)
+        options.display = bool(links)
         self.scroll_home(animate=False)
 
     def related(self, work: Work) -> list[int]:
@@ -185,6 +155,8 @@ class DetailPane(VerticalScroll, can_focus=True):
     def _link_prompt(self, field: str, value: str) -> Text:
         index = self.index
         assert index is not None
+        if self.book is not None and (prompt := record_prompt(self.book, field, value)) is not None:
+            return prompt
         if field == "work":
             work = index.works[index.position_by_id[value]]
             return Text.assemble((f"{t('link.work')}  ", "dim"), safe_display(work.title))

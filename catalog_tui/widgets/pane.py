@@ -49,6 +49,7 @@ class Pane(Vertical):
     def __init__(self, library: Library, *, id: str) -> None:
         super().__init__(id=id, classes="pane")
         self.library = library
+        self.pending: str | None = None  # a record to choose once the next search lists it
 
     @property
     def current(self) -> Record | None:
@@ -60,6 +61,22 @@ class Pane(Vertical):
 
     def show(self) -> None:
         """Draw from `result`, `selected` and `show_english`."""
+
+    def shows(self, field: str) -> bool:
+        """Does a jump to `field` ("work", "campaign", "person" …) land on this tab?"""
+        return False
+
+    def choose(self, value: str) -> bool:
+        """Put the cursor on the record `value` of that field; False when the search hides it."""
+        return False
+
+    def count(self) -> tuple[int, int, str] | None:
+        """What the search bar counts on this tab: (shown, total, i18n key), or None for works."""
+        return None
+
+    def open_works(self) -> bool:
+        """Focus the works of the highlighted record (`w`); False when this tab has none to show."""
+        return False
 
     def translate(self) -> None:
         """Redraw labels in the interface language."""
@@ -74,3 +91,5 @@ class Pane(Vertical):
     def watch_result(self) -> None:
         if self.is_mounted:
             self.show()
+            if self.pending is not None and self.choose(self.pending):
+                self.pending = None

@@ -64,12 +64,13 @@ class SearchBar(Vertical):
         self.input.value = query
         self.input.cursor_position = len(query)
 
-    def show_count(self, shown: int, total: int, selected: int, sort: str) -> None:
+    def show_count(
+        self, shown: int, total: int, selected: int, sort: str, what: str = "search.count"
+    ) -> None:
+        """`what`: the i18n key saying what is counted (works, or the visible tab's records)."""
         self.remove_class("-error")
         # One line whatever the counts: a wrapped word would change the bar's look on every key.
-        status = Text(
-            t("search.count", shown=f"{shown:,}", total=f"{total:,}"), no_wrap=True, overflow="ellipsis"
-        )
+        status = Text(t(what, shown=f"{shown:,}", total=f"{total:,}"), no_wrap=True, overflow="ellipsis")
         status.append("  ")
         status.append(t("search.selected", count=f"{selected:,}"), style="bold" if selected else "dim")
         status.append("  " + t("search.sort", sort=sort), style="dim")

@@ -1,0 +1,108 @@
+"""The tab row and the body under it: the side panel, the visible tab's pane and the details.
+Panes are composed when first shown; the deck keeps the tab row, the pane and the focus together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Tabs
+
+from ..core.library import Library
+from ..core.records import GROUP_FIELDS, RecordBook
+from .all_pane import AllPane
+from .group_pane import GroupPane
+from .pane import Pane
+from .policies_pane import PoliciesPane
+from .selection_pane import SelectionPane
+from .stats_pane import StatsPane
+from .tab_bar import TabBar
+
+# The tabs in order (number keys 1 … 9); i18n "tab.<name>". New tabs go last: the keys of the
+# first seven stay what users learnt.
+TAB_NAMES = (
+    "all",
+    "campaigns",
+    "genres",
+    "channels",
+    "selection",
+    "policies",
+    "stats",
+    "people",
+    "organisations",
+)
+
+
+def make_panes(library: Library, book: RecordBook) -> list[Pane]:
+    panes: list[Pane] = []
+    for name in TAB_NAMES:
+        if name in GROUP_FIELDS or name in ("people", "organisations"):
+            panes.append(GroupPane(library, book, name, id=name))
+        elif name == "selection":
+            panes.append(SelectionPane(library, id=name))
+        elif name == "policies":
+            panes.append(PoliciesPane(library, book, id=name))
+        elif name == "stats":
+            panes.append(StatsPane(library, id=name))
+        else:
+            panes.append(AllPane(library, id=name))
+    return panes
+
+
+class PaneDeck(Vertical):
+    DEFAULT_CSS = "PaneDeck { height: 1fr; }"
+
+    @dataclass
+    class TabClicked(Message):
+        """A tab was chosen on the tab row (by mouse or its own keys): the screen shows it."""
+
+        deck: PaneDeck
+        pane: Pane
+
+        @property
+        def control(self) -> PaneDeck:
+            return self.deck
+
+    def __init__(self, panes: list[Pane], side: Widget, details: Widget) -> None:
+        # Children given here, not composed later: they mount with the deck, before the screen's
+        # on_mount reads them. Only the first tab's pane now; the others when first shown.
+        switcher = ContentSwitcher(panes[0], initial=panes[0].id, id="panes")
+        super().__init__(TabBar(TAB_NAMES, id="tabs"), Horizontal(side, switcher, details, id="body"))
+        self.panes = panes
+        self.active = panes[0]
+
+    async def show(self, pane: Pane) -> None:
+        """Show `pane` (composing it the first time), mark its tab and focus its list."""
+        switcher = self.query_one(ContentSwitcher)
+        if pane.parent is None:
+            await switcher.mount(pane)
+        self.active = pane
+        switcher.current = pane.id
+        self.query_one(TabBar).active = f"tab-{pane.id}"
+        self.relabel()
+        if (target := pane.focus_target) is not None:
+            self.screen.set_focus(target)
+
+    def relabel(self) -> None:
+        self.query_one(TabBar).relabel(self.active.id or "", self.screen.size.width)
+
+    def on_resize(self) -> None:
+        self.relabel()
+
+    def after(self, step: int) -> Pane:
+        """The pane `step` tabs after the visible one, round the end."""
+        return self.panes[(self.panes.index(self.active) + step) % len(self.panes)]
+
+    def showing(self, field: str) -> Pane | None:
+        """The pane whose records a jump to `field` ("work", "campaign", "person" …) lands on."""
+        return next((pane for pane in self.panes if pane.shows(field)), None)
+
+    @on(Tabs.TabActivated, "#tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        pane = next(p for p in self.panes if event.tab.id == f"tab-{p.id}")
+        if pane is not self.active:
+            self.post_message(self.TabClicked(self, pane))
