@@ -106,9 +106,16 @@ def read_snapshot(
     data: dict[str, Any] = {section: list(tables.get(section, {}).values()) for section in RECORD_TYPES}
     data["works"] = []
     data["documents"] = list(tables.get("documents", {}).values())
+    # Statements name works, which are not in `data` (read lazily below): their `about` lists are
+    # checked against the work rows' ids, not by the loader's reference check (every id unknown).
+    abouts = _take_abouts(data)
     problems = validation_problems(data)  # the loader's own checks: every field of the right type
     if problems:
         raise SnapshotDamaged(f"it holds records of another shape: {problems[0]}")
+    for statement, about in abouts:
+        if type(about) is not list or not all(type(ref) is str for ref in about):
+            raise SnapshotDamaged("it holds records of another shape: a statement's `about`")
+        statement["about"] = about
     catalog = Catalog.from_dict(data)
     # Only the search texts are taken now: each work is built from its row when first shown
     # (model.LazyWorks), which at 100,000 works saves most of the time the browser waits for.
@@ -131,11 +138,25 @@ def read_snapshot(
         titles_en.append(texts[3])
         if progress is not None and done % step == 0:
             progress(done, total)
+    known = set(ids)
+    if not all(ref in known for _statement, about in abouts for ref in about):
+        raise SnapshotDamaged("it holds records of another shape: a statement about an unknown work")
     catalog.works = LazyWorks(work_rows, _work_from_row)
     index = SearchIndex.from_saved(catalog, columns, tables[INDEX_TABLE]["1"])
     if progress is not None:
         progress(total, total)
     return catalog, index
+
+
+def _take_abouts(data: dict[str, Any]) -> list[tuple[dict[str, Any], Any]]:
+    """Each statement's `about` list, taken out of it (put back once its type is checked)."""
+    taken = []
+    for person in data.get("people") or ():
+        statements = person.get("statements") if type(person) is dict else None
+        for statement in statements if type(statements) is list else ():
+            if type(statement) is dict and "about" in statement:
+                taken.append((statement, statement.pop("about")))
+    return taken
 
 
 def _work_row(work: Work, *texts: str) -> list[Any]:
