@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -17,6 +18,8 @@ from ..i18n import query_error_text, t
 from .search_input import SearchInput
 
 SAFE_INPUT = r"[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*"
+# How long the echo of a keystroke may wait for its results, so both are painted in one frame.
+HOLD_ECHO_SECONDS = 0.1
 
 
 class SearchBar(Vertical):
@@ -37,6 +40,10 @@ class SearchBar(Vertical):
         @property
         def control(self) -> SearchBar:
             return self.bar
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._held: ExitStack | None = None  # the app's repaints, held from a keystroke to its results
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-row"):
@@ -65,6 +72,8 @@ class SearchBar(Vertical):
         self.input.cursor_position = len(query)
 
     def show_count(self, shown: int, total: int, selected: int, sort: str) -> None:
+        """The results are in: the echo and the results are painted together."""
+        self.call_later(self._release)
         self.remove_class("-error")
         # One line whatever the counts: a wrapped word would change the bar's look on every key.
         status = Text(
@@ -78,6 +87,7 @@ class SearchBar(Vertical):
     def show_error(self, error: QueryError) -> None:
         """Keep the last good results on screen; say what is wrong, in full on its own line, and
         point at the column under the query."""
+        self.call_later(self._release)
         self.add_class("-error")
         message = query_error_text(error.message, error.code, error.params)
         text = Text(t("search.error", message=safe_display(message), column=error.position + 1))
@@ -89,4 +99,21 @@ class SearchBar(Vertical):
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
+        self._hold()
         self.post_message(self.Changed(self, event.value))
+
+    def _hold(self) -> None:
+        """Hold the app's repaints until the results are shown (at most HOLD_ECHO_SECONDS): the
+        typed character and its results land in one frame, not the box and then the list."""
+        if self._held is None and self.is_attached:
+            self._held = ExitStack()
+            self._held.enter_context(self.app.batch_update())
+            self._held.callback(self.set_timer(HOLD_ECHO_SECONDS, self._release).stop)
+
+    def _release(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            held.close()
+
+    def on_unmount(self) -> None:
+        self._release()
