@@ -114,6 +114,10 @@ class SearchBar(Vertical):
         if self._held is not None:
             held, self._held = self._held, None
             held.close()
+            # Ending a batch prompts the app, not the screen: the screen paints when it next
+            # goes idle, which might be the cursor's next blink.
+            if self.is_attached:
+                self.screen.check_idle()
 
     def on_unmount(self) -> None:
         self._release()
