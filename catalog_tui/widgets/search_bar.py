@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -18,8 +17,6 @@ from ..i18n import query_error_text, t
 from .search_input import SearchInput
 
 SAFE_INPUT = r"[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*"
-# How long the echo of a keystroke may wait for its results, so both are painted in one frame.
-HOLD_ECHO_SECONDS = 0.1
 
 
 class SearchBar(Vertical):
@@ -41,10 +38,6 @@ class SearchBar(Vertical):
         def control(self) -> SearchBar:
             return self.bar
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._held: ExitStack | None = None  # the app's repaints, held from a keystroke to its results
-
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-row"):
             yield SearchInput(
@@ -57,8 +50,8 @@ class SearchBar(Vertical):
         yield Static(id="search-error")
 
     @property
-    def input(self) -> Input:
-        return self.query_one("#search-input", Input)
+    def input(self) -> SearchInput:
+        return self.query_one("#search-input", SearchInput)
 
     @property
     def value(self) -> str:
@@ -73,7 +66,7 @@ class SearchBar(Vertical):
 
     def show_count(self, shown: int, total: int, selected: int, sort: str) -> None:
         """The results are in: the echo and the results are painted together."""
-        self.call_later(self._release)
+        self.call_later(self.input.release)
         self.remove_class("-error")
         # One line whatever the counts: a wrapped word would change the bar's look on every key.
         status = Text(
@@ -87,7 +80,7 @@ class SearchBar(Vertical):
     def show_error(self, error: QueryError) -> None:
         """Keep the last good results on screen; say what is wrong, in full on its own line, and
         point at the column under the query."""
-        self.call_later(self._release)
+        self.call_later(self.input.release)
         self.add_class("-error")
         message = query_error_text(error.message, error.code, error.params)
         text = Text(t("search.error", message=safe_display(message), column=error.position + 1))
@@ -99,25 +92,5 @@ class SearchBar(Vertical):
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._hold()
+        self.input.hold()  # when the text was set, not typed
         self.post_message(self.Changed(self, event.value))
-
-    def _hold(self) -> None:
-        """Hold the app's repaints until the results are shown (at most HOLD_ECHO_SECONDS): the
-        typed character and its results land in one frame, not the box and then the list."""
-        if self._held is None and self.is_attached:
-            self._held = ExitStack()
-            self._held.enter_context(self.app.batch_update())
-            self._held.callback(self.set_timer(HOLD_ECHO_SECONDS, self._release).stop)
-
-    def _release(self) -> None:
-        if self._held is not None:
-            held, self._held = self._held, None
-            held.close()
-            # Ending a batch prompts the app, not the screen: the screen paints when it next
-            # goes idle, which might be the cursor's next blink.
-            if self.is_attached:
-                self.screen.check_idle()
-
-    def on_unmount(self) -> None:
-        self._release()
