@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import json
 import os
 import re
@@ -268,13 +269,23 @@ def type_ahead(target: Target, word: str = QUERY, after_list: bool = False) -> b
         if after_list:
             wait_for(pane, lambda screen: target.ready_text in screen)
         pane.type(target.focus_keys + word)
+        # A screen unchanged for QUIET seconds is not enough under load: the program may not have
+        # read the keys yet. Wait until it has spent no CPU for a while too.
+        with contextlib.suppress(OSError):  # it has quit
+            wait_idle(pane)
         try:
             up = settle(
                 pane, lambda screen: target.count_pattern.search(screen) is not None or not pane.alive()
             )
-        except TimeoutError:
+        except TimeoutError as error:
+            print(f"type-ahead {word!r}: {error}", file=sys.stderr)
             return False
-        return pane.alive() and target.shows(up[2], word) and all(text in up[2] for text in target.calm_texts)
+        passed = (
+            pane.alive() and target.shows(up[2], word) and all(text in up[2] for text in target.calm_texts)
+        )
+        if not passed:  # what the user would have seen
+            print(f"type-ahead {word!r} failed (running: {pane.alive()}):\n{up[2]}", file=sys.stderr)
+        return passed
     finally:
         pane.close()
 
@@ -306,6 +317,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=5, help="launches of each program (default 5)")
     parser.add_argument("--catalog", type=Path, help="catalogue YAML (default: the bundled one)")
+    parser.add_argument("--db", type=Path, help="the store to use (default: a temporary one, seeded first)")
     parser.add_argument("--hogs", type=int, default=0, help="busy-loop processes running beside (default 0)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--type-ahead", type=int, default=0, metavar="N",
@@ -314,7 +326,8 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="catalog-bench-"))
     atexit.register(shutil.rmtree, work, ignore_errors=True)  # the seeded store
-    app_command = [PYTHON, "-m", "catalog_tui", "--lang", "en", "--db", str(work / "store.json")]
+    store = args.db.resolve() if args.db else work / "store.json"
+    app_command = [PYTHON, "-m", "catalog_tui", "--lang", "en", "--db", str(store)]
     if args.catalog:
         app_command[3:3] = ["--catalog", str(args.catalog.resolve())]
     os.chdir(ROOT)  # the worktree's catalog_tui is what runs
