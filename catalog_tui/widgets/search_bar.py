@@ -75,7 +75,8 @@ class SearchBar(Vertical):
         status.append("  ")
         status.append(t("search.selected", count=f"{selected:,}"), style="bold" if selected else "dim")
         status.append("  " + t("search.sort", sort=sort), style="dim")
-        self.query_one("#search-status", Static).update(status)
+        # The status has a fixed size (app.tcss): no layout pass, which would reflow the screen.
+        self.query_one("#search-status", Static).update(status, layout=False)
 
     def show_error(self, error: QueryError) -> None:
         """Keep the last good results on screen; say what is wrong, in full on its own line, and
