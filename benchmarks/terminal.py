@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import json
 import os
 import re
@@ -41,6 +42,16 @@ SINGLE_KEYS = [("BSpace", QUERY[:n]) for n in range(7, 3, -1)] + [
     (QUERY[n - 1], QUERY[:n]) for n in range(5, 9)
 ]
 QUERIES = [QUERY[:n] for n in range(4, 9)]
+WORDS = ("qingming", "aletai", "sudongpo")  # the type-ahead check (issue 11)
+FRAME_GAP = 0.003  # output chunks closer than this belong to one frame
+# Reads the pane's output (tmux pipe-pane) and notes when each chunk came and its size.
+RECORDER = (
+    "import os, sys, time\n"
+    "out = open(sys.argv[1], 'w')\n"
+    "while chunk := os.read(0, 1 << 16):\n"
+    "    out.write(f'{time.monotonic()} {len(chunk)}\\n')\n"
+    "    out.flush()\n"
+)
 TICK = os.sysconf("SC_CLK_TCK")
 COUNT_APP = re.compile(r"(\d[\d,]*) / \d[\d,]* works")
 COUNT_BARE = re.compile(r"(\d+) / \d+")
@@ -51,6 +62,9 @@ LABELS = {
     "burst_settle_s": "burst settle (after last key)",
     "keystroke_settle_s": "keystroke settle",
     "keystroke_states": "screens seen per keystroke",
+    "frames_to_list": "frames written before the list is seen",
+    "keystroke_frames": "frames written per keystroke",
+    "keystroke_bytes": "bytes written per keystroke",
     "cpu_per_key_ms": "CPU per key (ms)",
 }
 
@@ -92,6 +106,29 @@ class Pane:
         )  # fmt: skip
         self.pid = int(self.tmux("display-message", "-p", "-t", "bench", "#{pane_pid}"))
         self.socket_path = Path(self.tmux("display-message", "-p", "#{socket_path}").strip())
+        self.output_log = self.socket_path.with_name(self.socket + ".out")
+        self.tmux(
+            "pipe-pane", "-o", "-t", "bench", shlex.join([PYTHON, "-c", RECORDER, str(self.output_log)])
+        )
+
+    def frames(self, since: float, until: float = float("inf")) -> tuple[int, int]:
+        """(frames, bytes) the program wrote between two moments: its output chunks, those less
+        than FRAME_GAP apart counted as one frame."""
+        try:
+            lines = self.output_log.read_text().split("\n")
+        except OSError:
+            return 0, 0
+        frames, size, last = 0, 0, -1.0
+        for line in lines:
+            parts = line.split()
+            if len(parts) != 2:
+                continue
+            moment, length = float(parts[0]), int(parts[1])
+            if since <= moment <= until:
+                frames += moment - last > FRAME_GAP
+                size += length
+                last = moment
+        return frames, size
 
     def tmux(self, *args: str) -> str:
         run = subprocess.run(
@@ -132,6 +169,7 @@ class Pane:
         self.tmux("kill-server")
         if self.socket_path.name == self.socket:  # tmux leaves the socket file behind
             self.socket_path.unlink(missing_ok=True)
+            self.output_log.unlink(missing_ok=True)
 
 
 def wait_for(pane: Pane, done: Callable[[str], bool], timeout: float = 120.0) -> tuple[float, str]:
@@ -199,13 +237,21 @@ def measure(target: Target) -> dict[str, float]:
         burst = changed - last_key
         singles: list[float] = []
         single_states: list[int] = []
+        single_frames: list[int] = []
+        single_bytes: list[int] = []
         for keys, query in SINGLE_KEYS:
             sent = pane.key(keys) if keys == "BSpace" else pane.type(keys)
             changed, seen, _ = settle(pane, partial(target.shows, query=query))
             singles.append(changed - sent)
             single_states.append(seen - 1)
+            frames, size = pane.frames(sent, changed + FRAME_GAP)
+            single_frames.append(frames)
+            single_bytes.append(size)
         return {
             "list_visible_s": visible - start,
+            "frames_to_list": pane.frames(start, visible)[0],
+            "keystroke_frames": statistics.median(single_frames),
+            "keystroke_bytes": statistics.median(single_bytes),
             "burst_settle_s": burst,
             "keystroke_settle_s": statistics.median(singles),
             "keystroke_states": statistics.median(single_states),
@@ -215,20 +261,31 @@ def measure(target: Target) -> dict[str, float]:
         pane.close()
 
 
-def type_ahead(target: Target) -> bool:
-    """From launch, type the query before the list appears; is it whole in the box, app running?"""
+def type_ahead(target: Target, word: str = QUERY, after_list: bool = False) -> bool:
+    """Type `word` (after the focus keys) at 20 keys/s from launch, or from the instant the list
+    is first seen; is it whole in the box with its count, the program running and calm?"""
     pane = Pane(target.command)
     try:
-        pane.type(target.focus_keys + QUERY)
+        if after_list:
+            wait_for(pane, lambda screen: target.ready_text in screen)
+        pane.type(target.focus_keys + word)
+        # A screen unchanged for QUIET seconds is not enough under load: the program may not have
+        # read the keys yet. Wait until it has spent no CPU for a while too.
+        with contextlib.suppress(OSError):  # it has quit
+            wait_idle(pane)
         try:
             up = settle(
                 pane, lambda screen: target.count_pattern.search(screen) is not None or not pane.alive()
             )
-        except TimeoutError:
+        except TimeoutError as error:
+            print(f"type-ahead {word!r}: {error}", file=sys.stderr)
             return False
-        return (
-            pane.alive() and target.shows(up[2], QUERY) and all(text in up[2] for text in target.calm_texts)
+        passed = (
+            pane.alive() and target.shows(up[2], word) and all(text in up[2] for text in target.calm_texts)
         )
+        if not passed:  # what the user would have seen
+            print(f"type-ahead {word!r} failed (running: {pane.alive()}):\n{up[2]}", file=sys.stderr)
+        return passed
     finally:
         pane.close()
 
@@ -260,13 +317,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=5, help="launches of each program (default 5)")
     parser.add_argument("--catalog", type=Path, help="catalogue YAML (default: the bundled one)")
+    parser.add_argument("--db", type=Path, help="the store to use (default: a temporary one, seeded first)")
     parser.add_argument("--hogs", type=int, default=0, help="busy-loop processes running beside (default 0)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--type-ahead", type=int, default=0, metavar="N",
+                        help="instead: N type-ahead runs of the app per word and timing (default 0)")  # fmt: skip
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="catalog-bench-"))
     atexit.register(shutil.rmtree, work, ignore_errors=True)  # the seeded store
-    app_command = [PYTHON, "-m", "catalog_tui", "--lang", "en", "--db", str(work / "store.json")]
+    store = args.db.resolve() if args.db else work / "store.json"
+    app_command = [PYTHON, "-m", "catalog_tui", "--lang", "en", "--db", str(store)]
     if args.catalog:
         app_command[3:3] = ["--catalog", str(args.catalog.resolve())]
     os.chdir(ROOT)  # the worktree's catalog_tui is what runs
@@ -283,6 +344,7 @@ def main() -> None:
         "bare", [PYTHON, str(ROOT / "benchmarks" / "bare_app.py")], COUNT_BARE,
         {q: len(matches(titles, q)) for q in QUERIES}, ready_text=titles[0][0],
     )  # fmt: skip
+    app.expected.update({word: app_count(app_command, word) for word in WORDS})
 
     hogs = [subprocess.Popen([PYTHON, "-c", "while True: pass"]) for _ in range(args.hogs)]
     report = Report(args.runs, str(args.catalog or "bundled"), args.hogs, load_start=os.getloadavg())
@@ -298,6 +360,9 @@ def main() -> None:
             report.poll_cycle_ms = (time.monotonic() - polled) / 20 * 1000
         finally:
             warm.close()
+        if args.type_ahead:
+            print(type_ahead_report(app, args.type_ahead, report), flush=True)
+            return
         results: dict[str, list[dict[str, float]]] = {app.name: [], bare.name: []}
         passes = {app.name: 0, bare.name: 0}
         for run in range(args.runs):
@@ -314,6 +379,29 @@ def main() -> None:
         report.figures[name] = {key: summary([row[key] for row in rows]) for key in rows[0]}
     report.type_ahead = passes
     print(json.dumps(report.__dict__, indent=2) if args.json else render(report))
+
+
+def type_ahead_report(app: Target, runs: int, report: Report) -> str:
+    """Each word, from launch and from the list's first appearance, `runs` times (interleaved)."""
+    passes = {(word, after): 0 for word in WORDS for after in (False, True)}
+    for run in range(runs):
+        for word, after in passes:
+            ok = type_ahead(app, word, after)
+            passes[word, after] += ok
+            if not ok:
+                print(
+                    f"run {run + 1}: /{word} {'after the list' if after else 'from launch'} failed",
+                    file=sys.stderr,
+                )
+    load = os.getloadavg()
+    lines = [
+        f"type-ahead, catalogue {report.catalog}, hogs {report.hogs}, {runs} runs each",
+        f"load average at start {report.load_start[0]:.2f}, at end {load[0]:.2f}",
+        "| word | from launch | from the list's first frame |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `/{w}` | {passes[w, False]} of {runs} | {passes[w, True]} of {runs} |" for w in WORDS]
+    return "\n".join(lines)
 
 
 def render(report: Report) -> str:

@@ -12,14 +12,14 @@ from textual.binding import Binding
 
 from .core.config import ENV_THEME, ConfigError, Settings, choose, load_settings, save_setting, store_option
 from .i18n import detect_language, language, set_language, t
-from .screens.loading import LoadingScreen
+from .quick_open import open_if_up_to_date
+from .typeahead import TypeAhead
 
 if TYPE_CHECKING:
     from .core.library import Library
-    from .typeahead import TypeAhead
 
 # Screens beyond the first and the command provider are imported when first needed, so the first
-# frame (the loading screen) costs little more than a bare Textual app.
+# frame (the browser, or the loading screen) costs little more than a bare Textual app.
 
 
 class UnknownTheme(ValueError):
@@ -83,19 +83,38 @@ class CatalogApp(App[None]):
         self.title = f"catalog-tui · {t('app.title')}"
 
     def on_mount(self) -> None:
+        # A small, up-to-date store opens in milliseconds: the first frame is the list itself.
+        library = open_if_up_to_date(self.catalog_path, self.db_path)
+        if library is not None:
+            self.open_browser(library, TypeAhead())
+            return
+        from .screens.loading import LoadingScreen
+
         self.push_screen(LoadingScreen(self.catalog_path, self.db_path, self.open_browser, self.show_error))
 
     def open_browser(self, library: Library, typed_ahead: TypeAhead) -> None:
-        """Replace the loading screen at once (no empty screen between them to receive keys)."""
+        """Replace the loading screen at once (no empty screen between them to receive keys), or
+        be the first screen."""
         from .screens.main import MainScreen
+        from .widgets.pane import Matches
 
         self.library = library
         self._show_subtitle()
         screen = MainScreen(library, typed_ahead)
         # The config file's starting state, set before the screen mounts (no watcher runs).
-        screen.set_reactive(MainScreen.sort, self.settings.sort or "title")
+        sort = self.settings.sort or "title"
+        screen.set_reactive(MainScreen.sort, sort)
         screen.set_reactive(MainScreen.show_english, bool(self.settings.english_titles))
-        self.switch_screen(screen)
+        # The whole list, in its order, and its first work's details are in the screen's first
+        # frame: otherwise an empty list and details are painted, then the results.
+        everything = library.engine.search("", sort=sort)
+        screen.set_reactive(MainScreen.result, Matches(everything.positions, everything.found, ""))
+        if everything.positions:
+            screen.set_reactive(MainScreen.highlighted, library.index.works[everything.positions[0]])
+        if len(self.screen_stack) > 1:  # the loading screen
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
         for backup in library.report.backups:
             self.notify(t("app.backup", path=backup), severity="warning", markup=False)
 

@@ -8,8 +8,9 @@ test_config.py (the settings file), test_tui.py (browsing, keys, flows), test_tu
 text on screen), test_tui_sizes.py (terminal sizes), test_i18n.py, test_serve.py (serve, its token,
 Host/Origin checks and session limit), test_browser.py (serve in Chromium), test_snapshots.py,
 test_screenshots.py (the README's images in a browser), test_catalog_content.py (the bundled
-catalogue against its sources), test_core_isolation.py, test_static_checks.py (ruff, mypy) and
-test_benchmark_generator.py.
+catalogue against its sources), test_core_isolation.py, test_static_checks.py (ruff, mypy),
+test_benchmark_generator.py, test_tui_typeahead.py (fast typing), test_tui_frames.py (one frame per
+keystroke) and test_startup.py (what `catalog-tui` imports and opens before its first frame).
 
 Shared fixtures: a small, hand-made catalogue (never the bundled one) and a throw-away store.
 

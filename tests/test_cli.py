@@ -39,7 +39,7 @@ from conftest import (
 from rich.console import Console
 
 import catalog_tui
-import catalog_tui.cli as cli
+import catalog_tui.cli_commands as cli_commands
 from catalog_tui.cli import build_parser, main
 from catalog_tui.cli_progress import store_progress
 from catalog_tui.core.errorlog import log_path
@@ -531,7 +531,7 @@ def test_seed_draws_a_bar_on_a_terminal_and_ends_it_before_the_summary(
 ) -> None:
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=120, color_system=None)
-    monkeypatch.setattr(cli, "store_progress", partial(store_progress, console))
+    monkeypatch.setattr(cli_commands, "store_progress", partial(store_progress, console))
     code, out, _err = run_cli(capsys, "seed", "--force", "--lang", "en", *store_args)
     assert code == 0 and out.count("\n") == 1  # the summary, alone on its line (stdout)
     drawn = screen.getvalue()
@@ -546,7 +546,7 @@ def a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(args):
         raise RuntimeError("something the code did not expect")
 
-    monkeypatch.setattr(cli, "_validate", broken)
+    monkeypatch.setattr(cli_commands, "validate", broken)
 
 
 def test_a_bug_is_one_line_naming_the_log_and_debug(a_bug, capsys) -> None:

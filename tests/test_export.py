@@ -399,7 +399,7 @@ def test_export_shows_its_progress_on_a_terminal(
 ) -> None:
     from contextlib import contextmanager
 
-    from catalog_tui import cli
+    from catalog_tui import cli_commands
 
     calls: list[tuple[str, int, int]] = []
 
@@ -407,7 +407,7 @@ def test_export_shows_its_progress_on_a_terminal(
     def terminal_progress() -> Any:  # what cli_progress yields when stderr is a terminal
         yield lambda stage, done, total: calls.append((stage, done, total))
 
-    monkeypatch.setattr(cli, "store_progress", terminal_progress)
+    monkeypatch.setattr(cli_commands, "store_progress", terminal_progress)
     code, _, _ = run("export", "campaign:旅行", "-o", str(tmp_path / "out.yaml"))
     assert code == 0
     exporting = [call for call in calls if call[0] == "exporting"]

@@ -50,8 +50,8 @@ class SearchBar(Vertical):
         yield Static(id="search-error")
 
     @property
-    def input(self) -> Input:
-        return self.query_one("#search-input", Input)
+    def input(self) -> SearchInput:
+        return self.query_one("#search-input", SearchInput)
 
     @property
     def value(self) -> str:
@@ -67,18 +67,22 @@ class SearchBar(Vertical):
     def show_count(
         self, shown: int, total: int, selected: int, sort: str, what: str = "search.count"
     ) -> None:
-        """`what`: the i18n key saying what is counted (works, or the visible tab's records)."""
+        """The results are in: the echo and the results are painted together. `what`: the i18n
+        key saying what is counted (works, or the visible tab's records)."""
+        self.call_later(self.input.release)
         self.remove_class("-error")
         # One line whatever the counts: a wrapped word would change the bar's look on every key.
         status = Text(t(what, shown=f"{shown:,}", total=f"{total:,}"), no_wrap=True, overflow="ellipsis")
         status.append("  ")
         status.append(t("search.selected", count=f"{selected:,}"), style="bold" if selected else "dim")
         status.append("  " + t("search.sort", sort=sort), style="dim")
-        self.query_one("#search-status", Static).update(status)
+        # The status has a fixed size (app.tcss): no layout pass, which would reflow the screen.
+        self.query_one("#search-status", Static).update(status, layout=False)
 
     def show_error(self, error: QueryError) -> None:
         """Keep the last good results on screen; say what is wrong, in full on its own line, and
         point at the column under the query."""
+        self.call_later(self.input.release)
         self.add_class("-error")
         message = query_error_text(error.message, error.code, error.params)
         text = Text(t("search.error", message=safe_display(message), column=error.position + 1))
@@ -90,4 +94,5 @@ class SearchBar(Vertical):
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
+        self.input.hold()  # when the text was set, not typed
         self.post_message(self.Changed(self, event.value))
