@@ -19,7 +19,7 @@ from tui_helpers import bundled_app, notifications, ready, screen_text, settle, 
 from catalog_tui.app import CatalogApp
 from catalog_tui.commands import CatalogCommands
 from catalog_tui.core.citation import record_title
-from catalog_tui.core.model import Figure, Policy
+from catalog_tui.core.model import Campaign, Channel, Figure, Organisation, Person, Policy
 from catalog_tui.core.sources import passages_of
 from catalog_tui.i18n import t
 from catalog_tui.screens.main import MainScreen
@@ -218,8 +218,11 @@ async def test_no_record_no_reader(tmp_path: Path) -> None:
         assert [n.message for n in posted] == [t("reader.no_source"), *[t("reader.nothing_to_copy")] * 2]
 
 
-@pytest.mark.parametrize(("tab", "kind"), [("7", Figure), ("6", Policy)])
-async def test_r_on_a_figure_or_a_policy_of_the_bundled_catalogue(
+@pytest.mark.parametrize(
+    ("tab", "kind"),
+    [("7", Figure), ("6", Policy), ("2", Campaign), ("4", Channel), ("8", Person), ("9", Organisation)],
+)
+async def test_r_on_any_record_of_the_bundled_catalogue(
     tmp_path: Path, tab: str, kind: type
 ) -> None:
     async with bundled_app(tmp_path).run_test(size=(120, 36)) as pilot:
