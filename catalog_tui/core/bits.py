@@ -12,6 +12,9 @@ from base64 import b64decode, b64encode
 from collections.abc import Iterable, Sequence, Sized
 from itertools import compress
 
+import numpy as np
+from numpy.typing import NDArray
+
 _FLAG_BYTES = bytes.maketrans(b"01", b"\x00\x01")
 _ONE = ord("1")
 _BIT = tuple(1 << n for n in range(8))
@@ -32,6 +35,13 @@ def from_ranks(ranks: Iterable[int], size: int) -> int:
         digits[rank] = _ONE
     digits.reverse()  # int() reads the most significant digit first
     return int(digits, 2) if size else 0
+
+
+def from_array(ranks: NDArray[np.integer], size: int) -> int:
+    """The set of `ranks`, a numpy array (each below `size`; repeats allowed)."""
+    flags = np.zeros(size, dtype=np.uint8)
+    flags[ranks] = 1
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
 def flags(bits: int, size: int) -> bytes:

@@ -22,6 +22,7 @@ from operator import and_, contains, itemgetter, or_
 from typing import Any
 
 from . import bits
+from .derive import derive_all
 from .model import WORK_TYPES, Catalog, Work
 from .postings import (
     SetCache,
@@ -36,30 +37,12 @@ from .postings import (
     unpack,
 )
 from .syllables import SyllableIndex, Unit
-from .text import fold, has_han, known_readings, pinyin_keys, remember_readings, sort_key, syllables
+from .text import fold, known_readings, pinyin_keys, remember_readings
 
 SORTS = ("title", "year", "type")
 INDEX_VERSION = 6  # 6: pairs of common Han characters
 _FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")  # test results: failed <-> passed
 _TYPE_ORDER = {slug: position for position, slug in enumerate(WORK_TYPES)}
-MAX_PINYIN_SLOTS = 32
-
-
-def derive(work: Work) -> dict[str, Any]:
-    """What the index needs of one work beyond the work itself (plain JSON types)."""
-    text = " ".join((work.title, work.title_en, work.summary, *work.themes, *work.facts))
-    slots = syllables(work.title)
-    return {
-        "hay": fold(text),
-        "title_fold": fold(work.title),
-        "title_en_fold": fold(work.title_en),
-        "sort": sort_key(work.title, slots),
-        # Latin-only titles have no pinyin: their words are found as text. Sets of slot codes grow
-        # with the longest title, so pinyin covers a title's first MAX_PINYIN_SLOTS syllables.
-        "slots": [list(slot) for slot in slots[:MAX_PINYIN_SLOTS]] if has_han(work.title) else [],
-    }
-
-
 # The derived keys the snapshot keeps per work; the rest lives in the saved index.
 STORED_KEYS = ("hay", "title_fold", "title_en_fold")
 
@@ -102,7 +85,7 @@ class SearchIndex:
         """Build from the works (and their `derive()` rows when already computed). `progress(done,
         total)` follows the build's passes over the works (a pass per kind of postings, the orders
         and the rest), every few thousand works within a pass, so that a bar never stands still."""
-        rows = derived if derived is not None else [derive(work) for work in catalog.works]
+        rows = derived if derived is not None else derive_all(catalog.works)
         self._attach(catalog, {key: [row[key] for row in rows] for key in STORED_KEYS})
         works = self.works
         in_pass = _passes(progress, self.size, 6)

@@ -31,7 +31,8 @@ from .atomic import (
     file_lock,
     remove_stale_temporaries,
 )
-from .index import SearchIndex, derive
+from .derive import derive_all
+from .index import SearchIndex
 from .loader import decode_catalog, folder_of, parse_catalog_text, read_catalog_bytes
 from .model import Catalog
 from .snapshot import (
@@ -305,15 +306,7 @@ class Store:
 
     @staticmethod
     def _derive_all(catalog: Catalog, progress: Progress | None) -> list[dict[str, Any]]:
-        total = len(catalog.works)
-        step = max(1, total // 100)
-        derived = []
-        for done, work in enumerate(catalog.works):
-            derived.append(derive(work))
-            if done % step == 0:
-                _report(progress, "preparing search data", done, total)
-        _report(progress, "preparing search data", total, total)
-        return derived
+        return derive_all(catalog.works, _stage(progress, "preparing search data"))
 
     def _write_snapshot(
         self, catalog: Catalog, index: SearchIndex, digest: str, progress: Progress | None
