@@ -17,11 +17,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import and_, contains, itemgetter, or_
 from typing import Any
 
-from . import bits
+from . import bits, postings
 from .derive import derive_all
 from .model import WORK_TYPES, Catalog, Work
 from .postings import (
@@ -89,15 +89,13 @@ class SearchIndex:
         self._attach(catalog, {key: [row[key] for row in rows] for key in STORED_KEYS})
         works = self.works
         in_pass = _passes(progress, self.size, 6)
-        in_pass(1)
+        orders_progress = in_pass(1)
         by_title = sorted(range(self.size), key=lambda p: (rows[p]["sort"], works[p].title, works[p].id))
-        self._set_orders(
-            {
-                "title": by_title,
-                "year": sorted(by_title, key=lambda p: -(works[p].year or 0)),
-                "type": sorted(by_title, key=lambda p: _TYPE_ORDER.get(works[p].type, len(_TYPE_ORDER))),
-            }
-        )
+        _report(orders_progress, self.size // 3)
+        by_year = sorted(by_title, key=lambda p: -(works[p].year or 0))
+        _report(orders_progress, 2 * self.size // 3)
+        by_type = sorted(by_title, key=lambda p: _TYPE_ORDER.get(works[p].type, len(_TYPE_ORDER)))
+        self._set_orders({"title": by_title, "year": by_year, "type": by_type})
         rank = self.ranks["title"]
         self._char_ranks = char_postings(self._hay_by_rank, self.size, in_pass(2))
         titles = [" ".join(pair) for pair in zip(self._titles_by_rank, self._titles_en_by_rank, strict=True)]
@@ -108,12 +106,13 @@ class SearchIndex:
         self._title_paired, self._title_pair_ranks = han_pair_postings(
             titles, self._title_char_ranks, self.size, in_pass(5)
         )
-        in_pass(6)
+        # The last pass: syllable slots in its first half, readings and facets in the second.
+        last = in_pass(6)
+        half = None if last is None else (lambda done: last(done // 2))
         slots = [(rank[position], row["slots"]) for position, row in enumerate(rows)]
-        self.syllables = SyllableIndex.build(slots, self.size, self._cache)
-        title_chars = (char for work in works for char in work.title)
-        self._readings = known_readings(title_chars)
-        self._build_groups()
+        self.syllables = SyllableIndex.build(slots, self.size, self._cache, half)
+        self._readings = known_readings(set(chain.from_iterable(work.title for work in works)))
+        self._build_groups(None if last is None else (lambda done: last((self.size + done) // 2)))
         in_pass(7)  # done
 
     def _attach(self, catalog: Catalog, columns: Mapping[str, list[str]]) -> None:
@@ -238,13 +237,13 @@ class SearchIndex:
     def char_set(self, key: str, kind: str = "char") -> int:
         """Works with `key` in their text (kind "char": a character or Latin pair; "pair": a pair
         of common Han characters) or in a title ("title", "title_pair")."""
-        postings = {
+        by_kind = {
             "char": self._char_ranks,
             "title": self._title_char_ranks,
             "pair": self._pair_ranks,
             "title_pair": self._title_pair_ranks,
         }[kind]
-        ranks = postings.get(key)
+        ranks = by_kind.get(key)
         if ranks is None:
             return 0
         if isinstance(ranks, int):
@@ -318,7 +317,8 @@ class SearchIndex:
 
     # Facets ------------------------------------------------------------------------------------
 
-    def _build_groups(self) -> None:
+    def _build_groups(self, progress: Callable[[int], None] | None = None) -> None:
+        """The facets' groups and their members; `progress(works done)` every PROGRESS_EVERY works."""
         catalog, size, rank = self.catalog, self.size, self.ranks["title"]
         groups: dict[str, dict[str, Group]] = {
             "type": {slug: _group("type", slug, zh, en) for slug, (zh, en) in WORK_TYPES.items()},
@@ -329,6 +329,8 @@ class SearchIndex:
         }
         members: dict[tuple[str, str], list[int]] = defaultdict(list)
         for position, work in enumerate(self.works):
+            if progress is not None and not position % postings.PROGRESS_EVERY:
+                progress(position)
             r = rank[position]
             members["type", work.type].append(r)
             for campaign_id in work.campaigns:
@@ -374,6 +376,11 @@ class SearchIndex:
     def group_names(self, field_name: str, value: str) -> str:
         group = self.groups[field_name].get(value)
         return group.label if group else value
+
+
+def _report(progress: Callable[[int], None] | None, done: int) -> None:
+    if progress is not None:
+        progress(done)
 
 
 def _passes(

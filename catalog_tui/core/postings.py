@@ -144,7 +144,7 @@ def _build(
     """Postings of the keys `keyed` finds in the texts (given the code points of a step's texts
     joined with a separator after each, where the real characters are, and each one's rank),
     named by `name`, built a step of PROGRESS_EVERY texts at a time."""
-    parts: defaultdict[int, list[NDArray[np.int64]]] = defaultdict(list)
+    parts: defaultdict[int, list[NDArray[np.int32]]] = defaultdict(list)  # 4 bytes a rank
     step = max(1, PROGRESS_EVERY)
     for start in range(0, len(texts), step):
         if progress is not None:
@@ -160,23 +160,19 @@ def _build(
         if not len(unique):
             continue
         unique = unique[np.concatenate(([True], unique[1:] != unique[:-1]))]
-        keys, ranks = unique >> _RANK_BITS, unique & ((1 << _RANK_BITS) - 1)
+        keys, ranks = unique >> _RANK_BITS, (unique & ((1 << _RANK_BITS) - 1)).astype(np.int32)
         cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
         firsts = keys[np.concatenate(([0], cuts))].tolist()
         for key, found in zip(firsts, np.split(ranks, cuts), strict=True):
             parts[key].append(found)
     if progress is not None and len(texts):
         progress(len(texts))
-    typecode = "i" if size < 2**31 else "q"
-    built: dict[str, Postings] = {}
+    built: dict[str, Postings] = {}  # ranks of works: below 2**31, so "i" arrays
     for key in sorted(parts):
         found = np.concatenate(parts[key]) if len(parts[key]) > 1 else parts[key][0]
-        if len(found) * 32 > size:
-            built[name(key)] = bits.from_array(found, size)
-        else:
-            built[name(key)] = array(
-                typecode, found.astype(np.int32 if typecode == "i" else np.int64).tobytes()
-            )
+        built[name(key)] = (
+            bits.from_array(found, size) if len(found) * 32 > size else array("i", found.tobytes())
+        )
     return built
 
 
