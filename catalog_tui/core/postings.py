@@ -9,7 +9,7 @@ from base64 import b64decode, b64encode
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from operator import add
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
@@ -144,7 +144,7 @@ def _build(
     """Postings of the keys `keyed` finds in the texts (given the code points of a step's texts
     joined with a separator after each, where the real characters are, and each one's rank),
     named by `name`, built a step of PROGRESS_EVERY texts at a time."""
-    parts: defaultdict[int, list[NDArray[np.int32]]] = defaultdict(list)  # 4 bytes a rank
+    parts: defaultdict[int, list[NDArray[Any]]] = defaultdict(list)  # int32: 4 bytes a rank
     step = max(1, PROGRESS_EVERY)
     for start in range(0, len(texts), step):
         if progress is not None:
