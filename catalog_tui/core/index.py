@@ -36,6 +36,7 @@ from .postings import (
     saved_postings,
     unpack,
 )
+from .seed_progress import BUILD_PASSES
 from .syllables import SyllableIndex, Unit
 from .text import fold, known_readings, pinyin_keys, remember_readings
 
@@ -88,7 +89,7 @@ class SearchIndex:
         rows = derived if derived is not None else derive_all(catalog.works)
         self._attach(catalog, {key: [row[key] for row in rows] for key in STORED_KEYS})
         works = self.works
-        in_pass = _passes(progress, self.size, 6)
+        in_pass = _passes(progress, self.size, BUILD_PASSES)
         orders_progress = in_pass(1)
         by_title = sorted(range(self.size), key=lambda p: (rows[p]["sort"], works[p].title, works[p].id))
         _report(orders_progress, self.size // 3)
