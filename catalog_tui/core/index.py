@@ -15,14 +15,15 @@ import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import reduce
 from itertools import chain, compress, repeat
 from operator import and_, contains, itemgetter, or_
 from typing import Any
 
-from . import bits, postings
+from . import bits
 from .derive import derive_all
+from .groups import Group as Group  # re-exported: the widgets know it from here
+from .groups import build_groups
 from .model import WORK_TYPES, Catalog, Work
 from .postings import (
     SetCache,
@@ -38,7 +39,7 @@ from .postings import (
 )
 from .seed_progress import BUILD_PASSES
 from .syllables import SyllableIndex, Unit
-from .text import fold, known_readings, pinyin_keys, remember_readings
+from .text import known_readings, remember_readings
 
 SORTS = ("title", "year", "type")
 INDEX_VERSION = 6  # 6: pairs of common Han characters
@@ -46,31 +47,6 @@ _FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")  # test results: failed <-> pa
 _TYPE_ORDER = {slug: position for position, slug in enumerate(WORK_TYPES)}
 # The derived keys the snapshot keeps per work; the rest lives in the saved index.
 STORED_KEYS = ("hay", "title_fold", "title_en_fold")
-
-
-@dataclass(slots=True)
-class Group:
-    """One value of a facet (a campaign, channel, type, theme or year) and how to find it by name."""
-
-    field: str
-    value: str
-    label: str
-    label_en: str = ""
-    folded: tuple[str, ...] = ()
-    pinyin: tuple[str, ...] = ()
-    members: int = 0  # a set of ranks
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The folded Chinese and English names, without the id (free text matches names only)."""
-        return self.folded[1:]
-
-
-def _group(field_name: str, value: str, label: str, label_en: str = "") -> Group:
-    # folded[0] is always the id, then the names: Group.names relies on that order.
-    keys = tuple(key for name in (label, label_en) for key in pinyin_keys(name))
-    folded = (fold(value), *(fold(name) for name in (label, label_en) if name))
-    return Group(field_name, value, label, label_en, folded, keys)
 
 
 class SearchIndex:
@@ -113,7 +89,8 @@ class SearchIndex:
         slots = [(rank[position], row["slots"]) for position, row in enumerate(rows)]
         self.syllables = SyllableIndex.build(slots, self.size, self._cache, half)
         self._readings = known_readings(set(chain.from_iterable(work.title for work in works)))
-        self._build_groups(None if last is None else (lambda done: last((self.size + done) // 2)))
+        facets_progress = None if last is None else (lambda done: last((self.size + done) // 2))
+        self.groups = build_groups(self.catalog, self.ranks["title"], facets_progress)
         in_pass(7)  # done
 
     def _attach(self, catalog: Catalog, columns: Mapping[str, list[str]]) -> None:
@@ -317,39 +294,6 @@ class SearchIndex:
         return self.syllables.find(units)
 
     # Facets ------------------------------------------------------------------------------------
-
-    def _build_groups(self, progress: Callable[[int], None] | None = None) -> None:
-        """The facets' groups and their members; `progress(works done)` every PROGRESS_EVERY works."""
-        catalog, size, rank = self.catalog, self.size, self.ranks["title"]
-        groups: dict[str, dict[str, Group]] = {
-            "type": {slug: _group("type", slug, zh, en) for slug, (zh, en) in WORK_TYPES.items()},
-            "campaign": {c.id: _group("campaign", c.id, c.name, c.name_en) for c in catalog.campaigns},
-            "channel": {c.id: _group("channel", c.id, c.name, c.name_en) for c in catalog.channels},
-            "theme": {},
-            "year": {},
-        }
-        members: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for position, work in enumerate(self.works):
-            if progress is not None and not position % postings.PROGRESS_EVERY:
-                progress(position)
-            r = rank[position]
-            members["type", work.type].append(r)
-            for campaign_id in work.campaigns:
-                members["campaign", campaign_id].append(r)
-            for channel_id in work.channels:
-                members["channel", channel_id].append(r)
-            for theme in work.themes:
-                if theme not in groups["theme"]:
-                    groups["theme"][theme] = _group("theme", theme, theme)
-                members["theme", theme].append(r)
-            if work.year is not None:
-                key = str(work.year)
-                if key not in groups["year"]:
-                    groups["year"][key] = Group("year", key, key, "", (key,))
-                members["year", key].append(r)
-        for (field_name, value), ranks in members.items():
-            groups[field_name][value].members = bits.from_ranks(ranks, size)
-        self.groups = groups
 
     def related(self, position: int, limit: int) -> list[int]:
         """Other works sharing a campaign or channel with this one: most shared first, then in
