@@ -11,7 +11,7 @@ from itertools import pairwise
 from operator import add
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog_tui.core import bits, derive, postings, text
@@ -200,3 +200,14 @@ def test_the_index_build_never_goes_more_than_a_batch_without_progress(
     assert max(b - a for a, b in pairwise(done)) <= max(2, -(-size // 3))
     assert max(b - a for a, b in pairwise(done) if a >= size) <= 2
     assert len(done) >= 3 * size
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_decoding_a_set_gives_its_works_in_each_order(index: SearchIndex, data: st.DataObject) -> None:
+    chosen = data.draw(st.sets(st.integers(0, len(index) - 1)))
+    found = bits.from_ranks(chosen, len(index))
+    title_rank = index.ranks["title"]
+    for sort in ("title", "year", "type"):
+        expected = [p for p in index.orders[sort] if title_rank[p] in chosen]
+        assert index.decode(found, sort) == expected

@@ -56,13 +56,19 @@ def flags(bits: int, size: int) -> bytes:
 
 def ranks(bits: int, size: int) -> list[int]:
     """The ranks in the set, ascending."""
+    found: list[int] = rank_array(bits).tolist()
+    return found
+
+
+def rank_array(bits: int) -> NDArray[np.int64]:
+    """The ranks in the set, ascending, as a numpy array."""
     if not bits:
-        return []
+        return np.zeros(0, dtype=np.int64)
     # Only the bytes with members are unpacked: a sparse set costs its members, not its size.
     packed = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), np.uint8)
     at = np.flatnonzero(packed)
     members = np.unpackbits(packed[at, None], axis=1, bitorder="little").view(bool)
-    found: list[int] = ((at[:, None] << 3) + _BIT_NUMBERS)[members].tolist()
+    found: NDArray[np.int64] = ((at[:, None] << 3) + _BIT_NUMBERS)[members]
     return found
 
 
@@ -85,6 +91,22 @@ def select(items: Sequence[int], bits: int) -> list[int]:
     if (bits.bit_count()) * 32 > size:
         return list(compress(items, flags(bits, size)))
     return [items[rank] for rank in ranks(bits, size)]
+
+
+def select_array(
+    items: NDArray[np.int32], bits: int, ranks_of_items: NDArray[np.int32] | None = None
+) -> list[int]:
+    """select() over a numpy array, in C: `items[i]` for each i whose rank is in the set, the rank
+    of items[i] being `ranks_of_items[i]` (default: i)."""
+    if not bits:
+        return []
+    size = len(items)
+    if ranks_of_items is None and bits.bit_count() * 32 <= size:
+        chosen: list[int] = items[rank_array(bits)].tolist()
+        return chosen
+    present = _bit_array(bits, size).view(bool)
+    chosen = items[present if ranks_of_items is None else present[ranks_of_items]].tolist()
+    return chosen
 
 
 def fold(bits: int, size: int) -> int:
