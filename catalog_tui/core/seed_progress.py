@@ -24,7 +24,7 @@ def in_works(stage: str, done: int, total: int) -> tuple[int, int]:
 
 class StageClock:
     """The rate (units a second) and seconds left of the stage under way, measured from its first
-    report; None until a fifth of a second has passed and some work is done."""
+    report; None until half a second has passed and some work is done (earlier guesses swing)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
@@ -37,7 +37,7 @@ class StageClock:
         if stage != self._stage:
             self._stage, self._start, self._start_done = stage, now, done
         elapsed = now - self._start
-        if elapsed < 0.2 or done <= self._start_done:
+        if elapsed < 0.5 or done <= self._start_done:
             return None, None
         rate = (done - self._start_done) / elapsed
         return rate, max(0.0, (total - done) / rate)
