@@ -161,10 +161,11 @@ def _build(
             continue
         unique = unique[np.concatenate(([True], unique[1:] != unique[:-1]))]
         keys, ranks = unique >> _RANK_BITS, (unique & ((1 << _RANK_BITS) - 1)).astype(np.int32)
-        cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-        firsts = keys[np.concatenate(([0], cuts))].tolist()
-        for key, found in zip(firsts, np.split(ranks, cuts), strict=True):
-            parts[key].append(found)
+        starts = np.concatenate(([0], np.flatnonzero(keys[1:] != keys[:-1]) + 1))
+        bounds = starts.tolist()
+        # Slices, not np.split: its per-piece overhead was a third of the build.
+        for key, begin, end in zip(keys[starts].tolist(), bounds, [*bounds[1:], len(ranks)], strict=True):
+            parts[key].append(ranks[begin:end])
     if progress is not None and len(texts):
         progress(len(texts))
     built: dict[str, Postings] = {}  # ranks of works: below 2**31, so "i" arrays

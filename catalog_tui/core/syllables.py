@@ -41,9 +41,9 @@ class SyllableIndex:
         for done, (rank, slots) in enumerate(slots_by_rank):
             if progress is not None and not done % postings.PROGRESS_EVERY:
                 progress(done)
-            for slot, readings in enumerate(slots):
-                for reading in readings:
-                    codes[reading].append(slot * size + rank)
+            for code, readings in zip(range(rank, len(slots) * size + rank, size), slots, strict=True):
+                for reading in readings:  # code: slot * size + rank
+                    codes[reading].append(code)
         return cls(compact(codes, width * size), width, size, cache)
 
     def to_saved(self) -> dict[str, Any]:
