@@ -4,7 +4,7 @@ system-wide CLOCK_MONOTONIC, so the parent can subtract the moment it started th
 
     python benchmarks/drivers.py MODE [ARGS...]
 
-Modes: bare-app, app, seed, open, engine, pilot, tinydb, tables, export. They use the package's public
+Modes: bare-app, app, seed, scan, open, engine, pilot, tinydb, tables, export. They use the package's public
 objects and change nothing in it; the hooks a benchmark needs live in this process only: a thin
 subclass of CatalogApp overriding `App._display` (called with each composed frame, the moment a
 real terminal would be written), `Library.open` wrapped to time the loading worker, the engine's
@@ -241,6 +241,24 @@ def run_seed(args: argparse.Namespace, *, force: bool = True) -> None:
         progress=calls,
         max_rss_mib=max_rss_mib(),
     )
+
+
+def run_scan(args: argparse.Namespace) -> None:
+    """The baseline of issue 13: a bare libyaml event scan of the catalogue (read, decode, every
+    parse event fetched and dropped), in a fresh process as a seed runs."""
+    import yaml
+
+    imported = time.monotonic()
+    text = Path(args.catalog).read_bytes().decode("utf-8")
+    parser = yaml.CSafeLoader(text)
+    events = 0
+    try:
+        while parser.check_event():
+            parser.get_event()
+            events += 1
+    finally:
+        parser.dispose()
+    emit(event="scanned", started=STARTED, imported=imported, t=time.monotonic(), events=events)
 
 
 # --- the search engine ---------------------------------------------------------------------------
@@ -607,6 +625,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "bare-app",
             "app",
             "seed",
+            "scan",
             "open",
             "engine",
             "pilot",
@@ -633,6 +652,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bare-app": run_bare_app,
         "app": run_app,
         "seed": run_seed,
+        "scan": run_scan,
         "open": lambda a: run_seed(a, force=False),
         "engine": run_engine,
         "pilot": run_pilot,

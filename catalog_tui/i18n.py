@@ -30,6 +30,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stage.reading store": ("读取存储", "reading store"),
     "stage.indexing": ("建立索引", "indexing"),
     "stage.exporting": ("导出", "exporting"),
+    # Loading progress with works, rate and time left (issue 13, seeding)
+    "loading.works": ("{stage} {done} / {total} 部作品", "{stage} {done} / {total} works"),
+    "loading.share": ("{stage} {percent}%", "{stage} {percent}%"),
+    "loading.rate": ("{rate} 部/秒", "{rate} works/s"),
+    "loading.left": ("剩余 {left}", "{left} left"),
     "error.catalogue": ("目录有错误", "The catalogue has errors"),
     "error.store": ("无法打开存储或目录", "Cannot open the store or catalogue"),
     "error.untouched": (

@@ -2,69 +2,87 @@
 
 At 100,000 works a set is a 12.5 KB int, and `&`, `|`, `& ~` and `bit_count()` run in C in
 microseconds, where Python sets of positions cost tens of milliseconds. Converting to and from
-lists of ranks goes through a string of "0"/"1" bytes, so that it too stays in C but for one
-Python loop step per member when building.
+ranks goes through the int's bytes and numpy (packbits, unpackbits, flatnonzero), so that it too
+stays in C (see benchmarks/bitsets.py for how this compares with pyroaring).
 """
 
 from __future__ import annotations
 
+from array import array
 from base64 import b64decode, b64encode
 from collections.abc import Iterable, Sequence, Sized
 from itertools import compress
 
-_FLAG_BYTES = bytes.maketrans(b"01", b"\x00\x01")
-_ONE = ord("1")
+import numpy as np
+from numpy.typing import NDArray
+
 _BIT = tuple(1 << n for n in range(8))
+_BIT_NUMBERS = np.arange(8)
 
 
 def from_ranks(ranks: Iterable[int], size: int) -> int:
     """The set of `ranks` (each below `size`)."""
     ranks = ranks if isinstance(ranks, Sized) else list(ranks)
-    if len(ranks) * 24 < size:
-        # Few members: set bits in bytes. Parsing "0"/"1" digits costs 2.4 ns a rank, which
-        # for a sparse set over a wide space (pinyin slot codes) outweighs the loop below.
+    if len(ranks) * 64 < size:
+        # Few members over a wide space (pinyin slot codes): setting bits in bytes one by one
+        # beats clearing and packing a byte per rank of the whole space.
         packed = bytearray((size + 7) // 8)
         for rank in ranks:
             packed[rank >> 3] |= _BIT[rank & 7]
         return int.from_bytes(packed, "little")
-    digits = bytearray(b"0") * size
-    for rank in ranks:
-        digits[rank] = _ONE
-    digits.reverse()  # int() reads the most significant digit first
-    return int(digits, 2) if size else 0
+    listed = ranks if isinstance(ranks, list | tuple | array) else list(ranks)  # np.array takes no set
+    return from_array(np.array(listed, dtype=np.int64), size)
+
+
+def from_array(ranks: NDArray[np.integer], size: int) -> int:
+    """The set of `ranks`, a numpy array (each below `size`; repeats allowed)."""
+    flags = np.zeros(size, dtype=np.uint8)
+    flags[ranks] = 1
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+
+def _bit_array(bits: int, size: int) -> NDArray[np.uint8]:
+    """One uint8 per rank below `size`, 1 where the set has it."""
+    length = (max(size, bits.bit_length()) + 7) // 8
+    return np.unpackbits(
+        np.frombuffer(bits.to_bytes(length, "little"), np.uint8), count=size, bitorder="little"
+    )
 
 
 def flags(bits: int, size: int) -> bytes:
     """One byte per rank, 1 where the set has it: what itertools.compress selects with."""
-    digits = bin(bits)[:1:-1].encode("ascii").translate(_FLAG_BYTES)[:size]
-    return digits + bytes(size - len(digits))
+    return _bit_array(bits, size).tobytes()
 
 
 def ranks(bits: int, size: int) -> list[int]:
     """The ranks in the set, ascending."""
-    count = bits.bit_count()
-    if not count:
-        return []
-    if count * 8 > size:  # below that, finding each member beats walking every rank
-        return list(compress(range(size), flags(bits, size)))
-    # Few members: find them one by one in the binary digits rather than walk every rank.
-    digits = bin(bits)[:1:-1]
-    found: list[int] = []
-    at = digits.find("1")
-    while at >= 0:
-        found.append(at)
-        at = digits.find("1", at + 1)
+    found: list[int] = rank_array(bits).tolist()
+    return found
+
+
+def rank_array(bits: int) -> NDArray[np.int64]:
+    """The ranks in the set, ascending, as a numpy array."""
+    if not bits:
+        return np.zeros(0, dtype=np.int64)
+    # Only the bytes with members are unpacked: a sparse set costs its members, not its size.
+    packed = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), np.uint8)
+    at = np.flatnonzero(packed)
+    members = np.unpackbits(packed[at, None], axis=1, bitorder="little").view(bool)
+    found: NDArray[np.int64] = ((at[:, None] << 3) + _BIT_NUMBERS)[members]
     return found
 
 
 def first(bits: int, count: int) -> list[int]:
     """The `count` lowest ranks in the set (fewer when it is smaller)."""
-    found: list[int] = []
-    while bits and len(found) < count:
-        lowest = bits & -bits
-        found.append(lowest.bit_length() - 1)
-        bits ^= lowest
-    return found
+    if not bits or count <= 0:
+        return []
+    # The set's bytes, a growing window at a time: a few members near the start cost little.
+    window = 4096
+    while True:
+        low = bits & ((1 << window) - 1)
+        if low.bit_count() >= count or low == bits:
+            return ranks(low, min(window, bits.bit_length()))[:count]
+        window *= 4
 
 
 def select(items: Sequence[int], bits: int) -> list[int]:
@@ -73,6 +91,22 @@ def select(items: Sequence[int], bits: int) -> list[int]:
     if (bits.bit_count()) * 32 > size:
         return list(compress(items, flags(bits, size)))
     return [items[rank] for rank in ranks(bits, size)]
+
+
+def select_array(
+    items: NDArray[np.int32], bits: int, ranks_of_items: NDArray[np.int32] | None = None
+) -> list[int]:
+    """select() over a numpy array, in C: `items[i]` for each i whose rank is in the set, the rank
+    of items[i] being `ranks_of_items[i]` (default: i)."""
+    if not bits:
+        return []
+    size = len(items)
+    if ranks_of_items is None and bits.bit_count() * 32 <= size:
+        chosen: list[int] = items[rank_array(bits)].tolist()
+        return chosen
+    present = _bit_array(bits, size).view(bool)
+    chosen = items[present if ranks_of_items is None else present[ranks_of_items]].tolist()
+    return chosen
 
 
 def fold(bits: int, size: int) -> int:

@@ -15,13 +15,18 @@ import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import reduce
-from itertools import compress, repeat
-from operator import and_, contains, itemgetter, or_
+from itertools import chain, compress, repeat
+from operator import and_, contains, or_
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from . import bits
+from .derive import derive_all
+from .groups import Group as Group  # re-exported: the widgets know it from here
+from .groups import build_groups
 from .model import WORK_TYPES, Catalog, Work
 from .postings import (
     SetCache,
@@ -35,58 +40,16 @@ from .postings import (
     saved_postings,
     unpack,
 )
+from .seed_progress import BUILD_PASSES
 from .syllables import SyllableIndex, Unit
-from .text import fold, has_han, known_readings, pinyin_keys, remember_readings, sort_key, syllables
+from .text import known_readings, remember_readings
 
 SORTS = ("title", "year", "type")
 INDEX_VERSION = 7  # 6: pairs of common Han characters; 7: edition years
 _FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")  # test results: failed <-> passed
 _TYPE_ORDER = {slug: position for position, slug in enumerate(WORK_TYPES)}
-MAX_PINYIN_SLOTS = 32
-
-
-def derive(work: Work) -> dict[str, Any]:
-    """What the index needs of one work beyond the work itself (plain JSON types)."""
-    text = " ".join((work.title, work.title_en, work.summary, *work.themes, *work.facts))
-    slots = syllables(work.title)
-    return {
-        "hay": fold(text),
-        "title_fold": fold(work.title),
-        "title_en_fold": fold(work.title_en),
-        "sort": sort_key(work.title, slots),
-        # Latin-only titles have no pinyin: their words are found as text. Sets of slot codes grow
-        # with the longest title, so pinyin covers a title's first MAX_PINYIN_SLOTS syllables.
-        "slots": [list(slot) for slot in slots[:MAX_PINYIN_SLOTS]] if has_han(work.title) else [],
-    }
-
-
 # The derived keys the snapshot keeps per work; the rest lives in the saved index.
 STORED_KEYS = ("hay", "title_fold", "title_en_fold")
-
-
-@dataclass(slots=True)
-class Group:
-    """One value of a facet (a campaign, channel, type, theme or year) and how to find it by name."""
-
-    field: str
-    value: str
-    label: str
-    label_en: str = ""
-    folded: tuple[str, ...] = ()
-    pinyin: tuple[str, ...] = ()
-    members: int = 0  # a set of ranks
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The folded Chinese and English names, without the id (free text matches names only)."""
-        return self.folded[1:]
-
-
-def _group(field_name: str, value: str, label: str, label_en: str = "") -> Group:
-    # folded[0] is always the id, then the names: Group.names relies on that order.
-    keys = tuple(key for name in (label, label_en) for key in pinyin_keys(name))
-    folded = (fold(value), *(fold(name) for name in (label, label_en) if name))
-    return Group(field_name, value, label, label_en, folded, keys)
 
 
 class SearchIndex:
@@ -102,19 +65,17 @@ class SearchIndex:
         """Build from the works (and their `derive()` rows when already computed). `progress(done,
         total)` follows the build's passes over the works (a pass per kind of postings, the orders
         and the rest), every few thousand works within a pass, so that a bar never stands still."""
-        rows = derived if derived is not None else [derive(work) for work in catalog.works]
+        rows = derived if derived is not None else derive_all(catalog.works)
         self._attach(catalog, {key: [row[key] for row in rows] for key in STORED_KEYS})
         works = self.works
-        in_pass = _passes(progress, self.size, 6)
-        in_pass(1)
+        in_pass = _passes(progress, self.size, BUILD_PASSES)
+        orders_progress = in_pass(1)
         by_title = sorted(range(self.size), key=lambda p: (rows[p]["sort"], works[p].title, works[p].id))
-        self._set_orders(
-            {
-                "title": by_title,
-                "year": sorted(by_title, key=lambda p: -(works[p].year or 0)),
-                "type": sorted(by_title, key=lambda p: _TYPE_ORDER.get(works[p].type, len(_TYPE_ORDER))),
-            }
-        )
+        _report(orders_progress, self.size // 3)
+        by_year = sorted(by_title, key=lambda p: -(works[p].year or 0))
+        _report(orders_progress, 2 * self.size // 3)
+        by_type = sorted(by_title, key=lambda p: _TYPE_ORDER.get(works[p].type, len(_TYPE_ORDER)))
+        self._set_orders({"title": by_title, "year": by_year, "type": by_type})
         rank = self.ranks["title"]
         self._char_ranks = char_postings(self._hay_by_rank, self.size, in_pass(2))
         titles = [" ".join(pair) for pair in zip(self._titles_by_rank, self._titles_en_by_rank, strict=True)]
@@ -125,12 +86,14 @@ class SearchIndex:
         self._title_paired, self._title_pair_ranks = han_pair_postings(
             titles, self._title_char_ranks, self.size, in_pass(5)
         )
-        in_pass(6)
+        # The last pass: syllable slots in its first half, readings and facets in the second.
+        last = in_pass(6)
+        half = None if last is None else (lambda done: last(done // 2))
         slots = [(rank[position], row["slots"]) for position, row in enumerate(rows)]
-        self.syllables = SyllableIndex.build(slots, self.size, self._cache)
-        title_chars = (char for work in works for char in work.title)
-        self._readings = known_readings(title_chars)
-        self._build_groups()
+        self.syllables = SyllableIndex.build(slots, self.size, self._cache, half)
+        self._readings = known_readings(set(chain.from_iterable(work.title for work in works)))
+        facets_progress = None if last is None else (lambda done: last((self.size + done) // 2))
+        self.groups = build_groups(self.catalog, self.ranks["title"], facets_progress)
         in_pass(7)  # done
 
     def _attach(self, catalog: Catalog, columns: Mapping[str, list[str]]) -> None:
@@ -148,7 +111,7 @@ class SearchIndex:
         self.position_by_id: dict[str, int] = {work_id: i for i, work_id in enumerate(ids)}
         self._cache = SetCache()
         self._exact_titles: dict[str, list[int]] | None = None
-        self._permuters: dict[str, itemgetter[Any]] = {}
+        self._order_cache: dict[str, tuple[NDArray[np.int32], NDArray[np.int32] | None]] = {}
 
     def _set_orders(self, orders: dict[str, list[int]]) -> None:
         self.orders = orders
@@ -238,30 +201,35 @@ class SearchIndex:
         return bits.from_ranks((rank[p] for p in positions), self.size)
 
     def decode(self, found: int, sort: str = "title") -> list[int]:
-        """The positions of a set, in `sort` order."""
-        if sort == "title" or not found:
-            return bits.select(self.orders["title"], found)
-        if found.bit_count() * 32 <= self.size:
+        """The positions of a set, in `sort` order. The orders are copied into numpy arrays on
+        first use (4 bytes a work each), so that picking a million works' members runs in C."""
+        order, ranks_in_order = self._order_arrays(sort)
+        if sort != "title" and found.bit_count() * 32 <= self.size:
             title = self.orders["title"]
             return sorted((title[r] for r in bits.ranks(found, self.size)), key=self.ranks[sort].__getitem__)
-        permuter = self._permuters.get(sort)
-        if permuter is None:
-            title_rank = self.ranks["title"]
-            permuter = self._permuters[sort] = itemgetter(*(title_rank[p] for p in self.orders[sort]))
-        return list(compress(self.orders[sort], permuter(bits.flags(found, self.size))))
+        return bits.select_array(order, found, ranks_in_order)
+
+    def _order_arrays(self, sort: str) -> tuple[NDArray[np.int32], NDArray[np.int32] | None]:
+        """The positions in `sort` order, and (but for title order) each one's title rank."""
+        arrays = self._order_cache.get(sort)
+        if arrays is None:
+            order = np.array(self.orders[sort], dtype=np.int32)
+            title_rank = None if sort == "title" else np.array(self.ranks["title"], dtype=np.int32)[order]
+            arrays = self._order_cache[sort] = (order, title_rank)
+        return arrays
 
     # Free text ---------------------------------------------------------------------------------
 
     def char_set(self, key: str, kind: str = "char") -> int:
         """Works with `key` in their text (kind "char": a character or Latin pair; "pair": a pair
         of common Han characters) or in a title ("title", "title_pair")."""
-        postings = {
+        by_kind = {
             "char": self._char_ranks,
             "title": self._title_char_ranks,
             "pair": self._pair_ranks,
             "title_pair": self._title_pair_ranks,
         }[kind]
-        ranks = postings.get(key)
+        ranks = by_kind.get(key)
         if ranks is None:
             return 0
         if isinstance(ranks, int):
@@ -335,42 +303,6 @@ class SearchIndex:
 
     # Facets ------------------------------------------------------------------------------------
 
-    def _build_groups(self) -> None:
-        catalog, size, rank = self.catalog, self.size, self.ranks["title"]
-        groups: dict[str, dict[str, Group]] = {
-            "type": {slug: _group("type", slug, zh, en) for slug, (zh, en) in WORK_TYPES.items()},
-            "campaign": {c.id: _group("campaign", c.id, c.name, c.name_en) for c in catalog.campaigns},
-            "channel": {c.id: _group("channel", c.id, c.name, c.name_en) for c in catalog.channels},
-            "theme": {},
-            "year": {},
-            "edition": {},  # the year a title carries (歌手2024): `year:` finds it, no facet shows it
-        }
-        members: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for position, work in enumerate(self.works):
-            r = rank[position]
-            members["type", work.type].append(r)
-            for campaign_id in work.campaigns:
-                members["campaign", campaign_id].append(r)
-            for channel_id in work.channels:
-                members["channel", channel_id].append(r)
-            for theme in work.themes:
-                if theme not in groups["theme"]:
-                    groups["theme"][theme] = _group("theme", theme, theme)
-                members["theme", theme].append(r)
-            if work.year is not None:
-                key = str(work.year)
-                if key not in groups["year"]:
-                    groups["year"][key] = Group("year", key, key, "", (key,))
-                members["year", key].append(r)
-            if work.edition is not None:
-                key = str(work.edition)
-                if key not in groups["edition"]:
-                    groups["edition"][key] = Group("edition", key, key, "", (key,))
-                members["edition", key].append(r)
-        for (field_name, value), ranks in members.items():
-            groups[field_name][value].members = bits.from_ranks(ranks, size)
-        self.groups = groups
-
     def related(self, position: int, limit: int) -> list[int]:
         """Other works sharing a campaign or channel with this one: most shared first, then in
         title order. Sets of "in at least n of its groups" are built with ANDs and ORs, so a
@@ -397,6 +329,11 @@ class SearchIndex:
     def group_names(self, field_name: str, value: str) -> str:
         group = self.groups[field_name].get(value)
         return group.label if group else value
+
+
+def _report(progress: Callable[[int], None] | None, done: int) -> None:
+    if progress is not None:
+        progress(done)
 
 
 def _passes(

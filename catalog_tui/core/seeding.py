@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .index import SearchIndex, derive
+from .derive import derive_all
+from .index import SearchIndex
 from .loader import decode_catalog, folder_of, parse_catalog_text, read_catalog_bytes
 from .model import Catalog
 from .snapshot import SCHEMA_VERSION, SnapshotDamaged, SnapshotStale, read_snapshot, snapshot_chunks
@@ -145,15 +146,7 @@ def _stale_reason(store: Store, meta: dict[str, Any], digest: str) -> str | None
 
 
 def _derive_all(catalog: Catalog, progress: Progress | None) -> list[dict[str, Any]]:
-    total = len(catalog.works)
-    step = max(1, total // 100)
-    derived = []
-    for done, work in enumerate(catalog.works):
-        derived.append(derive(work))
-        if done % step == 0:
-            _report(progress, "preparing search data", done, total)
-    _report(progress, "preparing search data", total, total)
-    return derived
+    return derive_all(catalog.works, _stage(progress, "preparing search data"))
 
 
 # A file modified this recently may be modified again within the same timestamp tick, unseen by

@@ -7,11 +7,11 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import Any
 
-from . import bits
+from . import bits, postings
 from .postings import Postings, SetCache, compact, loaded_postings, saved_postings
 
 # A query unit: a letter or digit (str) or the readings of one Han character (tuple).
@@ -28,15 +28,22 @@ class SyllableIndex:
 
     @classmethod
     def build(
-        cls, slots_by_rank: Sequence[tuple[int, list[list[str]]]], size: int, cache: SetCache
+        cls,
+        slots_by_rank: Sequence[tuple[int, list[list[str]]]],
+        size: int,
+        cache: SetCache,
+        progress: Callable[[int], None] | None = None,
     ) -> SyllableIndex:
-        """From each work's (rank, syllable slots), a slot being the readings of one character."""
+        """From each work's (rank, syllable slots), a slot being the readings of one character.
+        `progress(works done)` every PROGRESS_EVERY works."""
         width = max((len(slots) for _, slots in slots_by_rank), default=0)
         codes: defaultdict[str, list[int]] = defaultdict(list)
-        for rank, slots in slots_by_rank:
-            for slot, readings in enumerate(slots):
-                for reading in readings:
-                    codes[reading].append(slot * size + rank)
+        for done, (rank, slots) in enumerate(slots_by_rank):
+            if progress is not None and not done % postings.PROGRESS_EVERY:
+                progress(done)
+            for code, readings in zip(range(rank, len(slots) * size + rank, size), slots, strict=True):
+                for reading in readings:  # code: slot * size + rank
+                    codes[reading].append(code)
         return cls(compact(codes, width * size), width, size, cache)
 
     def to_saved(self) -> dict[str, Any]:

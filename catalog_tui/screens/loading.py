@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
@@ -20,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Label, ProgressBar
 from textual.worker import get_current_worker
 
+from ..core.seed_progress import WORK_STAGES, StageClock, clock_text, in_works
 from ..i18n import MESSAGES, t
 from ..typeahead import TypeAhead
 
@@ -60,6 +62,7 @@ class LoadingScreen(Screen[None]):
         self.opened = opened
         self.failed = failed
         self.typed_ahead = TypeAhead()
+        self._clock = StageClock()
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():
@@ -79,12 +82,28 @@ class LoadingScreen(Screen[None]):
 
     @on(Progressed)
     def _progressed(self, event: Progressed) -> None:
-        key = f"stage.{event.stage}"
-        stage_text = t(key) if key in MESSAGES else event.stage
         self.query_one("#loading-stage", Label).update(
-            t("loading.stage", stage=stage_text, done=f"{event.done:,}", total=f"{event.total:,}")
+            Text(self.progress_text(event.stage, event.done, event.total))
         )
         self.query_one(ProgressBar).update(total=max(event.total, 1), progress=event.done)
+
+    def progress_text(self, stage: str, done: int, total: int) -> str:
+        """The stage, works done of how many (or a share of the catalogue text read), the rate
+        and the time left: "indexing 40,000 / 100,000 works · 52,000 works/s · 0:01 left"."""
+        key = f"stage.{stage}"
+        stage_text = t(key) if key in MESSAGES else stage
+        counts_works = stage in WORK_STAGES
+        if counts_works:
+            done, total = in_works(stage, done, total)
+            parts = [t("loading.works", stage=stage_text, done=f"{done:,}", total=f"{total:,}")]
+        else:
+            parts = [t("loading.share", stage=stage_text, percent=f"{100 * done // max(total, 1)}")]
+        rate, left = self._clock.update(stage, done, total)
+        if rate is not None and counts_works:
+            parts.append(t("loading.rate", rate=f"{rate:,.0f}"))
+        if left is not None:
+            parts.append(t("loading.left", left=clock_text(left)))
+        return " · ".join(parts)
 
     @on(Opened)
     def _opened(self, event: Opened) -> None:

@@ -1,0 +1,50 @@
+"""What a progress display makes of the store's (stage, done, total) reports: works where a stage
+counts them, and a rate and time left for the stage under way. Light on purpose (no numpy, no
+index): the loading screen imports it before its first frame."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+# Passes of the index build over the works: orders, four of postings, syllables and facets.
+BUILD_PASSES = 6
+# Stages whose reports count works (indexing: BUILD_PASSES per work); "reading catalogue" counts
+# characters of the text, and "writing store" has nothing to count.
+WORK_STAGES = frozenset({"preparing search data", "reading store", "indexing"})
+
+
+def in_works(stage: str, done: int, total: int) -> tuple[int, int]:
+    """(done, total) of a work stage, in works: the index build shows how many works' worth of
+    its passes are done."""
+    if stage == "indexing":
+        return done // BUILD_PASSES, max(total // BUILD_PASSES, 1)
+    return done, total
+
+
+class StageClock:
+    """The rate (units a second) and seconds left of the stage under way, measured from its first
+    report; None until half a second has passed and some work is done (earlier guesses swing)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._stage: str | None = None
+        self._start = 0.0
+        self._start_done = 0
+
+    def update(self, stage: str, done: int, total: int) -> tuple[float | None, float | None]:
+        now = self._clock()
+        if stage != self._stage:
+            self._stage, self._start, self._start_done = stage, now, done
+        elapsed = now - self._start
+        if elapsed < 0.5 or done <= self._start_done:
+            return None, None
+        rate = (done - self._start_done) / elapsed
+        return rate, max(0.0, (total - done) / rate)
+
+
+def clock_text(seconds: float) -> str:
+    """0:07, 1:05:00."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
