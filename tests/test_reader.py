@@ -222,9 +222,7 @@ async def test_no_record_no_reader(tmp_path: Path) -> None:
     ("tab", "kind"),
     [("7", Figure), ("6", Policy), ("2", Campaign), ("4", Channel), ("8", Person), ("9", Organisation)],
 )
-async def test_r_on_any_record_of_the_bundled_catalogue(
-    tmp_path: Path, tab: str, kind: type
-) -> None:
+async def test_r_on_any_record_of_the_bundled_catalogue(tmp_path: Path, tab: str, kind: type) -> None:
     async with bundled_app(tmp_path).run_test(size=(120, 36)) as pilot:
         screen = await ready(pilot)
         await pilot.press(tab)
