@@ -98,7 +98,10 @@ class Browser(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.apply_language()
+        # Everything composed in the current language already: only the status and the filters are
+        # drawn here (apply_language again would refresh the footer's keys once more).
+        self._show_filters()
+        self._show_count()
         if self.result is None:
             self.run_search()
         self.ready = True
