@@ -108,7 +108,8 @@ class CatalogApp(App[None]):
         # The whole list, in its order, and its first work's details are in the screen's first
         # frame: otherwise an empty list and details are painted, then the results.
         everything = library.engine.search("", sort=sort)
-        screen.set_reactive(MainScreen.result, Matches(everything.positions, everything.found, ""))
+        matches = Matches(everything.positions, everything.found, "", sort, False, everything.unfiltered)
+        screen.set_reactive(MainScreen.result, matches)
         if everything.positions:
             screen.set_reactive(MainScreen.highlighted, library.index.works[everything.positions[0]])
         if len(self.screen_stack) > 1:  # the loading screen

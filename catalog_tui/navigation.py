@@ -1,5 +1,6 @@
-"""The browser's places for its navigation history (core/history.py): read the place shown,
-and show a place again — its query and filters, its tab, its group and the record under the cursor."""
+"""Moving about the browser: jumps to a record (links, the palette, w), and the places of its
+navigation history (core/history.py) — read the place shown, and show a place again: its query and
+filters, its tab, its group and the record under the cursor."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from typing import TYPE_CHECKING
 from textual.worker import WorkerCancelled
 
 from .core.history import Place
+from .core.model import Record
+from .core.records import SECTION_FIELDS
+from .i18n import t
 from .widgets.group_pane import GroupPane
 from .widgets.pane import Pane
 from .widgets.policies_pane import PoliciesPane
@@ -63,3 +67,43 @@ def _put_cursor(screen: MainScreen, pane: Pane, place: Place) -> None:
         if position is None or not table.move_to(position):
             table.cursor = min(place.row, max(len(table.positions) - 1, 0))
     screen.highlighted = pane.current
+
+
+async def back(screen: MainScreen) -> None:
+    if (place := screen.history.back(here(screen))) is None:
+        screen.notify(t("history.start"), timeout=2, markup=False)
+    else:
+        await go(screen, place)
+
+
+async def forward(screen: MainScreen) -> None:
+    if (place := screen.history.forward(here(screen))) is None:
+        screen.notify(t("history.end"), timeout=2, markup=False)
+    else:
+        await go(screen, place)
+
+
+async def jump(screen: MainScreen, field: str, value: str) -> None:
+    """MainScreen.jump_to: show the record in its tab, clearing a search that hides it."""
+    pane = screen.deck.showing(field)
+    if pane is None:
+        return
+    screen.history.visit(here(screen))  # Back (backspace) returns here
+    await screen.show_pane(pane)
+    if pane.choose(value):
+        return
+    if not screen.query_text and not screen.filters:  # nothing hides it: it is not in the catalogue
+        screen.notify(t("jump.missing_work" if field == "work" else "jump.missing_group"),
+                      severity="warning", markup=False)  # fmt: skip
+        return
+    pane.pending = value
+    screen.filters = ()
+    screen.query_one(SearchBar).set_value("")
+    screen.notify(t("jump.cleared"), timeout=3, markup=False)
+
+
+async def works_elsewhere(screen: MainScreen, record: Record) -> None:
+    """The works of a record whose own tab lists them (a figure's are in the Policies tab)."""
+    await jump(screen, SECTION_FIELDS[record.SECTION], record.id)
+    if screen.active_pane.current == record:
+        screen.active_pane.open_works()

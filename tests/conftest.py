@@ -10,7 +10,9 @@ Host/Origin checks and session limit), test_browser.py (serve in Chromium), test
 test_screenshots.py (the README's images in a browser), test_catalog_content.py (the bundled
 catalogue against its sources), test_core_isolation.py, test_static_checks.py (ruff, mypy),
 test_benchmark_generator.py, test_tui_typeahead.py (fast typing), test_tui_frames.py (one frame per
-keystroke) and test_startup.py (what `catalog-tui` imports and opens before its first frame).
+keystroke), test_startup.py (what `catalog-tui` imports and opens before its first frame) and
+test_tui_first_frame.py (what the browser's first frame holds: one search, no side-panel lists, no
+dialog code).
 
 Shared fixtures: a small, hand-made catalogue (never the bundled one) and a throw-away store.
 

@@ -218,8 +218,8 @@ async def test_saved_searches_save_run_rename_delete_and_survive(tmp_path: Path)
         await pilot.press(*"docs", "enter")
         await settle(pilot)
         assert titles(again) == documentaries
+        await pilot.press("f")  # the saved searches are mounted when the side panel first shows
         saved_list = again.screen.query_one("#saved")
-        await pilot.press("f")
         saved_list.focus()
         await pilot.press("down", "r")
         await settle(pilot)

@@ -1,5 +1,8 @@
 """Runs the screen's search in a worker whenever its query, filters or sort change (bound to the
-screen's), and reports each result or query error with a message: the screen keeps the result."""
+screen's), and reports each result or query error with a message: the screen keeps the result.
+
+Binding syncs every value once as the runner mounts; that is not a change: the screen's first
+result (searched before it mounts) is not searched again."""
 
 from __future__ import annotations
 
@@ -16,6 +19,9 @@ from ..core.search import FacetFilter, SearchEngine
 from .pane import Matches
 
 DEBOUNCE_SECONDS = 0.03
+
+# What a search is for: query, filters, sort, reverse.
+SearchKey = tuple[str, tuple[FacetFilter, ...], str, bool]
 
 
 class SearchRunner(Widget):
@@ -34,22 +40,36 @@ class SearchRunner(Widget):
     class Failed(Message):
         error: QueryError
 
-    def __init__(self, engine: SearchEngine) -> None:
+    def __init__(self, engine: SearchEngine, searched: SearchKey | None = None) -> None:
+        """`searched`: the query, filters, sort and reverse the screen's result is for, if any."""
         super().__init__()
         self.engine = engine
         self._searching = False
+        self._asked = searched
+        if searched is not None:  # already in step with the screen as binding syncs each value
+            query, filters, sort, reverse = searched
+            self.set_reactive(SearchRunner.query_text, query)
+            self.set_reactive(SearchRunner.filters, filters)
+            self.set_reactive(SearchRunner.sort, sort)
+            self.set_reactive(SearchRunner.reverse_sort, reverse)
 
     def watch_query_text(self) -> None:
-        self.run_search()
+        self._changed()
 
     def watch_filters(self) -> None:
-        self.run_search()
+        self._changed()
 
     def watch_sort(self) -> None:
-        self.run_search()
+        self._changed()
 
     def watch_reverse_sort(self) -> None:
-        self.run_search()
+        self._changed()
+
+    def _changed(self) -> None:
+        asked = (self.query_text, self.filters, self.sort, self.reverse_sort)
+        if asked != self._asked:
+            self._asked = asked
+            self.run_search()
 
     @work(exclusive=True, group="search")
     async def run_search(self) -> Matches | None:

@@ -1,12 +1,14 @@
 """Keeps the store's selection equal to the screen's: bound to the screen's `selected`, it writes
 each change (what was added, what was removed) through a SelectionWriter in the background. The
-screen closes the writer as it unmounts (before the app closes the store)."""
+screen closes the writer as it unmounts (before the app closes the store). Clearing the whole
+selection asks first (ask_to_clear); the screen clears it when agreed."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
-from textual import on
+from textual import on, work
 from textual.message import Message
 from textual.reactive import var
 from textual.widget import Widget
@@ -25,6 +27,12 @@ class SelectionSaver(Widget):
     class NotSaved(Message):
         error: OSError
 
+    @dataclass
+    class ClearAgreed(Message):
+        """The user agreed to clear the selection (of `count` works)."""
+
+        count: int
+
     def __init__(self, library: Library, saved: frozenset[int]) -> None:
         super().__init__()
         self.library = library
@@ -39,6 +47,20 @@ class SelectionSaver(Widget):
         if removed:
             self.writer.change((works[p].id for p in removed), False)
         self._saved = selected
+
+    def ask_to_clear(self) -> None:
+        """Ask before clearing the whole selection (nothing to ask when it is empty)."""
+        from ..screens.ask import ask
+        from ..screens.confirm import ConfirmScreen
+
+        if count := len(self.selected):
+            question = ConfirmScreen(t("selection.clear_question", count=f"{count:,}"), t("confirm.clear"))
+            self._ask_to_clear(ask(self.app, question), count)
+
+    @work(group="dialog")
+    async def _ask_to_clear(self, asked: Awaitable[bool], count: int) -> None:
+        if await asked:
+            self.post_message(self.ClearAgreed(count))
 
     def _not_saved(self, error: OSError) -> None:
         # From the writer's thread: post_message does not wait for the UI.
