@@ -3,8 +3,10 @@ links to, on the small fixture catalogue extended with people, an organisation a
 
 from __future__ import annotations
 
+import pytest
 from conftest import LAW, LAW_CAMPAIGN, SU_DONG_PO, TRAVEL, YONG_LE, catalog_data
 
+from catalog_tui.core import records as records_module
 from catalog_tui.core.index import SearchIndex
 from catalog_tui.core.model import Catalog
 from catalog_tui.core.records import Link, RecordBook, query_words
@@ -84,3 +86,21 @@ def test_links_say_what_the_data_states_both_ways() -> None:
     assert {Link("staff", "person", "cao"), Link("issued", "campaign", TRAVEL)} <= set(
         records.links(organisation)
     )
+
+
+def test_pinyin_keys_are_read_when_first_needed_or_warmed_not_when_the_book_is_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reading names as pinyin may import pypinyin (a tenth of a second): the browser's first frame
+    makes the book, so the keys wait for the first search, or for warm() in a worker."""
+    read: list[str] = []
+    real = records_module.pinyin_keys
+    monkeypatch.setattr(records_module, "pinyin_keys", lambda name: read.append(name) or real(name))
+    records = book()
+    assert read == []
+    cao = records.find("people", "cao")
+    assert cao is not None and records.matches_words(cao, ["caoshumin"])
+    assert read == ["曹淑敏", ""]  # that record's names only
+    records.warm()
+    assert records.name_keys(cao)[1] == ("|cao|shu|min", "|cao|chu|min")  # 淑 read two ways
+    assert len(read) == 2 * sum(len(r) for r in records.sections.values())  # every record, once

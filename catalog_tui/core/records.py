@@ -74,7 +74,7 @@ class _Entry:
     record: Record
     hay: str  # folded names, role, issuer, place, summary
     names: tuple[str, ...]  # folded
-    pinyin: tuple[str, ...]
+    pinyin: tuple[str, ...] | None = None  # when first asked for: reading names may import pypinyin
     works: int | None = None  # a set of ranks, worked out when first asked for
 
 
@@ -100,9 +100,22 @@ class RecordBook:
         texts = [*names, *(str(getattr(record, name, "")) for name in ("role", "issuer", "place", "summary"))]
         if isinstance(record, Figure):
             texts += [record.unit, record.period]
-        pinyin = tuple(key for name in names for key in pinyin_keys(name))
         folded = tuple(fold(name) for name in names if name)
-        return _Entry(record, fold(" ".join(texts)), folded, pinyin)
+        return _Entry(record, fold(" ".join(texts)), folded)
+
+    @staticmethod
+    def _pinyin(entry: _Entry) -> tuple[str, ...]:
+        if entry.pinyin is None:
+            record = entry.record
+            names = (record_name(record), record_name_en(record))
+            entry.pinyin = tuple(key for name in names for key in pinyin_keys(name))
+        return entry.pinyin
+
+    def warm(self) -> None:
+        """Work out every record's pinyin keys now (off the UI thread: pypinyin takes a moment to
+        import), so that the first query or palette search does not wait for them."""
+        for entry in self._entries.values():
+            self._pinyin(entry)
 
     def _works_of(self, section: str, record: Record) -> int:
         index = self.index
@@ -147,7 +160,7 @@ class RecordBook:
     def name_keys(self, record: Record) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The record's folded names and their pinyin keys (the palette finds records by these)."""
         entry = self._entries[record.SECTION, record.id]
-        return entry.names, entry.pinyin
+        return entry.names, self._pinyin(entry)
 
     def matches_words(self, record: Record, words: list[str]) -> bool:
         entry = self._entries[record.SECTION, record.id]
@@ -155,7 +168,7 @@ class RecordBook:
             if word in entry.hay:
                 continue
             pattern = pinyin_pattern(word)
-            if pattern is None or not any(pattern.search(key) for key in entry.pinyin):
+            if pattern is None or not any(pattern.search(key) for key in self._pinyin(entry)):
                 return False
         return True
 

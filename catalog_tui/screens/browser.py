@@ -105,6 +105,7 @@ class Browser(Screen[None]):
         if self.result is None:
             self.run_search()
         self.ready = True
+        self.run_worker(self.book.warm, thread=True, group="warm")  # after the first frame
         self.set_focus(self.active_pane.focus_target)
         if (meant := self.typed_ahead.search()) is not None:
             text, typing = meant
