@@ -89,6 +89,13 @@ async def reader(pilot: Pilot) -> None:
     await pilot.press("j", "j", "r")
 
 
+async def people_tab(pilot: Pilot) -> None:
+    # The people the articles name, each with the works their statements are about.
+    await pilot.press("8")
+    await settle(pilot)
+    await pilot.press("j", "j", "j", "j", "j", "j")
+
+
 SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "main": (main_view, SIZE),
     "pinyin-search": (pinyin_search, SIZE),
@@ -102,6 +109,7 @@ SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "stats": (stats_tab, SIZE),
     "english": (english_view, SIZE),
     "reader": (reader, SIZE),
+    "people-tab": (people_tab, SIZE),
 }
 
 
