@@ -49,7 +49,7 @@ sync_api = pytest.importorskip(
 pytest.importorskip("textual_serve", reason="needs textual-serve: pip install '.[test]'")
 
 from catalog_tui.cli import main  # noqa: E402
-from catalog_tui.screens.main import HEADER_ICON  # noqa: E402
+from catalog_tui.screens.browser import HEADER_ICON  # noqa: E402
 
 # Runs before the page's own scripts: keep the xterm.js Terminal that textual.js creates (it does
 # `this.terminal = new Terminal(...)`), and read its screen: as plain text, and as text with colours
