@@ -341,3 +341,26 @@ def test_a_catalogue_file_written_a_moment_ago_is_hashed_every_time(
     library = Library.open(catalog_file, db_path)
     library.close()
     assert library.report.seeded is False and hashed == [catalog_file]
+
+
+@pytest.mark.parametrize(("fmt", "section"), [("yaml", "all"), ("json", "works"), ("csv", "works")])
+def test_an_export_of_every_work_keeps_none_of_them_built(db_path: Path, fmt: str, section: str) -> None:
+    """An export walks the works without keeping them (a 100k export would otherwise hold every
+    work at once), and writes what the whole catalogue read from its YAML writes."""
+    from datetime import datetime
+
+    from catalog_tui.core.export import render
+
+    bundled = bundled_catalog_path()
+    seed(bundled, db_path)
+    library = Library.open(bundled, db_path)
+    now = datetime(2026, 1, 1)
+    try:
+        works = library.catalog.works
+        assert isinstance(works, LazyWorks)
+        exported = render(library.catalog, None, fmt, section=section, now=now)
+        assert works.built == 0
+        eager = load_catalog(bundled)
+        assert exported == render(eager, None, fmt, section=section, now=now)
+    finally:
+        library.close()

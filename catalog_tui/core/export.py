@@ -16,9 +16,11 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from .export_formats import csv_pieces, json_pieces, yaml_pieces
+from .lazy_works import LazyWorks
 from .model import RECORD_TYPES, STATEMENT_LINKS, Catalog, Figure, Record, Work
 from .text import safe_display
 
@@ -106,22 +108,33 @@ def _links(record: Record) -> Iterator[tuple[str, str]]:
                 yield target, ident
 
 
+def _each(rows: Sequence[Record], reverse: bool = False) -> Iterator[Record]:
+    """The records, one at a time: the catalogue's own works are built for the pass, not kept."""
+    if isinstance(rows, LazyWorks):
+        return rows.walk(reverse)
+    return reversed(rows) if reverse else iter(rows)
+
+
 def _with_links(catalog: Catalog, picked: dict[str, Sequence[Record]]) -> dict[str, Sequence[Record]]:
     """`picked` and, after the picked records of each section, the records they link to,
     transitively (in catalogue order, but for works); sections in the catalogue's order."""
-    held = {s: {r.id for r in rows} for s, rows in picked.items()}
+    held = {s: {r.id for r in _each(rows)} for s, rows in picked.items()}
     added: dict[str, list[Record]] = {}
-    pending = [record for rows in picked.values() for record in rows]
-    while pending:
-        for target, ident in _links(pending.pop()):
-            if ident in held.setdefault(target, set()):
-                continue
-            held[target].add(ident)
-            if (linked := catalog.record(target, ident)) is not None:
-                added.setdefault(target, []).append(linked)
-                pending.append(linked)
+    # Depth first from the last picked record back, each one's links followed to the end first.
+    for rows in reversed(picked.values()):
+        for record in _each(rows, reverse=True):
+            pending = [record]
+            while pending:
+                for target, ident in _links(pending.pop()):
+                    if ident in held.setdefault(target, set()):
+                        continue
+                    held[target].add(ident)
+                    if (linked := catalog.record(target, ident)) is not None:
+                        added.setdefault(target, []).append(linked)
+                        pending.append(linked)
     return {
-        s: [*picked.get(s, ()), *_in_catalogue_order(catalog, s, added.get(s, []))]
+        # A section nothing was added to stays the sequence it was (the catalogue's lazy works).
+        s: [*picked.get(s, ()), *_in_catalogue_order(catalog, s, added[s])] if s in added else picked[s]
         for s in SECTIONS
         if s in picked or s in added
     }
@@ -149,7 +162,7 @@ def _sections(
     cited = {
         s.doc
         for rows in records.values()
-        for r in rows
+        for r in _each(rows)
         for s in (*getattr(r, "sources", ()), *getattr(r, "statements", ()))
     }
     # The articles' texts stay with the catalogue: an export written elsewhere would name missing files.
@@ -168,8 +181,8 @@ def _chunked(
 
     def chunks(rows: Sequence[Record]) -> Iterator[list[dict[str, Any]]]:
         nonlocal done
-        for start in range(0, len(rows), CHUNK):
-            chunk = [record_dict(r) for r in rows[start : start + CHUNK]]
+        each = _each(rows)
+        while chunk := [record_dict(r) for r in islice(each, CHUNK)]:
             yield chunk
             done += len(chunk)
             if progress is not None:

@@ -45,6 +45,13 @@ class LazyWorks(Sequence["Work"]):
     def __iter__(self) -> Iterator[Work]:
         return (self[i] for i in range(len(self)))
 
+    def walk(self, reverse: bool = False) -> Iterator[Work]:
+        """Every work, built for the caller and not kept unless it already was: a pass over all of
+        them (an export) then holds one work at a time, not the whole catalogue."""
+        for position in range(len(self._works) - 1, -1, -1) if reverse else range(len(self._works)):
+            work = self._works[position]
+            yield work if work is not None else self._build(position)
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
 
