@@ -14,8 +14,8 @@ from __future__ import annotations
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import reduce
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cached_property, reduce
 from itertools import chain, compress, repeat
 from operator import and_, contains, or_
 from typing import Any
@@ -29,6 +29,7 @@ from .groups import Group as Group  # re-exported: the widgets know it from here
 from .groups import build_groups
 from .model import WORK_TYPES, Catalog, Work
 from .postings import (
+    Postings,
     SetCache,
     char_postings,
     han_pair_postings,
@@ -56,6 +57,12 @@ class SearchIndex:
     """Works plus everything search needs about them. A work's position is its index in
     `catalog.works`; its rank is its place in title order, which numbers the bits of every set."""
 
+    # Postings by key: built (a dict), or read from a snapshot (decoded per key on first use).
+    _char_ranks: Mapping[str, Postings]
+    _title_char_ranks: Mapping[str, Postings]
+    _pair_ranks: Mapping[str, Postings]
+    _title_pair_ranks: Mapping[str, Postings]
+
     def __init__(
         self,
         catalog: Catalog,
@@ -75,7 +82,12 @@ class SearchIndex:
         by_year = sorted(by_title, key=lambda p: -(works[p].year or 0))
         _report(orders_progress, 2 * self.size // 3)
         by_type = sorted(by_title, key=lambda p: _TYPE_ORDER.get(works[p].type, len(_TYPE_ORDER)))
-        self._set_orders({"title": by_title, "year": by_year, "type": by_type})
+        self._set_orders(
+            {
+                name: np.array(order, dtype=np.int32)
+                for name, order in (("title", by_title), ("year", by_year), ("type", by_type))
+            }
+        )
         rank = self.ranks["title"]
         self._char_ranks = char_postings(self._hay_by_rank, self.size, in_pass(2))
         titles = [" ".join(pair) for pair in zip(self._titles_by_rank, self._titles_en_by_rank, strict=True)]
@@ -113,18 +125,35 @@ class SearchIndex:
         self._exact_titles: dict[str, list[int]] | None = None
         self._order_cache: dict[str, tuple[NDArray[np.int32], NDArray[np.int32] | None]] = {}
 
-    def _set_orders(self, orders: dict[str, list[int]]) -> None:
-        self.orders = orders
-        self.ranks: dict[str, list[int]] = {}
+    def _set_orders(self, orders: Mapping[str, NDArray[np.int32]]) -> None:
+        """The orders (positions in each sort order), checked to be permutations of the works
+        (ValueError), and each one's inverse, the ranks: numpy arrays, made lists on first use
+        (a million-work store opened in a tenth of the time the lists took)."""
+        self._orders: dict[str, NDArray[np.int32]] = {}
+        self._ranks: dict[str, NDArray[np.int32]] = {}
         for name, order in orders.items():
-            ranks = [0] * self.size
-            for r, p in enumerate(order):
-                ranks[p] = r
-            self.ranks[name] = ranks
-        title = orders["title"]
-        self._hay_by_rank = [self.hay[p] for p in title]
-        self._titles_by_rank = [self.title_fold[p] for p in title]
-        self._titles_en_by_rank = [self.title_en_fold[p] for p in title]
+            ranks = np.full(self.size, -1, dtype=np.int32)
+            if len(order) != self.size or (self.size and (order.min() < 0 or order.max() >= self.size)):
+                raise ValueError("saved index orders are not permutations")
+            ranks[order] = np.arange(self.size, dtype=np.int32)
+            if self.size and ranks.min() < 0:  # a position missing, so another twice
+                raise ValueError("saved index orders are not permutations")
+            self._orders[name], self._ranks[name] = order, ranks
+        self.orders: Mapping[str, list[int]] = _Lists(self._orders)
+        self.ranks: Mapping[str, list[int]] = _Lists(self._ranks)
+
+    # The texts in title order, for building postings and checking candidates: built on first use.
+    @cached_property
+    def _hay_by_rank(self) -> list[str]:
+        return _by_rank(self.hay, self._orders["title"])
+
+    @cached_property
+    def _titles_by_rank(self) -> list[str]:
+        return _by_rank(self.title_fold, self._orders["title"])
+
+    @cached_property
+    def _titles_en_by_rank(self) -> list[str]:
+        return _by_rank(self.title_en_fold, self._orders["title"])
 
     def __len__(self) -> int:
         return self.size
@@ -137,7 +166,7 @@ class SearchIndex:
             "version": INDEX_VERSION,
             "byteorder": sys.byteorder,
             "size": self.size,
-            "orders": {name: pack(array("i", order)) for name, order in self.orders.items()},
+            "orders": {name: pack(array("i", order.tobytes())) for name, order in self._orders.items()},
             "chars": saved_postings(self._char_ranks),
             "title_chars": saved_postings(self._title_char_ranks),
             "pairs": [self._paired, saved_postings(self._pair_ranks)],
@@ -165,10 +194,9 @@ class SearchIndex:
             raise ValueError("saved index of another catalogue")
         index = cls.__new__(cls)
         index._attach(catalog, columns)
-        orders = {name: unpack("i", saved["orders"][name]).tolist() for name in SORTS}
-        if not all(_is_permutation(order, index.size) for order in orders.values()):
-            raise ValueError("saved index orders are not permutations")
-        index._set_orders(orders)
+        index._set_orders(
+            {name: np.frombuffer(unpack("i", saved["orders"][name]), np.int32) for name in SORTS}
+        )
         index._char_ranks = loaded_postings(saved["chars"], index.size)
         index._title_char_ranks = loaded_postings(saved["title_chars"], index.size)
         (index._paired, pairs), (index._title_paired, title_pairs) = saved["pairs"], saved["title_pairs"]
@@ -213,8 +241,8 @@ class SearchIndex:
         """The positions in `sort` order, and (but for title order) each one's title rank."""
         arrays = self._order_cache.get(sort)
         if arrays is None:
-            order = np.array(self.orders[sort], dtype=np.int32)
-            title_rank = None if sort == "title" else np.array(self.ranks["title"], dtype=np.int32)[order]
+            order = self._orders[sort]
+            title_rank = None if sort == "title" else self._ranks["title"][order]
             arrays = self._order_cache[sort] = (order, title_rank)
         return arrays
 
@@ -376,11 +404,26 @@ def _all_groups(saved: Any) -> bool:
     )
 
 
-def _is_permutation(order: list[int], size: int) -> bool:
-    """Whether `order` holds each of 0 … size - 1 once."""
-    return (
-        len(order) == size
-        and len(set(order)) == size
-        and min(order, default=0) >= 0
-        and max(order, default=-1) < size
-    )
+def _by_rank(texts: list[str], title_order: NDArray[np.int32]) -> list[str]:
+    by_rank: list[str] = np.array(texts, dtype=object)[title_order].tolist()
+    return by_rank
+
+
+class _Lists(Mapping[str, list[int]]):
+    """Named numpy arrays as lists, each made on first use (indexing a list is the faster)."""
+
+    def __init__(self, arrays: Mapping[str, NDArray[np.int32]]) -> None:
+        self._arrays = arrays
+        self._lists: dict[str, list[int]] = {}
+
+    def __getitem__(self, name: str) -> list[int]:
+        found = self._lists.get(name)
+        if found is None:
+            found = self._lists[name] = self._arrays[name].tolist()
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._arrays)
+
+    def __len__(self) -> int:
+        return len(self._arrays)

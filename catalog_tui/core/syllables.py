@@ -54,7 +54,8 @@ class SyllableIndex:
         width = saved["width"]
         if type(width) is not int or width < 0:
             raise ValueError("saved syllable slots of another shape")
-        return cls(loaded_postings(saved["codes"], width * size), width, size, cache)
+        codes = dict(loaded_postings(saved["codes"], width * size, ordered=False))  # codes unordered
+        return cls(codes, width, size, cache)
 
     def find(self, units: Sequence[Unit]) -> int:
         """Works whose title reads `units` on consecutive syllables: each run of letters splits
