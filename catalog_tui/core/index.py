@@ -27,6 +27,7 @@ from . import bits
 from .derive import derive_all
 from .groups import Group as Group  # re-exported: the widgets know it from here
 from .groups import build_groups
+from .lazy_works import PositionsById
 from .model import WORK_TYPES, Catalog, Work
 from .postings import (
     Postings,
@@ -51,6 +52,7 @@ _FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")  # test results: failed <-> pa
 _TYPE_ORDER = {slug: position for position, slug in enumerate(WORK_TYPES)}
 # The derived keys the snapshot keeps per work; the rest lives in the saved index.
 STORED_KEYS = ("hay", "title_fold", "title_en_fold")
+OnDamage = Callable[[str], None]
 
 
 class SearchIndex:
@@ -108,7 +110,9 @@ class SearchIndex:
         self.groups = build_groups(self.catalog, self.ranks["title"], facets_progress)
         in_pass(7)  # done
 
-    def _attach(self, catalog: Catalog, columns: Mapping[str, list[str]]) -> None:
+    def _attach(
+        self, catalog: Catalog, columns: Mapping[str, list[str]], on_damage: OnDamage | None = None
+    ) -> None:
         self.catalog = catalog
         self.works: Sequence[Work] = catalog.works
         self.size = len(self.works)
@@ -120,7 +124,7 @@ class SearchIndex:
             raise ValueError("stored search text does not fit the works")
         # The ids come with the stored texts when the works are built lazily (model.LazyWorks).
         ids = columns.get("id") or [work.id for work in self.works]
-        self.position_by_id: dict[str, int] = {work_id: i for i, work_id in enumerate(ids)}
+        self.position_by_id = PositionsById(ids, on_damage)
         self._cache = SetCache()
         self._exact_titles: dict[str, list[int]] | None = None
         self._order_cache: dict[str, tuple[NDArray[np.int32], NDArray[np.int32] | None]] = {}
@@ -184,27 +188,32 @@ class SearchIndex:
 
     @classmethod
     def from_saved(
-        cls, catalog: Catalog, columns: Mapping[str, list[str]], saved: dict[str, Any]
+        cls,
+        catalog: Catalog,
+        columns: Mapping[str, list[str]],
+        saved: dict[str, Any],
+        on_damage: OnDamage | None = None,
     ) -> SearchIndex:
         """The index `to_saved` described; ValueError (or KeyError, TypeError) when it does not
-        fit these works, so that the caller rebuilds it."""
+        fit these works, so that the caller rebuilds it. What is read only when first used (a
+        key's postings, the ids' lookup) and then fails its check goes to `on_damage(problem)`."""
         if saved.get("version") != INDEX_VERSION or saved.get("byteorder") != sys.byteorder:
             raise ValueError("saved index of another version")
         if saved["size"] != len(catalog.works):
             raise ValueError("saved index of another catalogue")
         index = cls.__new__(cls)
-        index._attach(catalog, columns)
+        index._attach(catalog, columns, on_damage)
         index._set_orders(
             {name: np.frombuffer(unpack("i", saved["orders"][name]), np.int32) for name in SORTS}
         )
-        index._char_ranks = loaded_postings(saved["chars"], index.size)
-        index._title_char_ranks = loaded_postings(saved["title_chars"], index.size)
+        index._char_ranks = loaded_postings(saved["chars"], index.size, on_damage=on_damage)
+        index._title_char_ranks = loaded_postings(saved["title_chars"], index.size, on_damage=on_damage)
         (index._paired, pairs), (index._title_paired, title_pairs) = saved["pairs"], saved["title_pairs"]
         if type(index._paired) is not str or type(index._title_paired) is not str:
             raise TypeError("saved paired characters are not text")
-        index._pair_ranks = loaded_postings(pairs, index.size)
-        index._title_pair_ranks = loaded_postings(title_pairs, index.size)
-        index.syllables = SyllableIndex.from_saved(saved["syllables"], index.size, index._cache)
+        index._pair_ranks = loaded_postings(pairs, index.size, on_damage=on_damage)
+        index._title_pair_ranks = loaded_postings(title_pairs, index.size, on_damage=on_damage)
+        index.syllables = SyllableIndex.from_saved(saved["syllables"], index.size, index._cache, on_damage)
         if not _all_texts(saved["readings"].values(), nested=True) or not _all_groups(saved["groups"]):
             raise TypeError("saved readings or groups of another shape")
         index._readings = {char: tuple(values) for char, values in saved["readings"].items()}
@@ -319,9 +328,12 @@ class SearchIndex:
 
     def warm(self) -> None:
         """Build now what the first search would otherwise build (the exact-title lookup), so
-        that a front end can do it in the background and the first query costs no more than others."""
+        that a front end can do it in the background and the first query costs no more than others;
+        the lookup by id and the texts in title order too."""
         if self._exact_titles is None:
             self._build_exact_titles()
+        # Built now rather than by the first lookup by id or the first candidates checked.
+        _ = self.position_by_id.positions, self._hay_by_rank, self._titles_en_by_rank
 
     # Pinyin ------------------------------------------------------------------------------------
 

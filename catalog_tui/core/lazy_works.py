@@ -68,3 +68,40 @@ class WorksById(Mapping[str, "Record"]):
 
     def __len__(self) -> int:
         return len(self._positions)
+
+
+class PositionsById(Mapping[str, int]):
+    """Each work's position by its id, the dict built on first use (a lookup by id, or warm()):
+    a million ids took a fifth of opening the store. Ids seen twice (a snapshot rewritten with a
+    matching checksum) are reported to `on_damage`, as a damaged row is; the last one wins."""
+
+    __slots__ = ("_ids", "_on_damage", "_positions")
+
+    def __init__(self, ids: Sequence[str], on_damage: Callable[[str], None] | None = None) -> None:
+        self._ids = ids
+        self._on_damage = on_damage
+        self._positions: dict[str, int] | None = None
+
+    @property
+    def positions(self) -> dict[str, int]:
+        if self._positions is None:
+            self._positions = {work_id: i for i, work_id in enumerate(self._ids)}
+            if len(self._positions) != len(self._ids) and self._on_damage is not None:
+                self._on_damage("two works have the same id")
+        return self._positions
+
+    @property
+    def built(self) -> bool:
+        return self._positions is not None
+
+    def __getitem__(self, work_id: str) -> int:
+        return self.positions[work_id]
+
+    def __contains__(self, work_id: object) -> bool:
+        return work_id in self.positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.positions)
+
+    def __len__(self) -> int:
+        return len(self.positions)

@@ -45,26 +45,38 @@ def saved_postings(postings: Mapping[str, Postings]) -> dict[str, str]:
     }
 
 
-def loaded_postings(saved: dict[str, str], space: int, ordered: bool = True) -> LoadedPostings:
-    """The postings `saved_postings` wrote; ValueError (or TypeError) unless every rank or code
-    is below `space`, so that a damaged snapshot is rebuilt rather than searched. `ordered`:
-    each key's ranks ascend (as every postings build but the syllables' gives them), so that the
-    check at open needs only a key's first and last rank and the key is decoded on first use."""
-    return LoadedPostings(saved, space, ordered)
+def loaded_postings(
+    saved: dict[str, str], space: int, ordered: bool = True, on_damage: Callable[[str], None] | None = None
+) -> LoadedPostings:
+    """The postings `saved_postings` wrote, each key decoded when first asked for (see
+    LoadedPostings); ValueError (or TypeError) when a key's bounds show beyond `space`, so that a
+    damaged snapshot is rebuilt rather than searched."""
+    return LoadedPostings(saved, space, ordered, on_damage)
 
 
 class LoadedPostings(Mapping[str, Postings]):
     """Saved postings decoded a key at a time, when a query first asks for the key: opening a
-    store then costs the keys' bounds, not base64 and a pass over every rank. The bounds of each
-    key are checked at open (a bitset's length and top byte; an ascending array's first and last
-    rank, read from the few base64 characters that hold them); the whole key when it is decoded,
-    with a ValueError then if it is not the ascending ranks the check at open took it for."""
+    store then costs no base64 and no pass over every rank.
 
-    def __init__(self, saved: dict[str, str], space: int, ordered: bool = True) -> None:
+    `ordered`: each key's ranks ascend (as every postings build but the syllables' writes them),
+    and its bounds are checked at open (ValueError) from its ends alone: a bitset's length and top
+    byte, an array's first and last rank, read from the few base64 characters that hold them.
+    Every key is checked whole when decoded; one that fails (a snapshot rewritten with a matching
+    checksum: its bytes were checked at open) is reported to `on_damage(problem)`, as a damaged
+    row is, and reads as no works; without `on_damage` it raises ValueError."""
+
+    def __init__(
+        self,
+        saved: dict[str, str],
+        space: int,
+        ordered: bool = True,
+        on_damage: Callable[[str], None] | None = None,
+    ) -> None:
         if type(saved) is not dict:
             raise TypeError("saved postings are not a mapping")
         self._space = space
         self._ordered = ordered
+        self._on_damage = on_damage
         self._keys: dict[str, str | Postings] = dict(saved)  # the text until the key is decoded
         self.decoded = 0  # keys decoded so far
         for key, text in saved.items():
@@ -72,14 +84,19 @@ class LoadedPostings(Mapping[str, Postings]):
                 raise TypeError(f"postings of {key!r} are not text")
             if ordered:
                 _check_ends(key, text, space)
-            else:
-                self[key]
 
     def __getitem__(self, key: str) -> Postings:
         found = self._keys[key]
         if isinstance(found, str):
-            found = self._keys[key] = _decoded(key, found, self._space, self._ordered)
             self.decoded += 1
+            try:
+                found = _decoded(key, found, self._space, self._ordered)
+            except ValueError as error:  # binascii.Error is one too
+                if self._on_damage is None:
+                    raise
+                self._on_damage(str(error))
+                found = 0
+            self._keys[key] = found
         return found
 
     def __contains__(self, key: object) -> bool:

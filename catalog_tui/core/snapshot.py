@@ -109,9 +109,7 @@ def read_snapshot(
     if progress is not None:
         progress(size * 2 // 9, size)  # in works: the columns and sections read, the index is the rest
     catalog.works = LazyWorks(size, _builder(rows, ids, on_damage))
-    index = SearchIndex.from_saved(catalog, columns, tables[INDEX_TABLE]["1"])
-    if len(index.position_by_id) != size:
-        raise SnapshotDamaged("two works have the same id")
+    index = SearchIndex.from_saved(catalog, columns, tables[INDEX_TABLE]["1"], on_damage)
     catalog.work_positions = index.position_by_id  # by-id lookups without building the works
     if progress is not None:
         progress(size, size)
