@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog_tui.core.index import SearchIndex
-from catalog_tui.core.lazy_works import PositionsById
+from catalog_tui.core.lazy_works import SCANS_BEFORE_DICT, PositionsById
 from catalog_tui.core.library import Library
 from catalog_tui.core.model import Catalog, Work
 from catalog_tui.core.postings import LoadedPostings, loaded_postings, saved_postings
@@ -96,6 +96,16 @@ def test_warming_builds_the_lookups_a_front_end_would_otherwise_build_on_first_u
         library.close()
 
 
+@given(st.lists(st.text(max_size=3), unique=True, max_size=40), st.lists(st.text(max_size=3), max_size=20))
+def test_lookups_by_id_scan_then_build_the_dict_and_answer_alike(ids: list[str], asked: list[str]) -> None:
+    positions = PositionsById(ids)
+    for number, work_id in enumerate(asked + ids):
+        assert positions.get(work_id) == (ids.index(work_id) if work_id in ids else None)
+        assert (work_id in positions) == (work_id in ids)
+        assert positions.built == (2 * (number + 1) > SCANS_BEFORE_DICT)
+    assert len(positions) == len(ids) and list(positions) == ids
+
+
 # --- damage ----------------------------------------------------------------------------------------
 
 
@@ -162,7 +172,10 @@ def test_two_works_with_one_id_are_reported_at_the_first_lookup_by_id(
     library = Library.open(catalog_file, db_path)
     try:
         assert library.store.snapshot_damage is None
-        assert library.index.position_by_id.get("no such id") is None
+        for _ in range(SCANS_BEFORE_DICT):  # answered by scanning the ids: no dict yet
+            assert library.index.position_by_id.get("no such id") is None
+        assert library.store.snapshot_damage is None
+        assert library.index.position_by_id.get("no such id") is None  # the dict, built now
         assert library.store.snapshot_damage == "two works have the same id"
     finally:
         library.close()
