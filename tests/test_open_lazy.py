@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SU_DONG_PO, XING_SHI
+from conftest import SU_DONG_PO, XING_SHI, catalog_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,7 +68,7 @@ def test_opening_decodes_no_postings_and_builds_no_lookups(catalog_file: Path, d
         index = library.index
         assert decoded(index) == 0
         assert isinstance(index.position_by_id, PositionsById) and not index.position_by_id.built
-        lazy = ("_hay_by_rank", "_titles_by_rank", "_titles_en_by_rank")
+        lazy = ("hay", "_hay_by_rank", "_titles_by_rank", "_titles_en_by_rank")  # `_hay` unread
         assert not any(name in vars(index) for name in lazy)
         assert library.catalog.works.built == 0  # type: ignore[attr-defined]
         # A query decodes the keys it looks up, not every key.
@@ -128,6 +128,10 @@ def _syllable_code_beyond(tables: dict[str, Any]) -> None:
         codes[key] = packed(10**8)
 
 
+def _search_texts_short(tables: dict[str, Any]) -> None:
+    del tables["_hay"]["1"]["by_rank"][-1]
+
+
 def _id_twice(tables: dict[str, Any]) -> None:
     ids = tables["_columns"]["1"]["id"]
     ids[1] = ids[0]
@@ -139,6 +143,7 @@ def _id_twice(tables: dict[str, Any]) -> None:
         (_rank_beyond_between_good_ends, "苏东坡"),
         (_ranks_out_of_order, "苏东坡"),
         (_syllable_code_beyond, "sudongpo"),
+        (_search_texts_short, "苏东坡"),
     ],
 )
 def test_a_damaged_key_found_on_first_use_is_reported_not_a_crash_and_the_next_open_reseeds(
@@ -152,7 +157,9 @@ def test_a_damaged_key_found_on_first_use_is_reported_not_a_crash_and_the_next_o
         assert library.store.snapshot_damage is None
         library.engine.search(query)  # no exception: the damaged keys read as no works
         assert library.store.snapshot_damage is not None
-        assert "postings of" in library.store.snapshot_damage
+        assert (
+            "postings of" in library.store.snapshot_damage or "search texts" in library.store.snapshot_damage
+        )
     finally:
         library.close()
     library = Library.open(catalog_file, db_path)
@@ -160,6 +167,21 @@ def test_a_damaged_key_found_on_first_use_is_reported_not_a_crash_and_the_next_o
         assert library.report.seeded is True
         assert "unreadable" in library.report.reason
         assert [w.id for w in library.works_at(library.engine.search(query).positions)][:1] == [SU_DONG_PO]
+    finally:
+        library.close()
+
+
+def test_the_search_texts_are_read_on_the_first_search_that_checks_candidates_and_kept(
+    catalog_file: Path, db_path: Path
+) -> None:
+    library = reopened(catalog_file, db_path)
+    try:
+        index = library.index
+        fresh = SearchIndex(Catalog.from_dict(catalog_data()))
+        assert "_hay_by_rank" not in vars(index)
+        assert library.engine.search("苏东坡").positions == SearchEngine(fresh).search("苏东坡").positions
+        assert index.hay_by_rank == fresh.hay_by_rank and index.hay == fresh.hay
+        assert index.hay_by_rank is index.hay_by_rank  # read once
     finally:
         library.close()
 

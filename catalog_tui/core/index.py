@@ -111,16 +111,26 @@ class SearchIndex:
         in_pass(7)  # done
 
     def _attach(
-        self, catalog: Catalog, columns: Mapping[str, list[str]], on_damage: OnDamage | None = None
+        self,
+        catalog: Catalog,
+        columns: Mapping[str, list[str]],
+        on_damage: OnDamage | None = None,
+        hay_by_rank: Callable[[], list[str]] | None = None,
     ) -> None:
+        """`columns`: the works' ids and stored texts, in catalogue order; or, the largest
+        (`hay`) left out, `hay_by_rank()` reads it in title order when first needed."""
         self.catalog = catalog
         self.works: Sequence[Work] = catalog.works
         self.size = len(self.works)
         self.universe = (1 << self.size) - 1
-        self.hay: list[str] = columns["hay"]
+        self._read_hay_by_rank = hay_by_rank
+        if "hay" in columns or hay_by_rank is None:
+            self.hay = columns["hay"]
         self.title_fold: list[str] = columns["title_fold"]
         self.title_en_fold: list[str] = columns["title_en_fold"]
-        if any(len(column) != self.size for column in (self.hay, self.title_fold, self.title_en_fold)):
+        if any(len(column) != self.size for column in (self.title_fold, self.title_en_fold)) or (
+            "hay" in vars(self) and len(self.hay) != self.size
+        ):
             raise ValueError("stored search text does not fit the works")
         # The ids come with the stored texts when the works are built lazily (model.LazyWorks).
         ids = columns.get("id") or [work.id for work in self.works]
@@ -149,7 +159,22 @@ class SearchIndex:
     # The texts in title order, for building postings and checking candidates: built on first use.
     @cached_property
     def _hay_by_rank(self) -> list[str]:
+        if "hay" not in vars(self) and self._read_hay_by_rank is not None:
+            texts = self._read_hay_by_rank()
+            if len(texts) != self.size:
+                raise ValueError("stored search text does not fit the works")
+            return texts
         return _by_rank(self.hay, self._orders["title"])
+
+    @cached_property
+    def hay(self) -> list[str]:
+        """Each work's folded search text, in catalogue order."""
+        return _by_rank(self._hay_by_rank, self._ranks["title"])
+
+    @property
+    def hay_by_rank(self) -> list[str]:
+        """The works' folded search texts in title order (what a snapshot keeps)."""
+        return self._hay_by_rank
 
     @cached_property
     def _titles_by_rank(self) -> list[str]:
@@ -193,16 +218,18 @@ class SearchIndex:
         columns: Mapping[str, list[str]],
         saved: dict[str, Any],
         on_damage: OnDamage | None = None,
+        hay_by_rank: Callable[[], list[str]] | None = None,
     ) -> SearchIndex:
         """The index `to_saved` described; ValueError (or KeyError, TypeError) when it does not
         fit these works, so that the caller rebuilds it. What is read only when first used (a
-        key's postings, the ids' lookup) and then fails its check goes to `on_damage(problem)`."""
+        key's postings, the ids' lookup) and then fails its check goes to `on_damage(problem)`.
+        `hay_by_rank`: see _attach."""
         if saved.get("version") != INDEX_VERSION or saved.get("byteorder") != sys.byteorder:
             raise ValueError("saved index of another version")
         if saved["size"] != len(catalog.works):
             raise ValueError("saved index of another catalogue")
         index = cls.__new__(cls)
-        index._attach(catalog, columns, on_damage)
+        index._attach(catalog, columns, on_damage, hay_by_rank)
         index._set_orders(
             {name: np.frombuffer(unpack("i", saved["orders"][name]), np.int32) for name in SORTS}
         )
@@ -416,8 +443,9 @@ def _all_groups(saved: Any) -> bool:
     )
 
 
-def _by_rank(texts: list[str], title_order: NDArray[np.int32]) -> list[str]:
-    by_rank: list[str] = np.array(texts, dtype=object)[title_order].tolist()
+def _by_rank(texts: list[str], order: NDArray[np.int32]) -> list[str]:
+    """texts[order[0]], texts[order[1]], …"""
+    by_rank: list[str] = np.array(texts, dtype=object)[order].tolist()
     return by_rank
 
 
