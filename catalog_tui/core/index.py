@@ -354,13 +354,14 @@ class SearchIndex:
         return self._exact_titles
 
     def warm(self) -> None:
-        """Build now what the first search would otherwise build (the exact-title lookup), so
-        that a front end can do it in the background and the first query costs no more than others;
-        the lookup by id and the texts in title order too."""
+        """Build now what the first search would otherwise build (the exact-title lookup, the texts
+        in title order that candidates are checked against: the search texts read then), so that
+        a front end can do it in the background and the first query costs no more than others.
+        Not the dict of ids: the first lookups scan (see PositionsById), and the loading screen
+        calls this before the list shows."""
         if self._exact_titles is None:
             self._build_exact_titles()
-        # Built now rather than by the first lookup by id or the first candidates checked.
-        _ = self.position_by_id.positions, self._hay_by_rank, self._titles_en_by_rank
+        _ = self._hay_by_rank, self._titles_en_by_rank
 
     # Pinyin ------------------------------------------------------------------------------------
 

@@ -133,7 +133,7 @@ def _hay_reader(
             texts = tables[HAY_TABLE]["1"]["by_rank"]
             if type(texts) is not list or len(texts) != size or not set(map(type, texts)) <= {str}:
                 raise SnapshotDamaged("its search texts do not fit the works")
-        except (SnapshotDamaged, OSError, KeyError, TypeError) as error:
+        except (ValueError, OSError, KeyError, TypeError) as error:  # SnapshotDamaged is a ValueError
             if on_damage is None:
                 raise
             on_damage(str(error) or "its search texts are unreadable")
