@@ -296,3 +296,15 @@ def test_a_reopened_index_finds_as_the_built_one_and_knows_every_id(
     queries = {row[0][:3] for row in rows} | {row[1][1:4] for row in rows} | {"sudong", "qingchun"}
     for query in sorted(queries):
         assert loaded_engine.search(query).positions == built_engine.search(query).positions, query
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(st.sampled_from(list("苏东坡ab")), max_size=2), min_size=1, max_size=25))
+def test_exact_titles_give_every_work_of_that_title(titles: list[str]) -> None:
+    """Looked up by each title's first and last rank, with repeats (and the empty title) between."""
+    works = [Work(id=f"w{n}", title=title, type="series") for n, title in enumerate(titles)]
+    index = SearchIndex(Catalog(works=works))
+    by_rank = [index.title_fold[p] for p in index.orders["title"]]
+    for folded in {*by_rank, "无"}:
+        expected = {rank for rank, title in enumerate(by_rank) if title == folded}
+        assert index.titles_equal(folded) == sum(1 << rank for rank in expected), folded

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property, reduce
 from itertools import chain, compress, repeat
@@ -136,7 +135,7 @@ class SearchIndex:
         ids = columns.get("id") or [work.id for work in self.works]
         self.position_by_id = PositionsById(ids, on_damage)
         self._cache = SetCache()
-        self._exact_titles: dict[str, list[int]] | None = None
+        self._exact_titles: tuple[dict[str, int], dict[str, int]] | None = None
         self._order_cache: dict[str, tuple[NDArray[np.int32], NDArray[np.int32] | None]] = {}
 
     def _set_orders(self, orders: Mapping[str, NDArray[np.int32]]) -> None:
@@ -343,14 +342,23 @@ class SearchIndex:
 
     def titles_equal(self, folded: str) -> int:
         """Works whose folded title is exactly `folded` (the first tier of a search)."""
-        exact = self._exact_titles if self._exact_titles is not None else self._build_exact_titles()
-        return bits.from_ranks(exact.get(folded, ()), self.size)
+        first, last = self._exact_titles if self._exact_titles is not None else self._build_exact_titles()
+        start = first.get(folded)
+        if start is None:
+            return 0
+        stop = last[folded]
+        if start == stop:
+            return 1 << start
+        titles = self._titles_by_rank  # every rank with this title lies between its first and last
+        return bits.from_ranks([r for r in range(start, stop + 1) if titles[r] == folded], self.size)
 
-    def _build_exact_titles(self) -> dict[str, list[int]]:
-        exact: defaultdict[str, list[int]] = defaultdict(list)
-        for r, title in enumerate(self._titles_by_rank):
-            exact[title].append(r)
-        self._exact_titles = dict(exact)
+    def _build_exact_titles(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Each folded title's first and last rank: two dicts built in C (a list of ranks per
+        title, appended in Python, took 1.5 s of a million works' warm-up)."""
+        titles = self._titles_by_rank
+        last = dict(zip(titles, range(len(titles)), strict=True))
+        first = dict(zip(reversed(titles), range(len(titles) - 1, -1, -1), strict=True))
+        self._exact_titles = first, last
         return self._exact_titles
 
     def warm(self) -> None:
