@@ -1241,7 +1241,7 @@ def _count_exact_title_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     builds: list[int] = []
     build = SearchIndex._build_exact_titles
 
-    def counted(index: SearchIndex) -> dict[str, list[int]]:
+    def counted(index: SearchIndex) -> tuple[dict[str, int], dict[str, int]]:
         builds.append(1)
         return build(index)
 

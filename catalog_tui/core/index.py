@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import reduce
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cached_property, reduce
 from itertools import chain, compress, repeat
 from operator import and_, contains, or_
 from typing import Any
@@ -27,8 +26,10 @@ from . import bits
 from .derive import derive_all
 from .groups import Group as Group  # re-exported: the widgets know it from here
 from .groups import build_groups
+from .lazy_works import PositionsById
 from .model import WORK_TYPES, Catalog, Work
 from .postings import (
+    Postings,
     SetCache,
     char_postings,
     han_pair_postings,
@@ -50,11 +51,18 @@ _FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")  # test results: failed <-> pa
 _TYPE_ORDER = {slug: position for position, slug in enumerate(WORK_TYPES)}
 # The derived keys the snapshot keeps per work; the rest lives in the saved index.
 STORED_KEYS = ("hay", "title_fold", "title_en_fold")
+OnDamage = Callable[[str], None]
 
 
 class SearchIndex:
     """Works plus everything search needs about them. A work's position is its index in
     `catalog.works`; its rank is its place in title order, which numbers the bits of every set."""
+
+    # Postings by key: built (a dict), or read from a snapshot (decoded per key on first use).
+    _char_ranks: Mapping[str, Postings]
+    _title_char_ranks: Mapping[str, Postings]
+    _pair_ranks: Mapping[str, Postings]
+    _title_pair_ranks: Mapping[str, Postings]
 
     def __init__(
         self,
@@ -75,7 +83,12 @@ class SearchIndex:
         by_year = sorted(by_title, key=lambda p: -(works[p].year or 0))
         _report(orders_progress, 2 * self.size // 3)
         by_type = sorted(by_title, key=lambda p: _TYPE_ORDER.get(works[p].type, len(_TYPE_ORDER)))
-        self._set_orders({"title": by_title, "year": by_year, "type": by_type})
+        self._set_orders(
+            {
+                name: np.array(order, dtype=np.int32)
+                for name, order in (("title", by_title), ("year", by_year), ("type", by_type))
+            }
+        )
         rank = self.ranks["title"]
         self._char_ranks = char_postings(self._hay_by_rank, self.size, in_pass(2))
         titles = [" ".join(pair) for pair in zip(self._titles_by_rank, self._titles_en_by_rank, strict=True)]
@@ -96,35 +109,79 @@ class SearchIndex:
         self.groups = build_groups(self.catalog, self.ranks["title"], facets_progress)
         in_pass(7)  # done
 
-    def _attach(self, catalog: Catalog, columns: Mapping[str, list[str]]) -> None:
+    def _attach(
+        self,
+        catalog: Catalog,
+        columns: Mapping[str, list[str]],
+        on_damage: OnDamage | None = None,
+        hay_by_rank: Callable[[], list[str]] | None = None,
+    ) -> None:
+        """`columns`: the works' ids and stored texts, in catalogue order; or, the largest
+        (`hay`) left out, `hay_by_rank()` reads it in title order when first needed."""
         self.catalog = catalog
         self.works: Sequence[Work] = catalog.works
         self.size = len(self.works)
         self.universe = (1 << self.size) - 1
-        self.hay: list[str] = columns["hay"]
+        self._read_hay_by_rank = hay_by_rank
+        if "hay" in columns or hay_by_rank is None:
+            self.hay = columns["hay"]
         self.title_fold: list[str] = columns["title_fold"]
         self.title_en_fold: list[str] = columns["title_en_fold"]
-        if any(len(column) != self.size for column in (self.hay, self.title_fold, self.title_en_fold)):
+        if any(len(column) != self.size for column in (self.title_fold, self.title_en_fold)) or (
+            "hay" in vars(self) and len(self.hay) != self.size
+        ):
             raise ValueError("stored search text does not fit the works")
         # The ids come with the stored texts when the works are built lazily (model.LazyWorks).
         ids = columns.get("id") or [work.id for work in self.works]
-        self.position_by_id: dict[str, int] = {work_id: i for i, work_id in enumerate(ids)}
+        self.position_by_id = PositionsById(ids, on_damage)
         self._cache = SetCache()
-        self._exact_titles: dict[str, list[int]] | None = None
+        self._exact_titles: tuple[dict[str, int], dict[str, int]] | None = None
         self._order_cache: dict[str, tuple[NDArray[np.int32], NDArray[np.int32] | None]] = {}
 
-    def _set_orders(self, orders: dict[str, list[int]]) -> None:
-        self.orders = orders
-        self.ranks: dict[str, list[int]] = {}
+    def _set_orders(self, orders: Mapping[str, NDArray[np.int32]]) -> None:
+        """The orders (positions in each sort order), checked to be permutations of the works
+        (ValueError), and each one's inverse, the ranks: numpy arrays, made lists on first use
+        (a million-work store opened in a tenth of the time the lists took)."""
+        self._orders: dict[str, NDArray[np.int32]] = {}
+        self._ranks: dict[str, NDArray[np.int32]] = {}
         for name, order in orders.items():
-            ranks = [0] * self.size
-            for r, p in enumerate(order):
-                ranks[p] = r
-            self.ranks[name] = ranks
-        title = orders["title"]
-        self._hay_by_rank = [self.hay[p] for p in title]
-        self._titles_by_rank = [self.title_fold[p] for p in title]
-        self._titles_en_by_rank = [self.title_en_fold[p] for p in title]
+            ranks = np.full(self.size, -1, dtype=np.int32)
+            if len(order) != self.size or (self.size and (order.min() < 0 or order.max() >= self.size)):
+                raise ValueError("saved index orders are not permutations")
+            ranks[order] = np.arange(self.size, dtype=np.int32)
+            if self.size and ranks.min() < 0:  # a position missing, so another twice
+                raise ValueError("saved index orders are not permutations")
+            self._orders[name], self._ranks[name] = order, ranks
+        self.orders: Mapping[str, list[int]] = _Lists(self._orders)
+        self.ranks: Mapping[str, list[int]] = _Lists(self._ranks)
+
+    # The texts in title order, for building postings and checking candidates: built on first use.
+    @cached_property
+    def _hay_by_rank(self) -> list[str]:
+        if "hay" not in vars(self) and self._read_hay_by_rank is not None:
+            texts = self._read_hay_by_rank()
+            if len(texts) != self.size:
+                raise ValueError("stored search text does not fit the works")
+            return texts
+        return _by_rank(self.hay, self._orders["title"])
+
+    @cached_property
+    def hay(self) -> list[str]:
+        """Each work's folded search text, in catalogue order."""
+        return _by_rank(self._hay_by_rank, self._ranks["title"])
+
+    @property
+    def hay_by_rank(self) -> list[str]:
+        """The works' folded search texts in title order (what a snapshot keeps)."""
+        return self._hay_by_rank
+
+    @cached_property
+    def _titles_by_rank(self) -> list[str]:
+        return _by_rank(self.title_fold, self._orders["title"])
+
+    @cached_property
+    def _titles_en_by_rank(self) -> list[str]:
+        return _by_rank(self.title_en_fold, self._orders["title"])
 
     def __len__(self) -> int:
         return self.size
@@ -137,7 +194,7 @@ class SearchIndex:
             "version": INDEX_VERSION,
             "byteorder": sys.byteorder,
             "size": self.size,
-            "orders": {name: pack(array("i", order)) for name, order in self.orders.items()},
+            "orders": {name: pack(array("i", order.tobytes())) for name, order in self._orders.items()},
             "chars": saved_postings(self._char_ranks),
             "title_chars": saved_postings(self._title_char_ranks),
             "pairs": [self._paired, saved_postings(self._pair_ranks)],
@@ -155,28 +212,34 @@ class SearchIndex:
 
     @classmethod
     def from_saved(
-        cls, catalog: Catalog, columns: Mapping[str, list[str]], saved: dict[str, Any]
+        cls,
+        catalog: Catalog,
+        columns: Mapping[str, list[str]],
+        saved: dict[str, Any],
+        on_damage: OnDamage | None = None,
+        hay_by_rank: Callable[[], list[str]] | None = None,
     ) -> SearchIndex:
         """The index `to_saved` described; ValueError (or KeyError, TypeError) when it does not
-        fit these works, so that the caller rebuilds it."""
+        fit these works, so that the caller rebuilds it. What is read only when first used (a
+        key's postings, the ids' lookup) and then fails its check goes to `on_damage(problem)`.
+        `hay_by_rank`: see _attach."""
         if saved.get("version") != INDEX_VERSION or saved.get("byteorder") != sys.byteorder:
             raise ValueError("saved index of another version")
         if saved["size"] != len(catalog.works):
             raise ValueError("saved index of another catalogue")
         index = cls.__new__(cls)
-        index._attach(catalog, columns)
-        orders = {name: unpack("i", saved["orders"][name]).tolist() for name in SORTS}
-        if not all(_is_permutation(order, index.size) for order in orders.values()):
-            raise ValueError("saved index orders are not permutations")
-        index._set_orders(orders)
-        index._char_ranks = loaded_postings(saved["chars"], index.size)
-        index._title_char_ranks = loaded_postings(saved["title_chars"], index.size)
+        index._attach(catalog, columns, on_damage, hay_by_rank)
+        index._set_orders(
+            {name: np.frombuffer(unpack("i", saved["orders"][name]), np.int32) for name in SORTS}
+        )
+        index._char_ranks = loaded_postings(saved["chars"], index.size, on_damage=on_damage)
+        index._title_char_ranks = loaded_postings(saved["title_chars"], index.size, on_damage=on_damage)
         (index._paired, pairs), (index._title_paired, title_pairs) = saved["pairs"], saved["title_pairs"]
         if type(index._paired) is not str or type(index._title_paired) is not str:
             raise TypeError("saved paired characters are not text")
-        index._pair_ranks = loaded_postings(pairs, index.size)
-        index._title_pair_ranks = loaded_postings(title_pairs, index.size)
-        index.syllables = SyllableIndex.from_saved(saved["syllables"], index.size, index._cache)
+        index._pair_ranks = loaded_postings(pairs, index.size, on_damage=on_damage)
+        index._title_pair_ranks = loaded_postings(title_pairs, index.size, on_damage=on_damage)
+        index.syllables = SyllableIndex.from_saved(saved["syllables"], index.size, index._cache, on_damage)
         if not _all_texts(saved["readings"].values(), nested=True) or not _all_groups(saved["groups"]):
             raise TypeError("saved readings or groups of another shape")
         index._readings = {char: tuple(values) for char, values in saved["readings"].items()}
@@ -213,8 +276,8 @@ class SearchIndex:
         """The positions in `sort` order, and (but for title order) each one's title rank."""
         arrays = self._order_cache.get(sort)
         if arrays is None:
-            order = np.array(self.orders[sort], dtype=np.int32)
-            title_rank = None if sort == "title" else np.array(self.ranks["title"], dtype=np.int32)[order]
+            order = self._orders[sort]
+            title_rank = None if sort == "title" else self._ranks["title"][order]
             arrays = self._order_cache[sort] = (order, title_rank)
         return arrays
 
@@ -279,21 +342,34 @@ class SearchIndex:
 
     def titles_equal(self, folded: str) -> int:
         """Works whose folded title is exactly `folded` (the first tier of a search)."""
-        exact = self._exact_titles if self._exact_titles is not None else self._build_exact_titles()
-        return bits.from_ranks(exact.get(folded, ()), self.size)
+        first, last = self._exact_titles if self._exact_titles is not None else self._build_exact_titles()
+        start = first.get(folded)
+        if start is None:
+            return 0
+        stop = last[folded]
+        if start == stop:
+            return 1 << start
+        titles = self._titles_by_rank  # every rank with this title lies between its first and last
+        return bits.from_ranks([r for r in range(start, stop + 1) if titles[r] == folded], self.size)
 
-    def _build_exact_titles(self) -> dict[str, list[int]]:
-        exact: defaultdict[str, list[int]] = defaultdict(list)
-        for r, title in enumerate(self._titles_by_rank):
-            exact[title].append(r)
-        self._exact_titles = dict(exact)
+    def _build_exact_titles(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Each folded title's first and last rank: two dicts built in C (a list of ranks per
+        title, appended in Python, took 1.5 s of a million works' warm-up)."""
+        titles = self._titles_by_rank
+        last = dict(zip(titles, range(len(titles)), strict=True))
+        first = dict(zip(reversed(titles), range(len(titles) - 1, -1, -1), strict=True))
+        self._exact_titles = first, last
         return self._exact_titles
 
     def warm(self) -> None:
-        """Build now what the first search would otherwise build (the exact-title lookup), so
-        that a front end can do it in the background and the first query costs no more than others."""
+        """Build now what the first search would otherwise build (the exact-title lookup, the texts
+        in title order that candidates are checked against: the search texts read then), so that
+        a front end can do it in the background and the first query costs no more than others.
+        Not the dict of ids: the first lookups scan (see PositionsById), and the loading screen
+        calls this before the list shows."""
         if self._exact_titles is None:
             self._build_exact_titles()
+        _ = self._hay_by_rank, self._titles_en_by_rank
 
     # Pinyin ------------------------------------------------------------------------------------
 
@@ -376,11 +452,27 @@ def _all_groups(saved: Any) -> bool:
     )
 
 
-def _is_permutation(order: list[int], size: int) -> bool:
-    """Whether `order` holds each of 0 … size - 1 once."""
-    return (
-        len(order) == size
-        and len(set(order)) == size
-        and min(order, default=0) >= 0
-        and max(order, default=-1) < size
-    )
+def _by_rank(texts: list[str], order: NDArray[np.int32]) -> list[str]:
+    """texts[order[0]], texts[order[1]], …"""
+    by_rank: list[str] = np.array(texts, dtype=object)[order].tolist()
+    return by_rank
+
+
+class _Lists(Mapping[str, list[int]]):
+    """Named numpy arrays as lists, each made on first use (indexing a list is the faster)."""
+
+    def __init__(self, arrays: Mapping[str, NDArray[np.int32]]) -> None:
+        self._arrays = arrays
+        self._lists: dict[str, list[int]] = {}
+
+    def __getitem__(self, name: str) -> list[int]:
+        found = self._lists.get(name)
+        if found is None:
+            found = self._lists[name] = self._arrays[name].tolist()
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._arrays)
+
+    def __len__(self) -> int:
+        return len(self._arrays)

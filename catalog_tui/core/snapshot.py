@@ -3,8 +3,9 @@ and how they are read back into a Catalog whose works are built when first shown
 search index. How the tables sit in the file, and how they are checked, is snapshot_storage.py's.
 
 Tables: `_snapshot` (schema and the catalogue's content hash), `documents`, one table per record
-section but works, `_index` (SearchIndex.to_saved()), `_columns` (each work's id and stored search
-texts, STORED_KEYS, as one list each): everything opening needs, read at open. Then `works`: one
+section but works, `_index` (SearchIndex.to_saved()), `_columns` (each work's id and folded titles,
+as one list each): everything opening needs, read at open. `_hay`: the works' search texts in title
+order, read when a query first needs them (or the app's warm-up, once the list shows). Then `works`: one
 document {"row": [...]} per work with its fields in declaration order, read only when the work is
 first shown. Positional rows build about twice as fast as keyed ones.
 """
@@ -24,11 +25,13 @@ from .snapshot_storage import ROWS_TABLE, RowTable, SnapshotDamaged, snapshot_fi
 
 __all__ = ["SCHEMA_VERSION", "SnapshotDamaged", "SnapshotStale", "read_snapshot", "snapshot_chunks"]
 
-SCHEMA_VERSION = 6  # 2: saved index; 3: works as rows; 4: a checksum; 5: edition; 6: columns apart
+# 2: saved index; 3: works as rows; 4: a checksum; 5: edition; 6: columns apart; 7: search texts apart
+SCHEMA_VERSION = 7
 SNAPSHOT_TABLE = "_snapshot"
 INDEX_TABLE = "_index"
 COLUMNS_TABLE = "_columns"
-COLUMNS = ("id", *STORED_KEYS)
+COLUMNS = ("id", *(key for key in STORED_KEYS if key != "hay"))
+HAY_TABLE = "_hay"  # the search texts (the largest column) in title order, read when first needed
 _ROW = "row"
 _WORK_FIELDS = tuple(spec.name for spec in fields(Work))
 _COLUMN_PIECE = 10_000  # strings per piece of a column while writing
@@ -54,8 +57,9 @@ def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterat
             )
     tables.append((INDEX_TABLE, {"1": index.to_saved()}))
     head: list[tuple[str, Iterable[bytes]]] = [(name, [dumps_json(value)]) for name, value in tables]
-    columns = {"id": [work.id for work in catalog.works], **{key: getattr(index, key) for key in STORED_KEYS}}
+    columns = {"id": [work.id for work in catalog.works], **{key: getattr(index, key) for key in COLUMNS[1:]}}
     head.append((COLUMNS_TABLE, _columns_pieces(columns)))
+    head.append((HAY_TABLE, _columns_pieces({"by_rank": index.hay_by_rank})))
     return snapshot_file_chunks(head, ({_ROW: _work_row(work)} for work in catalog.works))
 
 
@@ -90,7 +94,7 @@ def read_snapshot(
         raise SnapshotStale("the seeded snapshot holds another catalogue")
     columns = tables[COLUMNS_TABLE]["1"]
     rows = tables[ROWS_TABLE]
-    if type(columns) is not dict or not isinstance(rows, RowTable):
+    if type(columns) is not dict or not isinstance(rows, RowTable) or HAY_TABLE not in tables:
         raise SnapshotDamaged("its columns or rows are of another shape")
     size = len(rows)
     for name in COLUMNS:
@@ -109,13 +113,34 @@ def read_snapshot(
     if progress is not None:
         progress(size * 2 // 9, size)  # in works: the columns and sections read, the index is the rest
     catalog.works = LazyWorks(size, _builder(rows, ids, on_damage))
-    index = SearchIndex.from_saved(catalog, columns, tables[INDEX_TABLE]["1"])
-    if len(index.position_by_id) != size:
-        raise SnapshotDamaged("two works have the same id")
+    saved = tables[INDEX_TABLE]["1"]
+    index = SearchIndex.from_saved(catalog, columns, saved, on_damage, _hay_reader(tables, size, on_damage))
     catalog.work_positions = index.position_by_id  # by-id lookups without building the works
     if progress is not None:
         progress(size, size)
     return catalog, index
+
+
+def _hay_reader(
+    tables: Mapping[str, Mapping[str, Any]], size: int, on_damage: OnDamage | None
+) -> Callable[[], list[str]]:
+    """Reads the search texts when a query (or warm()) first needs them: a third of opening a
+    million works was parsing them. Texts of another shape go to `on_damage`, as a damaged row
+    does, and read as empty (nothing found in them); without `on_damage`, SnapshotDamaged."""
+
+    def read() -> list[str]:
+        try:
+            texts = tables[HAY_TABLE]["1"]["by_rank"]
+            if type(texts) is not list or len(texts) != size or not set(map(type, texts)) <= {str}:
+                raise SnapshotDamaged("its search texts do not fit the works")
+        except (ValueError, OSError, KeyError, TypeError) as error:  # SnapshotDamaged is a ValueError
+            if on_damage is None:
+                raise
+            on_damage(str(error) or "its search texts are unreadable")
+            return [""] * size
+        return texts
+
+    return read
 
 
 def _about_unknown_works(people: list[Any], ids: list[str]) -> list[Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
@@ -19,7 +19,7 @@ Unit = str | tuple[str, ...]
 
 
 class SyllableIndex:
-    def __init__(self, codes: dict[str, Postings], width: int, size: int, cache: SetCache) -> None:
+    def __init__(self, codes: Mapping[str, Postings], width: int, size: int, cache: SetCache) -> None:
         self._codes = codes
         self._vocabulary = sorted(codes)
         self.width = width
@@ -50,11 +50,18 @@ class SyllableIndex:
         return {"width": self.width, "codes": saved_postings(self._codes)}
 
     @classmethod
-    def from_saved(cls, saved: dict[str, Any], size: int, cache: SetCache) -> SyllableIndex:
+    def from_saved(
+        cls,
+        saved: dict[str, Any],
+        size: int,
+        cache: SetCache,
+        on_damage: Callable[[str], None] | None = None,
+    ) -> SyllableIndex:
         width = saved["width"]
         if type(width) is not int or width < 0:
             raise ValueError("saved syllable slots of another shape")
-        return cls(loaded_postings(saved["codes"], width * size), width, size, cache)
+        # Codes are not ordered: each syllable's checked when first decoded (see LoadedPostings).
+        return cls(loaded_postings(saved["codes"], width * size, False, on_damage), width, size, cache)
 
     def find(self, units: Sequence[Unit]) -> int:
         """Works whose title reads `units` on consecutive syllables: each run of letters splits
