@@ -364,3 +364,25 @@ def test_an_export_of_every_work_keeps_none_of_them_built(db_path: Path, fmt: st
         assert exported == render(eager, None, fmt, section=section, now=now)
     finally:
         library.close()
+
+
+def test_an_export_of_everything_walks_the_works_twice_not_for_their_ids_or_links(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every section whole: the ids and the links need no pass over the works; the documents they
+    cite and the rows do."""
+    from catalog_tui.core.export import render
+
+    bundled = bundled_catalog_path()
+    seed(bundled, db_path)
+    library = Library.open(bundled, db_path)
+    walks: list[bool] = []
+    real = LazyWorks.walk
+    monkeypatch.setattr(
+        LazyWorks, "walk", lambda self, reverse=False: walks.append(reverse) or real(self, reverse)
+    )
+    try:
+        render(library.catalog, None, "yaml", section="all")
+        assert walks == [False, False]
+    finally:
+        library.close()

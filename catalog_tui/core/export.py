@@ -95,6 +95,11 @@ _LINKS = {
 }
 
 
+# The sections a section's records can link to (statements: a person's).
+_LINK_TARGETS = {section: {target for _, target in links} for section, links in _LINKS.items()}
+_LINK_TARGETS["people"] |= set(STATEMENT_LINKS.values())
+
+
 def _links(record: Record) -> Iterator[tuple[str, str]]:
     """The (section, id) pairs a record links to."""
     for field_name, target in _LINKS.get(record.SECTION, ()):
@@ -118,15 +123,21 @@ def _each(rows: Sequence[Record], reverse: bool = False) -> Iterator[Record]:
 def _with_links(catalog: Catalog, picked: dict[str, Sequence[Record]]) -> dict[str, Sequence[Record]]:
     """`picked` and, after the picked records of each section, the records they link to,
     transitively (in catalogue order, but for works); sections in the catalogue's order."""
-    held = {s: {r.id for r in _each(rows)} for s, rows in picked.items()}
+    # A section picked whole holds every id already: its ids need no pass over its records, and
+    # records whose links all point into whole sections need not be followed (an export of
+    # everything walks no work here).
+    whole = {s for s, rows in picked.items() if rows is getattr(catalog, s)}
+    held = {s: {r.id for r in _each(rows)} for s, rows in picked.items() if s not in whole}
     added: dict[str, list[Record]] = {}
     # Depth first from the last picked record back, each one's links followed to the end first.
-    for rows in reversed(picked.values()):
+    for section, rows in reversed(picked.items()):
+        if _LINK_TARGETS.get(section, set()) <= whole:
+            continue
         for record in _each(rows, reverse=True):
             pending = [record]
             while pending:
                 for target, ident in _links(pending.pop()):
-                    if ident in held.setdefault(target, set()):
+                    if target in whole or ident in held.setdefault(target, set()):
                         continue
                     held[target].add(ident)
                     if (linked := catalog.record(target, ident)) is not None:
