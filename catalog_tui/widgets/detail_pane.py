@@ -53,6 +53,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.index: SearchIndex | None = index
         self.book = book
         self._links: list[tuple[str, str]] = []
+        self.draws = 0  # records drawn: once per new highlighted record (or language), never per key
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
@@ -67,6 +68,7 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def translate(self) -> None:
         """Draw the record (again, in the interface language)."""
+        self.draws += 1
         record = self.record
         if record is None:
             self.show_nothing(t("detail.none"))

@@ -8,6 +8,10 @@ up to the App, after the letters queued behind it were already inserted: a fast 
 The search runs in a thread, so the box would be painted with the new character, then the list in
 a second frame. A key that changes the text holds the app's repaints (App.batch_update) until the
 search bar shows the results (`release`), at most HOLD_ECHO_SECONDS: one frame carries both.
+
+Textual's Input sets its `virtual_size` to the text's width on every change, and `virtual_size` is a
+layout reactive: every keystroke asked for a layout pass of the whole screen. The box has a fixed
+size and draws its own horizontal scroll (render_line crops at scroll_x), so here it only repaints.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from contextlib import ExitStack
 
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 # How long the echo of a keystroke may wait for its results.
@@ -35,6 +41,9 @@ EDITING_KEYS = _editing_keys()
 
 
 class SearchInput(Input):
+    # As Widget's, but a new text width repaints the box instead of reflowing the screen.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._held: ExitStack | None = None  # the app's repaints, held from a keystroke to its results

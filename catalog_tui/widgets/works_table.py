@@ -4,15 +4,16 @@ than 40 (a DataTable would build a widget row per work)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive, var
+from textual.reactive import Reactive, reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -36,6 +37,17 @@ def sort_label(sort: str, reverse: bool) -> str:
     return f"{t(f'sort.{sort}')} {sort_arrow(sort, reverse)}"
 
 
+class _Paint(NamedTuple):
+    """What every line of one paint needs (the base style walks every ancestor's CSS: once a paint)."""
+
+    width: int
+    columns: list[tuple[str, int]]
+    base: Style
+    top: int  # the first listed row on screen
+    cursor: Style  # the cursor row's style, focused or not
+    check: Style
+
+
 class WorksTable(ScrollView, can_focus=True):
     """Works by position in a SearchIndex; the screen sets `positions` and binds `selected`."""
 
@@ -57,6 +69,9 @@ class WorksTable(ScrollView, can_focus=True):
         "works-table--empty",
     }
 
+    # Widget's, without the layout pass: a new count moves only the scroll bar's thumb (set here),
+    # unless the bar appears or goes. A layout pass on every keystroke doubled the cost of its frame.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
     positions: var[list[int]] = var(list, always_update=True)
     selected: var[frozenset[int]] = var(frozenset)
     show_english: var[bool] = var(False)
@@ -103,6 +118,7 @@ class WorksTable(ScrollView, can_focus=True):
         self.empty_key = empty_key  # an i18n key, so the text follows the interface language
         self._last_highlight: int | None = -1
         self._layout: tuple[tuple[int, str], list[tuple[str, int]]] | None = None
+        self._paint: _Paint | None = None
 
     # State -----------------------------------------------------------------------------------
 
@@ -116,6 +132,17 @@ class WorksTable(ScrollView, can_focus=True):
         self.cursor = min(self.cursor, max(len(positions) - 1, 0))
         self._announce()
         self.refresh()
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if not self.is_mounted or not self.container_size:
+            return
+        if self.show_vertical_scrollbar != (size.height > self.container_size.height):
+            self.refresh(layout=True)  # the scroll bar appears or goes
+            return
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = size.height
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     def watch_selected(self) -> None:
         self.refresh()
@@ -234,10 +261,29 @@ class WorksTable(ScrollView, can_focus=True):
             "channels": "、".join(channels),
         }
 
-    def render_line(self, y: int) -> Strip:
+    def _paint_context(self) -> _Paint:
         width = self.scrollable_content_region.width
-        columns = self._columns(width)
         base = self.rich_style
+        cursor = "works-table--cursor" if self.has_focus else "works-table--cursor-blurred"
+        return _Paint(
+            width,
+            self._columns(width),
+            base,
+            round(self.scroll_offset.y),
+            base + self.get_component_rich_style(cursor),
+            self.get_component_rich_style("works-table--check"),
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._paint = self._paint_context()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
+    def render_line(self, y: int) -> Strip:
+        paint = self._paint or self._paint_context()
+        width, columns, base = paint.width, paint.columns, paint.base
         if y == 0:
             header = self.get_component_rich_style("works-table--header")
             labels = {"mark": CHECK, **{name: t(f"col.{name}") for name, _ in columns if name != "mark"}}
@@ -245,7 +291,7 @@ class WorksTable(ScrollView, can_focus=True):
                 sort, reverse = self.sorted_by
                 labels[sort] = f"{labels[sort]} {sort_arrow(sort, reverse)}"
             return self._strip([(labels[name], w) for name, w in columns], base + header, width)
-        row = y - 1 + round(self.scroll_offset.y)
+        row = y - 1 + paint.top
         if self.index is None or not self.positions:
             if y == 1 and self.index is not None:
                 style = base + self.get_component_rich_style("works-table--empty")
@@ -255,15 +301,11 @@ class WorksTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         position = self.positions[row]
         cells = self._cells(self.index.works[position], position in self.selected)
-        style = base
-        if row == self.cursor:
-            name = "works-table--cursor" if self.has_focus else "works-table--cursor-blurred"
-            style = base + self.get_component_rich_style(name)
+        style = paint.cursor if row == self.cursor else base
         segments = [(cells[name], w) for name, w in columns]
         strip = self._strip(segments, style, width)
         if cells["mark"] == CHECK and row != self.cursor:
-            check = style + self.get_component_rich_style("works-table--check")
-            strip = Strip([Segment(CHECK + " ", check), *list(strip.crop(2, width))], width)
+            strip = Strip([Segment(CHECK + " ", style + paint.check), *list(strip.crop(2, width))], width)
         return strip
 
     @staticmethod
