@@ -127,11 +127,27 @@ class WorksTable(ScrollView, can_focus=True):
         """The position (in the index) of the work under the cursor."""
         return self.positions[self.cursor] if 0 <= self.cursor < len(self.positions) else None
 
-    def watch_positions(self, positions: list[int]) -> None:
+    def watch_positions(self, old: list[int], positions: list[int]) -> None:
         self.virtual_size = Size(self.size.width, len(positions) + 1)
         self.cursor = min(self.cursor, max(len(positions) - 1, 0))
         self._announce()
-        self.refresh()
+        self._refresh_changed_rows(old, positions)
+
+    def _refresh_changed_rows(self, old: list[int], new: list[int]) -> None:
+        """Repaint only the rows on screen that now list another work: the next letter of a query
+        often keeps the first rows, and a whole table written to the terminal is ~8 KB a key."""
+        if old is new or not old or not new:
+            self.refresh()
+            return
+        top = round(self.scroll_offset.y)
+        width = self.size.width
+        changed = [
+            Region(0, line, width, 1)
+            for line, row in enumerate(range(top, top + self.scrollable_content_region.height - 1), 1)
+            if (old[row] if row < len(old) else None) != (new[row] if row < len(new) else None)
+        ]
+        if changed:
+            self.refresh(*changed)
 
     def watch_virtual_size(self, size: Size) -> None:
         if not self.is_mounted or not self.container_size:
