@@ -152,3 +152,28 @@ async def test_a_burst_of_keys_searches_the_settled_query_once(
         assert len(queries) <= len("sudongpo")
         table = screen.query_one("#works-all", WorksTable)
         assert table.positions == real(screen.library.engine, "sudongpo").positions
+
+
+async def test_a_new_result_repaints_only_the_rows_that_list_another_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await ready(pilot)
+        table = screen.query_one("#works-all", WorksTable)
+        everything = list(table.positions)
+        drawn: list[int] = []
+        real = table.render_line
+
+        def counting(y: int) -> object:
+            drawn.append(y)
+            return real(y)
+
+        monkeypatch.setattr(table, "render_line", counting)
+        table.positions = list(everything)  # the same works (a new search for the same thing)
+        await settle(pilot)
+        assert drawn == []
+        table.positions = everything[:10] + everything[11:]  # the 11th work went: the rest moved up
+        await settle(pilot)
+        rows = table.scrollable_content_region.height - 1
+        assert sorted(set(drawn)) == list(range(11, rows + 1))  # lines under the header: rows 11 on
