@@ -13,7 +13,7 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import Reactive, reactive, var
+from textual.reactive import Reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -76,7 +76,7 @@ class WorksTable(ScrollView, can_focus=True):
     positions: var[list[int]] = var(list, always_update=True)
     selected: var[frozenset[int]] = var(frozenset)
     show_english: var[bool] = var(False)
-    cursor: reactive[int] = reactive(0)
+    cursor: var[int] = var(0)  # repaints the two rows it leaves and reaches (watch_cursor)
     # The sort the positions are in (core/index.py SORTS) and whether reversed: the header's arrow.
     sorted_by: var[tuple[str, bool] | None] = var(None)
 
@@ -170,10 +170,12 @@ class WorksTable(ScrollView, can_focus=True):
     def watch_sorted_by(self) -> None:
         self.refresh()
 
-    def watch_cursor(self, cursor: int) -> None:
-        self._scroll_to_cursor()
+    def watch_cursor(self, old: int, cursor: int) -> None:
+        self._scroll_to_cursor()  # a scroll repaints every row
         self._announce()
-        self.refresh()
+        top = round(self.scroll_offset.y)
+        lines = (row - top + 1 for row in (old, cursor))
+        self.refresh(*(Region(0, line, self.size.width, 1) for line in lines if 0 < line < self.size.height))
 
     def _announce(self) -> None:
         position = self.highlighted
