@@ -177,3 +177,28 @@ async def test_a_new_result_repaints_only_the_rows_that_list_another_work(
         await settle(pilot)
         rows = table.scrollable_content_region.height - 1
         assert sorted(set(drawn)) == list(range(11, rows + 1))  # lines under the header: rows 11 on
+
+
+async def test_moving_the_cursor_repaints_the_two_rows_it_leaves_and_reaches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = bundled_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await ready(pilot)
+        table = screen.query_one("#works-all", WorksTable)
+        assert app.focused is table and table.cursor == 0
+        drawn: list[int] = []
+        real = table.render_line
+
+        def counting(y: int) -> object:
+            drawn.append(y)
+            return real(y)
+
+        monkeypatch.setattr(table, "render_line", counting)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert table.cursor == 2 and sorted(set(drawn)) == [1, 2, 3]  # lines under the header
+        drawn.clear()
+        await pilot.press("end")  # past the last row on screen: the table scrolls, all rows move
+        await settle(pilot)
+        assert table.scroll_y > 0 and len(set(drawn)) >= table.scrollable_content_region.height - 1
