@@ -71,7 +71,8 @@ class WorksTable(ScrollView, can_focus=True):
 
     # Widget's, without the layout pass: a new count moves only the scroll bar's thumb (set here),
     # unless the bar appears or goes. A layout pass on every keystroke doubled the cost of its frame.
-    # Nor a repaint: the rows that changed are repainted by watch_positions.
+    # Nor a repaint: the rows that changed are repainted by watch_positions. (A works table's
+    # height never follows its rows: 1fr or fixed wherever it is placed.)
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
     positions: var[list[int]] = var(list, always_update=True)
     selected: var[frozenset[int]] = var(frozenset)
