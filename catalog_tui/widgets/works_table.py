@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -19,11 +18,10 @@ from textual.strip import Strip
 
 from ..core.index import SearchIndex
 from ..core.model import WORK_TYPES, Work
-from ..core.text import display_width, safe_display
 from ..i18n import language, t, vocab
+from .works_columns import cells_strip, layout_columns
 
 CHECK = "✓"
-YEAR_WIDTH = 7  # room for the header's sort arrow beside the name (Year ▼, 年份 ▲)
 # Sorts whose natural order is largest first (newest year first): their arrow points down.
 DESCENDING_SORTS = frozenset({"year"})
 
@@ -245,27 +243,8 @@ class WorksTable(ScrollView, can_focus=True):
         # Asked for every line drawn: remembered per width and language.
         key = (width, language())
         if self._layout is None or self._layout[0] != key:
-            self._layout = (key, self._layout_columns(width))
+            self._layout = (key, layout_columns(width))
         return self._layout[1]
-
-    @staticmethod
-    def _layout_columns(width: int) -> list[tuple[str, int]]:
-        # The type column fits the longest type name in the interface language.
-        type_width = max(display_width(vocab(labels)) for labels in WORK_TYPES.values()) + 1
-        fixed = [("mark", 2), ("type", type_width), ("year", YEAR_WIDTH)]
-        rest = width - sum(w for _, w in fixed)
-        if width < 72:
-            return [("mark", 2), ("title", max(rest, 4)), ("type", type_width), ("year", YEAR_WIDTH)]
-        # The title keeps the share it had beside a 5-cell year: the arrow's cells come from the lists.
-        title = (rest + YEAR_WIDTH - 5) * 45 // 100
-        campaigns = (rest - title) // 2
-        return [
-            *fixed[:1],
-            ("title", title),
-            *fixed[1:],
-            ("campaigns", campaigns),
-            ("channels", rest - title - campaigns),
-        ]
 
     def _cells(self, work: Work, selected: bool) -> dict[str, str]:
         index = self.index
@@ -310,12 +289,12 @@ class WorksTable(ScrollView, can_focus=True):
             if self.sorted_by is not None and self.sorted_by[0] in labels:
                 sort, reverse = self.sorted_by
                 labels[sort] = f"{labels[sort]} {sort_arrow(sort, reverse)}"
-            return self._strip([(labels[name], w) for name, w in columns], base + header, width)
+            return cells_strip([(labels[name], w) for name, w in columns], base + header, width)
         row = y - 1 + paint.top
         if self.index is None or not self.positions:
             if y == 1 and self.index is not None:
                 style = base + self.get_component_rich_style("works-table--empty")
-                return self._strip([(t(self.empty_key), width)], style, width)
+                return cells_strip([(t(self.empty_key), width)], style, width)
             return Strip.blank(width, base)
         if row >= len(self.positions):
             return Strip.blank(width, base)
@@ -323,21 +302,7 @@ class WorksTable(ScrollView, can_focus=True):
         cells = self._cells(self.index.works[position], position in self.selected)
         style = paint.cursor if row == self.cursor else base
         segments = [(cells[name], w) for name, w in columns]
-        strip = self._strip(segments, style, width)
+        strip = cells_strip(segments, style, width)
         if cells["mark"] == CHECK and row != self.cursor:
             strip = Strip([Segment(CHECK + " ", style + paint.check), *list(strip.crop(2, width))], width)
         return strip
-
-    @staticmethod
-    def _strip(cells: list[tuple[str, int]], style: Style, width: int) -> Strip:
-        # One segment per column keeps columns aligned even where a renderer's font widths drift.
-        segments = []
-        for text, cell_width in cells:
-            shown = safe_display(text)
-            if cell_len(shown) > cell_width - 1 and cell_width > 2:
-                shown = set_cell_size(shown, cell_width - 2) + "…"
-            segments.append(Segment(set_cell_size(shown, cell_width), style))
-        used = sum(cell_width for _, cell_width in cells)
-        if used < width:
-            segments.append(Segment(" " * (width - used), style))
-        return Strip(segments, width).crop(0, width)
