@@ -47,5 +47,4 @@ def open_if_up_to_date(catalog_path: Path, db_path: str | None) -> Library | Non
     if library.report.seeded or library.report.backups or library.report.damage:
         library.close()  # cannot happen without a seed stage; the loading screen says what happened
         return None
-    library.engine.warm()
-    return library
+    return library  # warmed up by the browser, in a worker, once the list is painted

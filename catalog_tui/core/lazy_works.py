@@ -3,6 +3,7 @@ lookup by id, which builds the one work looked up."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, overload
 
@@ -19,11 +20,12 @@ class LazyWorks(Sequence["Work"]):
     stored row). A restart with 100,000 works then shows the browser without reading or building
     them all; the list draws only a screenful."""
 
-    __slots__ = ("_build", "_works")
+    __slots__ = ("_build", "_lock", "_works")
 
     def __init__(self, size: int, build: Callable[[int], Work]) -> None:
         self._works: list[Work | None] = [None] * size
         self._build = build
+        self._lock = threading.Lock()  # a work built once, though two threads ask for it at once
 
     @property
     def built(self) -> int:
@@ -42,8 +44,11 @@ class LazyWorks(Sequence["Work"]):
             return [self[i] for i in range(*index.indices(len(self)))]
         work = self._works[index]
         if work is None:
-            position = index + len(self._works) if index < 0 else index
-            work = self._works[index] = self._build(position)
+            with self._lock:
+                work = self._works[index]
+                if work is None:
+                    position = index + len(self._works) if index < 0 else index
+                    work = self._works[index] = self._build(position)
         return work
 
     def __iter__(self) -> Iterator[Work]:
@@ -88,22 +93,27 @@ class PositionsById(Mapping[str, int]):
     built. Ids seen twice (a snapshot rewritten with a matching checksum) are reported to
     `on_damage` then, as a damaged row is."""
 
-    __slots__ = ("_ids", "_on_damage", "_positions", "_scans")
+    __slots__ = ("_ids", "_lock", "_on_damage", "_positions", "_scans")
 
     def __init__(self, ids: Sequence[str], on_damage: Callable[[str], None] | None = None) -> None:
         self._ids = ids
         self._on_damage = on_damage
         self._positions: dict[str, int] | None = None
         self._scans = SCANS_BEFORE_DICT
+        self._lock = threading.Lock()  # the dict built once, though two threads ask at once
 
     @property
     def positions(self) -> dict[str, int]:
-        if self._positions is None:
-            positions = dict(zip(self._ids, range(len(self._ids)), strict=True))
-            if len(positions) != len(self._ids) and self._on_damage is not None:
-                self._on_damage("two works have the same id")
-            self._positions = positions
-        return self._positions
+        positions = self._positions
+        if positions is None:
+            with self._lock:
+                positions = self._positions
+                if positions is None:
+                    positions = dict(zip(self._ids, range(len(self._ids)), strict=True))
+                    if len(positions) != len(self._ids) and self._on_damage is not None:
+                        self._on_damage("two works have the same id")
+                    self._positions = positions
+        return positions
 
     @property
     def built(self) -> bool:
