@@ -29,6 +29,8 @@ from catalog_tui.core.once import built_once
 from catalog_tui.core.postings import LoadedPostings, SetCache
 from catalog_tui.core.records import RecordBook
 from catalog_tui.core.search import SearchEngine
+from catalog_tui.core.snapshot import HAY_TABLE
+from catalog_tui.core.snapshot_storage import SnapshotTables
 from catalog_tui.screens.main import MainScreen
 
 THREADS = 6
@@ -288,3 +290,30 @@ async def test_the_list_shows_before_the_engine_warms_up_in_a_worker(
         release.set()
         await ready(pilot)
         assert happened == [f"list of {works}", "warm in a worker", "warmed"]
+
+
+# --- what opening reads: only what showing the list needs ---------------------------------------
+
+
+def test_opening_decodes_the_search_texts_only_when_a_search_needs_them(
+    catalog_file: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Library.open(catalog_file, db_path).close()
+    decoded_tables: list[str] = []
+    real = SnapshotTables._decoded
+
+    def recording(tables: SnapshotTables, name: str) -> dict[str, Any]:
+        decoded_tables.append(name)
+        return real(tables, name)
+
+    monkeypatch.setattr(SnapshotTables, "_decoded", recording)
+    library = Library.open(catalog_file, db_path)
+    try:
+        assert library.report.seeded is False
+        assert HAY_TABLE not in decoded_tables  # (checking that it is there decoded it whole)
+        library.engine.search("", sort="title")  # the list
+        assert HAY_TABLE not in decoded_tables
+        library.engine.search("苏东坡")
+        assert decoded_tables.count(HAY_TABLE) == 1
+    finally:
+        library.close()
