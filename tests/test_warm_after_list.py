@@ -22,7 +22,7 @@ from catalog_tui.core import index as index_module
 from catalog_tui.core import records as records_module
 from catalog_tui.core import text as text_module
 from catalog_tui.core.index import SearchIndex
-from catalog_tui.core.lazy_works import LazyWorks, PositionsById
+from catalog_tui.core.lazy_works import SCANS_BEFORE_DICT, LazyWorks, PositionsById
 from catalog_tui.core.library import Library
 from catalog_tui.core.model import Work
 from catalog_tui.core.once import built_once
@@ -290,6 +290,11 @@ async def test_the_list_shows_before_the_engine_warms_up_in_a_worker(
         release.set()
         await ready(pilot)
         assert happened == [f"list of {works}", "warm in a worker", "warmed"]
+        # The first work's details and its related works were shown by the ids of works built
+        # for them: no dict of every id (half a second at a million works), and no scan of them.
+        by_id = app.library.index.position_by_id
+        assert isinstance(by_id, PositionsById) and not by_id.built
+        assert by_id._scans == SCANS_BEFORE_DICT
 
 
 # --- what opening reads: only what showing the list needs ---------------------------------------
@@ -315,5 +320,28 @@ def test_opening_decodes_the_search_texts_only_when_a_search_needs_them(
         assert HAY_TABLE not in decoded_tables
         library.engine.search("苏东坡")
         assert decoded_tables.count(HAY_TABLE) == 1
+    finally:
+        library.close()
+
+
+def test_the_ids_of_works_built_are_looked_up_without_a_scan_or_the_dict(
+    catalog_file: Path, db_path: Path
+) -> None:
+    library = reopened(catalog_file, db_path)
+    try:
+        index = library.index
+        by_id = index.position_by_id
+        assert isinstance(by_id, PositionsById) and isinstance(index.works, LazyWorks)
+        shown = range(0, len(index.works), 2)
+        ids = [index.works[p].id for p in shown]  # as the list and the details build them
+        for _ in range(SCANS_BEFORE_DICT):  # more lookups than scans before the dict
+            assert [by_id[work_id] for work_id in ids] == list(shown)
+            assert all(work_id in by_id for work_id in ids)
+        assert not by_id.built and by_id._scans == SCANS_BEFORE_DICT
+        # A work not built yet is scanned for, then the dict is built, and answers alike.
+        unbuilt = [w.id for w in library.catalog.works.walk()][1::2]
+        for _ in range(SCANS_BEFORE_DICT):
+            assert [by_id[w] for w in unbuilt] == list(range(1, len(index.works), 2))
+        assert by_id.built and [by_id[w] for w in ids] == list(shown)
     finally:
         library.close()

@@ -27,7 +27,7 @@ from . import bits
 from .derive import derive_all
 from .groups import Group as Group  # re-exported: the widgets know it from here
 from .groups import build_groups
-from .lazy_works import PositionsById
+from .lazy_works import LazyWorks, PositionsById
 from .model import WORK_TYPES, Catalog, Work
 from .once import build_lock, built_once
 from .postings import (
@@ -136,6 +136,8 @@ class SearchIndex:
         # The ids come with the stored texts when the works are built lazily (model.LazyWorks).
         ids = columns.get("id") or [work.id for work in self.works]
         self.position_by_id = PositionsById(ids, on_damage)
+        if isinstance(self.works, LazyWorks):  # a shown work's id is then looked up without a scan
+            self.works.on_built = self.position_by_id.learn
         self._cache = SetCache()
         self._exact_titles: tuple[dict[str, int], dict[str, int]] | None = None
         self._order_cache: dict[str, tuple[NDArray[np.int32], NDArray[np.int32] | None]] = {}
