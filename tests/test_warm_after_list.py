@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import threading
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_startup import seeded_app
 from tui_helpers import ready
 
 from catalog_tui import quick_open
 from catalog_tui.app import CatalogApp
+from catalog_tui.core import bits
 from catalog_tui.core import index as index_module
 from catalog_tui.core import records as records_module
 from catalog_tui.core import text as text_module
@@ -343,5 +348,40 @@ def test_the_ids_of_works_built_are_looked_up_without_a_scan_or_the_dict(
         for _ in range(SCANS_BEFORE_DICT):
             assert [by_id[w] for w in unbuilt] == list(range(1, len(index.works), 2))
         assert by_id.built and [by_id[w] for w in ids] == list(shown)
+    finally:
+        library.close()
+
+
+# --- the first query after the warm-up -----------------------------------------------------------
+
+
+@given(st.sets(st.integers(0, 5_000), max_size=300), st.integers(5_001, 400_000), st.sampled_from("lanqs"))
+def test_a_set_from_ranks_is_the_same_however_they_come(ranks: set[int], size: int, kind: str) -> None:
+    expected = sum(1 << rank for rank in ranks)
+    given_as: Any = {
+        "l": sorted(ranks),
+        "a": array("i", sorted(ranks)),
+        "n": np.array(sorted(ranks), dtype=np.int32),
+        "q": array("q", sorted(ranks)),
+        "s": ranks,
+    }[kind]
+    assert bits.from_ranks(given_as, size) == expected
+    assert bits.from_ranks(iter(sorted(ranks)), size) == expected
+
+
+def test_warming_up_decodes_every_syllable_s_codes(catalog_file: Path, db_path: Path) -> None:
+    library = reopened(catalog_file, db_path)
+    try:
+        codes = library.index.syllables._codes
+        assert isinstance(codes, LoadedPostings) and codes.decoded == 0
+        expected = {q: answers(library.engine, q) for q in ("sudongpo", "xs", "qingming")}
+        library.close()
+        library = reopened(catalog_file, db_path)
+        codes = library.index.syllables._codes
+        assert isinstance(codes, LoadedPostings)
+        library.engine.warm()
+        assert codes.decoded == len(codes)
+        assert {q: answers(library.engine, q) for q in expected} == expected
+        assert codes.decoded == len(codes)  # nothing decoded twice
     finally:
         library.close()

@@ -377,11 +377,13 @@ class SearchIndex:
     def warm(self) -> None:
         """Build now what the first search would otherwise build (the exact-title lookup, the texts
         in title order that candidates are checked against: the search texts read then), so that
-        a front end can do it in the background and the first query costs no more than others.
+        a front end can do it in the background and the first query costs no more than others;
+        and every syllable's codes (a first pinyin query decodes dozens).
         A search meanwhile waits only for what it needs and is being built (see once.py). Not the
         dict of ids: the first lookups scan (see PositionsById), and queries need none."""
         self._exact_title_lookup()
         _ = self._hay_by_rank, self._titles_en_by_rank
+        self.syllables.warm()
 
     # Pinyin ------------------------------------------------------------------------------------
 
