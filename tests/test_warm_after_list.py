@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import write_catalog
 from hypothesis import given
 from hypothesis import strategies as st
 from test_startup import seeded_app
@@ -36,6 +37,7 @@ from catalog_tui.core.records import RecordBook
 from catalog_tui.core.search import SearchEngine
 from catalog_tui.core.snapshot import HAY_TABLE
 from catalog_tui.core.snapshot_storage import SnapshotTables
+from catalog_tui.screens.loading import LoadingScreen
 from catalog_tui.screens.main import MainScreen
 
 THREADS = 6
@@ -385,3 +387,30 @@ def test_warming_up_decodes_every_syllable_s_codes(catalog_file: Path, db_path: 
         assert codes.decoded == len(codes)  # nothing decoded twice
     finally:
         library.close()
+
+
+async def test_an_up_to_date_store_of_a_large_catalogue_shows_the_list_without_a_loading_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Opening an up-to-date store of 100,000 works takes a few tenths of a second: the loading
+    # screen's own frames and worker cost more than that, so only larger catalogues get one.
+    catalogue = write_catalog(tmp_path / "catalog.yaml")
+    with catalogue.open("a", encoding="utf-8") as file:
+        file.write("# " + "x" * (2 << 20) + "\n")  # a 2 MiB catalogue: once beyond the limit
+    store = tmp_path / "store.json"
+    Library.open(catalogue, store).close()
+    made: list[LoadingScreen] = []
+    real_init = LoadingScreen.__init__
+
+    def recording(screen: LoadingScreen, *args: Any, **kwargs: Any) -> None:
+        made.append(screen)
+        real_init(screen, *args, **kwargs)
+
+    monkeypatch.setattr(LoadingScreen, "__init__", recording)
+    app = CatalogApp(catalog_path=catalogue, db_path=str(store))
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert isinstance(app.screen, MainScreen)  # the first screen is the list
+        screen = await ready(pilot)
+        assert app.library is not None and len(screen.matches) == len(app.library.index.works)
+    assert made == []
+    assert catalogue.stat().st_size < quick_open.SMALL_CATALOGUE
