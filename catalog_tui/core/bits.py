@@ -20,18 +20,36 @@ _BIT = tuple(1 << n for n in range(8))
 _BIT_NUMBERS = np.arange(8)
 
 
+# Up to this many ranks, setting their bits one by one in Python beats numpy's call overheads.
+_FEW_RANKS = 64
+
+
 def from_ranks(ranks: Iterable[int], size: int) -> int:
-    """The set of `ranks` (each below `size`)."""
+    """The set of `ranks` (each below `size`): a list, an array, a numpy array or any iterable."""
     ranks = ranks if isinstance(ranks, Sized) else list(ranks)
-    if len(ranks) * 64 < size:
-        # Few members over a wide space (pinyin slot codes): setting bits in bytes one by one
-        # beats clearing and packing a byte per rank of the whole space.
+    sparse = len(ranks) * 64 < size
+    if sparse and len(ranks) <= _FEW_RANKS:
         packed = bytearray((size + 7) // 8)
         for rank in ranks:
             packed[rank >> 3] |= _BIT[rank & 7]
         return int.from_bytes(packed, "little")
-    listed = ranks if isinstance(ranks, list | tuple | array) else list(ranks)  # np.array takes no set
-    return from_array(np.array(listed, dtype=np.int64), size)
+    codes = _as_array(ranks)
+    if sparse:
+        # Few members over a wide space (pinyin slot codes): set bits in bytes (in C), rather
+        # than clear and pack a byte per rank of the whole space; a Python loop over the ranks
+        # was most of a first pinyin query (each prefix's set of syllable codes).
+        flags = np.zeros((size + 7) // 8, dtype=np.uint8)
+        np.bitwise_or.at(flags, codes >> 3, np.left_shift(1, codes & 7).astype(np.uint8))
+        return int.from_bytes(flags.tobytes(), "little")
+    return from_array(codes, size)
+
+
+def _as_array(ranks: Iterable[int]) -> NDArray[np.int64]:
+    if isinstance(ranks, np.ndarray):
+        return ranks.astype(np.int64, copy=False)
+    if isinstance(ranks, array):  # its buffer, read in place
+        return np.frombuffer(ranks, dtype=np.dtype(ranks.typecode)).astype(np.int64)
+    return np.array(ranks if isinstance(ranks, list | tuple) else list(ranks), dtype=np.int64)
 
 
 def from_array(ranks: NDArray[np.integer], size: int) -> int:

@@ -12,9 +12,10 @@ pinyin is indexed by syllable slot (syllables.py).
 from __future__ import annotations
 
 import sys
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import cached_property, reduce
+from functools import reduce
 from itertools import chain, compress, repeat
 from operator import and_, contains, or_
 from typing import Any
@@ -26,8 +27,9 @@ from . import bits
 from .derive import derive_all
 from .groups import Group as Group  # re-exported: the widgets know it from here
 from .groups import build_groups
-from .lazy_works import PositionsById
+from .lazy_works import LazyWorks, PositionsById
 from .model import WORK_TYPES, Catalog, Work
+from .once import build_lock, built_once
 from .postings import (
     Postings,
     SetCache,
@@ -134,6 +136,8 @@ class SearchIndex:
         # The ids come with the stored texts when the works are built lazily (model.LazyWorks).
         ids = columns.get("id") or [work.id for work in self.works]
         self.position_by_id = PositionsById(ids, on_damage)
+        if isinstance(self.works, LazyWorks):  # a shown work's id is then looked up without a scan
+            self.works.on_built = self.position_by_id.learn
         self._cache = SetCache()
         self._exact_titles: tuple[dict[str, int], dict[str, int]] | None = None
         self._order_cache: dict[str, tuple[NDArray[np.int32], NDArray[np.int32] | None]] = {}
@@ -155,8 +159,9 @@ class SearchIndex:
         self.orders: Mapping[str, list[int]] = _Lists(self._orders)
         self.ranks: Mapping[str, list[int]] = _Lists(self._ranks)
 
-    # The texts in title order, for building postings and checking candidates: built on first use.
-    @cached_property
+    # The texts in title order, for building postings and checking candidates: built on first use
+    # (once, though the warm-up thread and a search ask at the same time: see once.py).
+    @built_once
     def _hay_by_rank(self) -> list[str]:
         if "hay" not in vars(self) and self._read_hay_by_rank is not None:
             texts = self._read_hay_by_rank()
@@ -165,7 +170,7 @@ class SearchIndex:
             return texts
         return _by_rank(self.hay, self._orders["title"])
 
-    @cached_property
+    @built_once
     def hay(self) -> list[str]:
         """Each work's folded search text, in catalogue order."""
         return _by_rank(self._hay_by_rank, self._ranks["title"])
@@ -175,11 +180,11 @@ class SearchIndex:
         """The works' folded search texts in title order (what a snapshot keeps)."""
         return self._hay_by_rank
 
-    @cached_property
+    @built_once
     def _titles_by_rank(self) -> list[str]:
         return _by_rank(self.title_fold, self._orders["title"])
 
-    @cached_property
+    @built_once
     def _titles_en_by_rank(self) -> list[str]:
         return _by_rank(self.title_en_fold, self._orders["title"])
 
@@ -276,9 +281,12 @@ class SearchIndex:
         """The positions in `sort` order, and (but for title order) each one's title rank."""
         arrays = self._order_cache.get(sort)
         if arrays is None:
-            order = self._orders[sort]
-            title_rank = None if sort == "title" else self._ranks["title"][order]
-            arrays = self._order_cache[sort] = (order, title_rank)
+            with build_lock(self, "_order_cache"):
+                arrays = self._order_cache.get(sort)
+                if arrays is None:
+                    order = self._orders[sort]
+                    title_rank = None if sort == "title" else self._ranks["title"][order]
+                    arrays = self._order_cache[sort] = (order, title_rank)
         return arrays
 
     # Free text ---------------------------------------------------------------------------------
@@ -342,7 +350,7 @@ class SearchIndex:
 
     def titles_equal(self, folded: str) -> int:
         """Works whose folded title is exactly `folded` (the first tier of a search)."""
-        first, last = self._exact_titles if self._exact_titles is not None else self._build_exact_titles()
+        first, last = self._exact_titles if self._exact_titles is not None else self._exact_title_lookup()
         start = first.get(folded)
         if start is None:
             return 0
@@ -351,6 +359,11 @@ class SearchIndex:
             return 1 << start
         titles = self._titles_by_rank  # every rank with this title lies between its first and last
         return bits.from_ranks([r for r in range(start, stop + 1) if titles[r] == folded], self.size)
+
+    def _exact_title_lookup(self) -> tuple[dict[str, int], dict[str, int]]:
+        """The exact-title lookup, built once (a search and the warm-up may both ask for it)."""
+        with build_lock(self, "_exact_titles"):
+            return self._exact_titles if self._exact_titles is not None else self._build_exact_titles()
 
     def _build_exact_titles(self) -> tuple[dict[str, int], dict[str, int]]:
         """Each folded title's first and last rank: two dicts built in C (a list of ranks per
@@ -364,12 +377,13 @@ class SearchIndex:
     def warm(self) -> None:
         """Build now what the first search would otherwise build (the exact-title lookup, the texts
         in title order that candidates are checked against: the search texts read then), so that
-        a front end can do it in the background and the first query costs no more than others.
-        Not the dict of ids: the first lookups scan (see PositionsById), and the loading screen
-        calls this before the list shows."""
-        if self._exact_titles is None:
-            self._build_exact_titles()
+        a front end can do it in the background and the first query costs no more than others;
+        and every syllable's codes (a first pinyin query decodes dozens).
+        A search meanwhile waits only for what it needs and is being built (see once.py). Not the
+        dict of ids: the first lookups scan (see PositionsById), and queries need none."""
+        self._exact_title_lookup()
         _ = self._hay_by_rank, self._titles_en_by_rank
+        self.syllables.warm()
 
     # Pinyin ------------------------------------------------------------------------------------
 
@@ -464,11 +478,15 @@ class _Lists(Mapping[str, list[int]]):
     def __init__(self, arrays: Mapping[str, NDArray[np.int32]]) -> None:
         self._arrays = arrays
         self._lists: dict[str, list[int]] = {}
+        self._lock = threading.Lock()  # each list made once, though two threads ask at once
 
     def __getitem__(self, name: str) -> list[int]:
         found = self._lists.get(name)
         if found is None:
-            found = self._lists[name] = self._arrays[name].tolist()
+            with self._lock:
+                found = self._lists.get(name)
+                if found is None:
+                    found = self._lists[name] = self._arrays[name].tolist()
         return found
 
     def __iter__(self) -> Iterator[str]:

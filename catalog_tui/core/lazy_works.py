@@ -3,6 +3,7 @@ lookup by id, which builds the one work looked up."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, overload
 
@@ -19,11 +20,14 @@ class LazyWorks(Sequence["Work"]):
     stored row). A restart with 100,000 works then shows the browser without reading or building
     them all; the list draws only a screenful."""
 
-    __slots__ = ("_build", "_works")
+    __slots__ = ("_build", "_lock", "_works", "on_built")
 
     def __init__(self, size: int, build: Callable[[int], Work]) -> None:
         self._works: list[Work | None] = [None] * size
         self._build = build
+        self._lock = threading.Lock()  # a work built once, though two threads ask for it at once
+        # Told each kept work's id and position (the index's PositionsById.learn).
+        self.on_built: Callable[[str, int], None] | None = None
 
     @property
     def built(self) -> int:
@@ -42,8 +46,13 @@ class LazyWorks(Sequence["Work"]):
             return [self[i] for i in range(*index.indices(len(self)))]
         work = self._works[index]
         if work is None:
-            position = index + len(self._works) if index < 0 else index
-            work = self._works[index] = self._build(position)
+            with self._lock:
+                work = self._works[index]
+                if work is None:
+                    position = index + len(self._works) if index < 0 else index
+                    work = self._works[index] = self._build(position)
+                    if self.on_built is not None:
+                        self.on_built(work.id, position)
         return work
 
     def __iter__(self) -> Iterator[Work]:
@@ -83,27 +92,42 @@ class WorksById(Mapping[str, "Record"]):
 
 class PositionsById(Mapping[str, int]):
     """Each work's position by its id, without a dict of every id until it pays: a million ids
-    took a fifth of opening the store. The first few lookups scan the ids (list.index, in C: a
-    few ms at a million, where the dict takes half a second); then, or on warm(), the dict is
-    built. Ids seen twice (a snapshot rewritten with a matching checksum) are reported to
-    `on_damage` then, as a damaged row is."""
+    took a fifth of opening the store. The works built so far are known (`learn`: the list and
+    the details ask for the ids of works they show); other lookups scan the ids, the first few
+    (list.index, in C: a few ms at a million, where the dict takes half a second); then the
+    dict is built. Ids seen twice (a snapshot rewritten with a matching checksum) are reported
+    to `on_damage` then, as a damaged row is."""
 
-    __slots__ = ("_ids", "_on_damage", "_positions", "_scans")
+    __slots__ = ("_ids", "_known", "_lock", "_on_damage", "_positions", "_scans")
 
     def __init__(self, ids: Sequence[str], on_damage: Callable[[str], None] | None = None) -> None:
         self._ids = ids
         self._on_damage = on_damage
         self._positions: dict[str, int] | None = None
+        self._known: dict[str, int] = {}  # learnt before the dict is built
         self._scans = SCANS_BEFORE_DICT
+        self._lock = threading.Lock()  # the dict built once, though two threads ask at once
+
+    def learn(self, work_id: str, position: int) -> None:
+        """Remember a work's position (one just built): its lookups then need no scan. The
+        first frame's details (a work and its related works) otherwise built the dict of every
+        id, in the first frame, at a million works."""
+        if self._positions is None and self._ids[position] == work_id:
+            self._known[work_id] = position
 
     @property
     def positions(self) -> dict[str, int]:
-        if self._positions is None:
-            positions = dict(zip(self._ids, range(len(self._ids)), strict=True))
-            if len(positions) != len(self._ids) and self._on_damage is not None:
-                self._on_damage("two works have the same id")
-            self._positions = positions
-        return self._positions
+        positions = self._positions
+        if positions is None:
+            with self._lock:
+                positions = self._positions
+                if positions is None:
+                    positions = dict(zip(self._ids, range(len(self._ids)), strict=True))
+                    if len(positions) != len(self._ids) and self._on_damage is not None:
+                        self._on_damage("two works have the same id")
+                    self._positions = positions
+                    self._known = {}
+        return positions
 
     @property
     def built(self) -> bool:
@@ -112,6 +136,8 @@ class PositionsById(Mapping[str, int]):
     def _position(self, work_id: object) -> int | None:
         if not isinstance(work_id, str):
             return None
+        if self._positions is None and (known := self._known.get(work_id)) is not None:
+            return known
         if self._positions is None and self._scans > 0:
             self._scans -= 1
             try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from array import array
 from base64 import b64encode
 from binascii import a2b_base64
@@ -78,6 +79,7 @@ class LoadedPostings(Mapping[str, Postings]):
         self._ordered = ordered
         self._on_damage = on_damage
         self._keys: dict[str, str | Postings] = dict(saved)  # the text until the key is decoded
+        self._lock = threading.Lock()
         self.decoded = 0  # keys decoded so far
         for key, text in saved.items():
             if type(text) is not str:
@@ -88,16 +90,21 @@ class LoadedPostings(Mapping[str, Postings]):
     def __getitem__(self, key: str) -> Postings:
         found = self._keys[key]
         if isinstance(found, str):
-            self.decoded += 1
-            try:
-                found = _decoded(key, found, self._space, self._ordered)
-            except ValueError as error:  # binascii.Error is one too
-                if self._on_damage is None:
-                    raise
-                self._on_damage(str(error))
-                found = 0
-            self._keys[key] = found
+            with self._lock:  # a search and the warm-up thread may ask for a key at once
+                found = self._keys[key]
+                if isinstance(found, str):
+                    found = self._keys[key] = self._decode(key, found)
         return found
+
+    def _decode(self, key: str, text: str) -> Postings:
+        self.decoded += 1
+        try:
+            return _decoded(key, text, self._space, self._ordered)
+        except ValueError as error:  # binascii.Error is one too
+            if self._on_damage is None:
+                raise
+            self._on_damage(str(error))
+            return 0
 
     def __contains__(self, key: object) -> bool:
         return key in self._keys
@@ -318,14 +325,18 @@ class SetCache:
     def __init__(self) -> None:
         self._sets: dict[tuple[str, str], int] = {}
         self._bytes = 0
+        self._lock = threading.RLock()  # a set built once, though two threads' searches ask at once
 
     def get(self, kind: str, key: str, build: Callable[[], int]) -> int:
         found = self._sets.get((kind, key))
         if found is None:
-            found = build()
-            if self._bytes > _CACHE_BYTES:
-                self._sets.clear()
-                self._bytes = 0
-            self._sets[kind, key] = found
-            self._bytes += found.bit_length() // 8
+            with self._lock:
+                found = self._sets.get((kind, key))
+                if found is None:
+                    found = build()
+                    if self._bytes > _CACHE_BYTES:
+                        self._sets.clear()
+                        self._bytes = 0
+                    self._sets[kind, key] = found
+                    self._bytes += found.bit_length() // 8
         return found

@@ -8,6 +8,7 @@ search stays cheap at a million works.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -91,6 +92,10 @@ class RecordBook:
             "policies": list(catalog.policies), "events": list(catalog.events), "figures": list(catalog.figures),
         }  # fmt: skip
         self._entries: dict[tuple[str, str], _Entry] = {}
+        # The entries' lazily worked-out parts, each once though two threads ask at once (the
+        # warm-up reads every pinyin while a search may need some; works: see works()).
+        self._pinyin_lock = threading.Lock()
+        self._works_lock = threading.RLock()
         for section, records in self.sections.items():
             for record in records:
                 self._entries[section, record.id] = self._entry(section, record)
@@ -103,13 +108,16 @@ class RecordBook:
         folded = tuple(fold(name) for name in names if name)
         return _Entry(record, fold(" ".join(texts)), folded)
 
-    @staticmethod
-    def _pinyin(entry: _Entry) -> tuple[str, ...]:
-        if entry.pinyin is None:
-            record = entry.record
-            names = (record_name(record), record_name_en(record))
-            entry.pinyin = tuple(key for name in names for key in pinyin_keys(name))
-        return entry.pinyin
+    def _pinyin(self, entry: _Entry) -> tuple[str, ...]:
+        found = entry.pinyin
+        if found is None:
+            with self._pinyin_lock:
+                found = entry.pinyin
+                if found is None:
+                    record = entry.record
+                    names = (record_name(record), record_name_en(record))
+                    found = entry.pinyin = tuple(key for name in names for key in pinyin_keys(name))
+        return found
 
     def warm(self) -> None:
         """Work out every record's pinyin keys now (off the UI thread: pypinyin takes a moment to
@@ -153,9 +161,13 @@ class RecordBook:
         entry = self._entries.get((record.SECTION, record.id))
         if entry is None:
             return 0
-        if entry.works is None:  # lazily: the first tab shows works only, and 《title》 lookups
-            entry.works = self._works_of(record.SECTION, record)  # build an index of every title
-        return entry.works
+        found = entry.works
+        if found is None:  # lazily: the first tab shows works only, and 《title》 lookups
+            with self._works_lock:  # build an index of every title
+                found = entry.works
+                if found is None:
+                    found = entry.works = self._works_of(record.SECTION, record)
+        return found
 
     def name_keys(self, record: Record) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The record's folded names and their pinyin keys (the palette finds records by these)."""

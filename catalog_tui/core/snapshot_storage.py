@@ -27,7 +27,8 @@ import threading
 import weakref
 import zlib
 from array import array
-from base64 import b64decode, b64encode
+from base64 import b64encode
+from binascii import a2b_base64
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,10 @@ def _unpack(text: Any) -> array[int]:
     if type(text) is not str:
         raise SnapshotDamaged("its row index is not text")
     values = array("q")
-    values.frombytes(b64decode(text, validate=True))
+    try:  # as b64decode(validate=True), without its regex over the whole text (8 MB at 1M works)
+        values.frombytes(a2b_base64(text, strict_mode=True))
+    except (ValueError, UnicodeEncodeError):  # binascii.Error is a ValueError
+        raise SnapshotDamaged("its row index is not base64") from None
     return values
 
 
@@ -210,6 +214,10 @@ class SnapshotTables(Mapping[str, Mapping[str, Any]]):
         if name not in self.ranges:
             raise KeyError(name)
         return self._decoded(name)
+
+    def __contains__(self, name: object) -> bool:
+        # Mapping's own would decode the table (at a million works, the search texts: 124 MiB).
+        return name in self.ranges
 
     def _decoded(self, name: str) -> dict[str, Any]:
         table = _decode(self.file.read(*self.ranges[name]))

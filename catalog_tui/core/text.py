@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -27,9 +28,19 @@ _HAN = re.compile(f"[{_HAN_RANGES}]")
 _WORD = re.compile(r"[^\W_]+")
 
 
+_CONVERTER_LOCK = threading.Lock()
+
+
 @cache
 def _converter() -> object | None:
-    """OpenCC's traditional-to-simplified converter, or None where the library is missing."""
+    """OpenCC's traditional-to-simplified converter, or None where the library is missing; made
+    once, though the app's warm-up thread and a search may ask for it at the same time."""
+    with _CONVERTER_LOCK:
+        return _opencc_converter()
+
+
+@cache
+def _opencc_converter() -> object | None:
     try:
         import opencc
     except ImportError:  # pragma: no cover - a declared dependency; degrade rather than crash

@@ -105,13 +105,22 @@ class Browser(Screen[None]):
         if self.result is None:
             self.run_search()
         self.ready = True
-        self.run_worker(self.book.warm, thread=True, group="warm")  # after the first frame
+        self.call_after_refresh(self._start_warming_up)  # once the list is painted
         self.set_focus(self.active_pane.focus_target)
         if (meant := self.typed_ahead.search()) is not None:
             text, typing = meant
             self.query_one(SearchBar).set_value(text)
             if typing:
                 self.set_focus(self.query_one(SearchBar).input)
+
+    def _start_warming_up(self) -> None:
+        self.run_worker(self._warm_up, thread=True, group="warm")
+
+    def _warm_up(self) -> None:
+        """What the first search and the first record search would otherwise build, off the UI
+        thread: a search meanwhile waits only for what it needs and is being built (core/once.py)."""
+        self.library.engine.warm()
+        self.book.warm()
 
     def on_key(self, event: events.Key) -> None:
         if not self.ready:

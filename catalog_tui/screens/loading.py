@@ -130,8 +130,8 @@ class LoadingScreen(Screen[None]):
                 self.post_message(self.Progressed(stage, done, total))
 
         try:
+            # Not warmed up here: the browser does it in a worker once the list is painted.
             library = Library.open(self.catalog_path, self.db_path, progress=progress)
-            library.engine.warm()
         except CatalogError as error:
             self.post_message(self.Failed(t("error.catalogue"), [str(p) for p in error.problems]))
             return
