@@ -1226,14 +1226,19 @@ def snapshot_tables(db_path: Path) -> dict[str, Any]:
     return tables
 
 
-def test_the_snapshot_carries_the_checksum_of_its_content(catalog_file: Path, db_path: Path) -> None:
-    """Of everything but the rows (each row has its CRC-32 in `_rows`): see snapshot_storage.py."""
+def test_the_snapshot_carries_the_checksum_of_each_table(catalog_file: Path, db_path: Path) -> None:
+    """Each table but the rows has its SHA-256 in the layout (each row has its CRC-32 in `_rows`),
+    and the trailer has the layout's: see snapshot_storage.py."""
     seeded(catalog_file, db_path)
     payload = snapshot_of(db_path).read_bytes()
     content, _, trailer = payload.rpartition(b',"_checksum":')
-    rows_start, rows_end = json.loads(payload)["_layout"]["1"]["tables"]["works"]
-    outside_rows = content[:rows_start] + content[rows_end:]
-    assert json.loads(trailer[:-1])["1"]["sha256"] == hashlib.sha256(outside_rows).hexdigest()
+    layout = json.loads(payload)["_layout"]["1"]
+    layout_start = int(json.loads(trailer[:-1])["1"]["layout"])
+    assert json.loads(trailer[:-1])["1"]["sha256"] == hashlib.sha256(content[layout_start:]).hexdigest()
+    assert set(layout["sha256"]) == set(layout["tables"]) - {"works"}
+    for name, (start, end) in layout["tables"].items():
+        if name != "works":
+            assert layout["sha256"][name] == hashlib.sha256(content[start:end]).hexdigest()
     rewrite_with_checksum(snapshot_of(db_path), snapshot_tables(db_path))  # the tests' damage helper
     assert reopen(catalog_file, db_path).report.seeded is False
 
@@ -1243,19 +1248,19 @@ def _packed_ranks(*ranks: int) -> str:
 
 
 def _ranks_beyond_the_table(tables: dict[str, Any]) -> None:
-    chars = tables["_index"]["1"]["chars"]
+    chars = tables["_postings"]["1"]["chars"]
     for key in chars:  # what gave `unexpected error: IndexError` in the CLI
         chars[key] = _packed_ranks(0, 10_000)
 
 
 def _negative_rank(tables: dict[str, Any]) -> None:
-    chars = tables["_index"]["1"]["title_chars"]
+    chars = tables["_postings"]["1"]["title_chars"]
     for key in chars:
         chars[key] = _packed_ranks(-1)
 
 
 def _bitset_beyond_the_table(tables: dict[str, Any]) -> None:
-    chars = tables["_index"]["1"]["chars"]
+    chars = tables["_postings"]["1"]["chars"]
     for key in chars:
         chars[key] = "b:" + base64.b64encode(b"\xff" * 64).decode()
 
@@ -1279,10 +1284,10 @@ def _syllable_width_negative(tables: dict[str, Any]) -> None:
     tables["_index"]["1"]["syllables"]["width"] = -1
 
 
+# Damage in what opening reads: caught at open. Damage in the postings (read by the first search,
+# schema 8) is caught there: see test_damaged_postings_are_reported_by_the_first_search_…
+POSTINGS_DAMAGE = [_ranks_beyond_the_table, _negative_rank, _bitset_beyond_the_table]
 DAMAGE = [
-    _ranks_beyond_the_table,
-    _negative_rank,
-    _bitset_beyond_the_table,
     _campaign_name_a_number,
     _year_a_string_in_a_group,
     _readings_a_string,
@@ -1322,6 +1327,30 @@ def test_seed_never_calls_a_damaged_snapshot_up_to_date(
     assert code == 0
     assert "already up to date" not in out
     assert "the seeded snapshot was unreadable" in out
+
+
+@pytest.mark.parametrize("damage", POSTINGS_DAMAGE)
+def test_damaged_postings_are_reported_by_the_first_search_and_the_next_open_reseeds(
+    run, catalog_file: Path, db_path: Path, damage
+) -> None:
+    seeded(catalog_file, db_path, selection=[XING_SHI])
+    tables = snapshot_tables(db_path)
+    damage(tables)
+    rewrite_with_checksum(snapshot_of(db_path), tables)
+    code, out, err = run("search", "sudongpo", "--catalog", str(catalog_file), "--db", str(db_path))
+    assert code == 0, err
+    assert out.split()[-1] == SU_DONG_PO  # found by its pinyin: the damaged postings read as no works
+    assert "unexpected error" not in err
+    code, out, _ = run("seed", "--catalog", str(catalog_file), "--db", str(db_path))
+    assert code == 0
+    assert "already up to date" not in out
+    assert "the seeded snapshot was unreadable" in out
+    library = Library.open(catalog_file, db_path)
+    try:
+        assert library.report.seeded is False  # the seed above reseeded it
+        assert library.store.selected_ids() == [XING_SHI]
+    finally:
+        library.close()
 
 
 def test_a_flipped_byte_that_leaves_valid_json_is_caught_by_the_checksum(

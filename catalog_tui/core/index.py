@@ -53,18 +53,15 @@ _FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")  # test results: failed <-> pa
 _TYPE_ORDER = {slug: position for position, slug in enumerate(WORK_TYPES)}
 # The derived keys the snapshot keeps per work; the rest lives in the saved index.
 STORED_KEYS = ("hay", "title_fold", "title_en_fold")
+# The parts of to_saved() that only a search needs (most of its bytes): a snapshot keeps them in a
+# table of their own, read when a search (or the warm-up) first asks for them (from_saved).
+POSTINGS_KEYS = ("chars", "title_chars", "pairs", "title_pairs")
 OnDamage = Callable[[str], None]
 
 
 class SearchIndex:
     """Works plus everything search needs about them. A work's position is its index in
     `catalog.works`; its rank is its place in title order, which numbers the bits of every set."""
-
-    # Postings by key: built (a dict), or read from a snapshot (decoded per key on first use).
-    _char_ranks: Mapping[str, Postings]
-    _title_char_ranks: Mapping[str, Postings]
-    _pair_ranks: Mapping[str, Postings]
-    _title_pair_ranks: Mapping[str, Postings]
 
     def __init__(
         self,
@@ -125,6 +122,8 @@ class SearchIndex:
         self.size = len(self.works)
         self.universe = (1 << self.size) - 1
         self._read_hay_by_rank = hay_by_rank
+        self._on_damage = on_damage
+        self._read_postings: Callable[[], dict[str, Any]] | None = None
         if "hay" in columns or hay_by_rank is None:
             self.hay = columns["hay"]
         self.title_fold: list[str] = columns["title_fold"]
@@ -188,6 +187,59 @@ class SearchIndex:
     def _titles_en_by_rank(self) -> list[str]:
         return _by_rank(self.title_en_fold, self._orders["title"])
 
+    # Postings by key: built (a dict), or read from a snapshot (each key decoded on first use),
+    # from its own table when a search first needs them (see from_saved).
+    @built_once
+    def _saved_postings(self) -> dict[str, Any]:
+        saved = self._read_postings() if self._read_postings is not None else {}
+        return saved if type(saved) is dict else {}
+
+    @built_once
+    def _char_ranks(self) -> Mapping[str, Postings]:
+        return self._loaded("chars", self._saved_postings.get("chars"))
+
+    @built_once
+    def _title_char_ranks(self) -> Mapping[str, Postings]:
+        return self._loaded("title_chars", self._saved_postings.get("title_chars"))
+
+    @built_once
+    def _pair_ranks(self) -> Mapping[str, Postings]:
+        return self._loaded("pairs", self._saved_pairs("pairs")[1])
+
+    @built_once
+    def _title_pair_ranks(self) -> Mapping[str, Postings]:
+        return self._loaded("title_pairs", self._saved_pairs("title_pairs")[1])
+
+    @built_once
+    def _paired(self) -> str:
+        return self._saved_pairs("pairs")[0]  # type: ignore[no-any-return]
+
+    @built_once
+    def _title_paired(self) -> str:
+        return self._saved_pairs("title_pairs")[0]  # type: ignore[no-any-return]
+
+    def _saved_pairs(self, key: str) -> list[Any]:
+        """[paired characters, postings] as saved; [\"\", None] (reported) when of another shape."""
+        saved = self._saved_postings.get(key)
+        if type(saved) is list and len(saved) == 2 and type(saved[0]) is str:
+            return saved
+        self._damaged(f"its saved {key} are of another shape", TypeError)
+        return ["", None]
+
+    def _loaded(self, key: str, saved: Any) -> Mapping[str, Postings]:
+        """Saved postings, each key decoded on first use; of another shape: reported to on_damage,
+        as a damaged row is, and read as no works (without on_damage: ValueError or TypeError)."""
+        try:
+            return loaded_postings(saved, self.size, on_damage=self._on_damage)
+        except (ValueError, TypeError) as error:
+            self._damaged(f"its saved {key} do not fit the works ({error})", type(error))
+            return {}
+
+    def _damaged(self, problem: str, error: type[Exception]) -> None:
+        if self._on_damage is None:
+            raise error(problem)
+        self._on_damage(problem)
+
     def __len__(self) -> int:
         return self.size
 
@@ -223,11 +275,13 @@ class SearchIndex:
         saved: dict[str, Any],
         on_damage: OnDamage | None = None,
         hay_by_rank: Callable[[], list[str]] | None = None,
+        postings: Callable[[], dict[str, Any]] | None = None,
     ) -> SearchIndex:
         """The index `to_saved` described; ValueError (or KeyError, TypeError) when it does not
         fit these works, so that the caller rebuilds it. What is read only when first used (a
         key's postings, the ids' lookup) and then fails its check goes to `on_damage(problem)`.
-        `hay_by_rank`: see _attach."""
+        `hay_by_rank`: see _attach. `postings()`: the POSTINGS_KEYS part of to_saved(), when
+        `saved` lacks it, read when a search first needs it."""
         if saved.get("version") != INDEX_VERSION or saved.get("byteorder") != sys.byteorder:
             raise ValueError("saved index of another version")
         if saved["size"] != len(catalog.works):
@@ -237,13 +291,13 @@ class SearchIndex:
         index._set_orders(
             {name: np.frombuffer(unpack("i", saved["orders"][name]), np.int32) for name in SORTS}
         )
-        index._char_ranks = loaded_postings(saved["chars"], index.size, on_damage=on_damage)
-        index._title_char_ranks = loaded_postings(saved["title_chars"], index.size, on_damage=on_damage)
-        (index._paired, pairs), (index._title_paired, title_pairs) = saved["pairs"], saved["title_pairs"]
-        if type(index._paired) is not str or type(index._title_paired) is not str:
-            raise TypeError("saved paired characters are not text")
-        index._pair_ranks = loaded_postings(pairs, index.size, on_damage=on_damage)
-        index._title_pair_ranks = loaded_postings(title_pairs, index.size, on_damage=on_damage)
+        if postings is None:  # all in `saved`: checked now (ValueError, TypeError: rebuilt)
+            index._saved_postings = {key: saved[key] for key in POSTINGS_KEYS}
+            index._on_damage = None
+            _ = index._char_ranks, index._title_char_ranks, index._pair_ranks, index._title_pair_ranks
+            _ = index._paired, index._title_paired
+            index._on_damage = on_damage
+        index._read_postings = postings
         index.syllables = SyllableIndex.from_saved(saved["syllables"], index.size, index._cache, on_damage)
         if not _all_texts(saved["readings"].values(), nested=True) or not _all_groups(saved["groups"]):
             raise TypeError("saved readings or groups of another shape")
@@ -376,13 +430,16 @@ class SearchIndex:
 
     def warm(self) -> None:
         """Build now what the first search would otherwise build (the exact-title lookup, the texts
-        in title order that candidates are checked against: the search texts read then), so that
+        in title order that candidates are checked against: the search texts and the postings read
+        then), so that
         a front end can do it in the background and the first query costs no more than others;
         and every syllable's codes (a first pinyin query decodes dozens).
         A search meanwhile waits only for what it needs and is being built (see once.py). Not the
         dict of ids: the first lookups scan (see PositionsById), and queries need none."""
         self._exact_title_lookup()
         _ = self._hay_by_rank, self._titles_en_by_rank
+        _ = self._char_ranks, self._title_char_ranks, self._pair_ranks, self._title_pair_ranks
+        _ = self._paired, self._title_paired  # the postings' table, read from a snapshot now
         self.syllables.warm()
 
     # Pinyin ------------------------------------------------------------------------------------

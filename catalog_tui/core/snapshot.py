@@ -3,11 +3,13 @@ and how they are read back into a Catalog whose works are built when first shown
 search index. How the tables sit in the file, and how they are checked, is snapshot_storage.py's.
 
 Tables: `_snapshot` (schema and the catalogue's content hash), `documents`, one table per record
-section but works, `_index` (SearchIndex.to_saved()), `_columns` (each work's id and folded titles,
-as one list each): everything opening needs, read at open. `_hay`: the works' search texts in title
-order, read when a query first needs them (or the app's warm-up, once the list shows). Then `works`: one
-document {"row": [...]} per work with its fields in declaration order, read only when the work is
-first shown. Positional rows build about twice as fast as keyed ones.
+section but works, `_index` (SearchIndex.to_saved() but its postings), `_columns` (each work's id
+and folded titles, as one list each): everything opening needs, read at open. Read when a query
+first needs them (or the app's warm-up, once the list shows): `_postings` (the index's
+POSTINGS_KEYS, most of its bytes) and `_hay` (the works' search texts in title order). Then
+`works`: one document {"row": [...]} per work with its fields in declaration order, read only when
+the work is first shown. Positional rows build about twice as fast as keyed ones. Each table is
+checked against its own checksum when it is read (snapshot_storage.py).
 """
 
 from __future__ import annotations
@@ -17,30 +19,34 @@ from dataclasses import fields
 from typing import Any
 
 from .atomic import dumps_json
-from .index import INDEX_VERSION, STORED_KEYS, SearchIndex
+from .index import INDEX_VERSION, POSTINGS_KEYS, STORED_KEYS, SearchIndex
 from .lazy_works import LazyWorks
 from .loader import validation_problems
 from .model import RECORD_TYPES, Catalog, Source, Work
-from .snapshot_storage import ROWS_TABLE, RowTable, SnapshotDamaged, snapshot_file_chunks
+from .snapshot_storage import (
+    ANOTHER_VERSION,
+    ROWS_TABLE,
+    RowTable,
+    SnapshotDamaged,
+    SnapshotStale,
+    snapshot_file_chunks,
+)
 
 __all__ = ["SCHEMA_VERSION", "SnapshotDamaged", "SnapshotStale", "read_snapshot", "snapshot_chunks"]
 
-# 2: saved index; 3: works as rows; 4: a checksum; 5: edition; 6: columns apart; 7: search texts apart
-SCHEMA_VERSION = 7
+# 2: saved index; 3: works as rows; 4: a checksum; 5: edition; 6: columns apart; 7: search texts apart;
+# 8: postings apart, a checksum per table
+SCHEMA_VERSION = 8
 SNAPSHOT_TABLE = "_snapshot"
 INDEX_TABLE = "_index"
 COLUMNS_TABLE = "_columns"
 COLUMNS = ("id", *(key for key in STORED_KEYS if key != "hay"))
 HAY_TABLE = "_hay"  # the search texts (the largest column) in title order, read when first needed
+POSTINGS_TABLE = "_postings"  # the index's postings, read when first needed
 _ROW = "row"
 _WORK_FIELDS = tuple(spec.name for spec in fields(Work))
 _COLUMN_PIECE = 10_000  # strings per piece of a column while writing
 OnDamage = Callable[[str], None]
-
-
-class SnapshotStale(Exception):
-    """The snapshot holds another catalogue's content (e.g. a second catalog-tui reseeded), or was
-    written in another format; the message says which."""
 
 
 def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterator[bytes]:
@@ -55,7 +61,10 @@ def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterat
             tables.append(
                 (section, {str(i): r.to_dict() for i, r in enumerate(getattr(catalog, section), 1)})
             )
-    tables.append((INDEX_TABLE, {"1": index.to_saved()}))
+    saved = index.to_saved()
+    postings = {key: saved.pop(key) for key in POSTINGS_KEYS}
+    tables.append((INDEX_TABLE, {"1": saved}))
+    tables.append((POSTINGS_TABLE, {"1": postings}))
     head: list[tuple[str, Iterable[bytes]]] = [(name, [dumps_json(value)]) for name, value in tables]
     columns = {"id": [work.id for work in catalog.works], **{key: getattr(index, key) for key in COLUMNS[1:]}}
     head.append((COLUMNS_TABLE, _columns_pieces(columns)))
@@ -89,12 +98,17 @@ def read_snapshot(
     stamp: dict[str, Any] = next(iter(tables.get(SNAPSHOT_TABLE, {}).values()), {})
     if stamp.get("schema") != SCHEMA_VERSION or stamp.get("index") != INDEX_VERSION:
         # An upgrade changed the format: reseed quietly, no backup of a file that is not damaged.
-        raise SnapshotStale("the seeded snapshot was written by another version of catalog-tui")
+        raise SnapshotStale(ANOTHER_VERSION)
     if stamp.get("catalog_hash") != digest:
         raise SnapshotStale("the seeded snapshot holds another catalogue")
     columns = tables[COLUMNS_TABLE]["1"]
     rows = tables[ROWS_TABLE]
-    if type(columns) is not dict or not isinstance(rows, RowTable) or HAY_TABLE not in tables:
+    if (
+        type(columns) is not dict
+        or not isinstance(rows, RowTable)
+        or HAY_TABLE not in tables
+        or POSTINGS_TABLE not in tables
+    ):
         raise SnapshotDamaged("its columns or rows are of another shape")
     size = len(rows)
     for name in COLUMNS:
@@ -114,7 +128,10 @@ def read_snapshot(
         progress(size * 2 // 9, size)  # in works: the columns and sections read, the index is the rest
     catalog.works = LazyWorks(size, _builder(rows, ids, on_damage))
     saved = tables[INDEX_TABLE]["1"]
-    index = SearchIndex.from_saved(catalog, columns, saved, on_damage, _hay_reader(tables, size, on_damage))
+    index = SearchIndex.from_saved(
+        catalog, columns, saved, on_damage, _hay_reader(tables, size, on_damage),
+        _postings_reader(tables, on_damage),
+    )  # fmt: skip
     catalog.work_positions = index.position_by_id  # by-id lookups without building the works
     if progress is not None:
         progress(size, size)
@@ -139,6 +156,28 @@ def _hay_reader(
             on_damage(str(error) or "its search texts are unreadable")
             return [""] * size
         return texts
+
+    return read
+
+
+def _postings_reader(
+    tables: Mapping[str, Mapping[str, Any]], on_damage: OnDamage | None
+) -> Callable[[], dict[str, Any]]:
+    """Reads the index's postings when a query (or warm()) first needs them: most of the index's
+    bytes, none needed to show the list. A table that fails its check goes to `on_damage`, as a
+    damaged row does, and reads as no postings (nothing found); without `on_damage`, raises."""
+
+    def read() -> dict[str, Any]:
+        try:
+            postings = tables[POSTINGS_TABLE]["1"]
+            if type(postings) is not dict or not set(POSTINGS_KEYS) <= set(postings):
+                raise SnapshotDamaged("its postings are of another shape")
+        except (ValueError, OSError, KeyError, TypeError) as error:  # SnapshotDamaged is a ValueError
+            if on_damage is None:
+                raise
+            on_damage(str(error) or "its postings are unreadable")
+            return {}
+        return postings
 
     return read
 

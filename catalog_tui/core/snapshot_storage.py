@@ -4,17 +4,18 @@ the `works` table only when that row is asked for.
 The file is still one JSON object of TinyDB tables (any JSON tool, even TinyDB's own JSONStorage,
 can read it whole), laid out so that a reader need not parse it whole:
 
-    {"<table>": {...}, ...,            every table but the rows, e.g. what opening needs
+    {"<table>": {...}, ...,            every table but the rows
      "works": {"1": {...}, ...},        one document per row, read one at a time
      "_rows": {"1": {...}},             where each row's bytes are, and their CRC-32
-     "_layout": {"1": {...}},           where each table's value is (byte ranges)
+     "_layout": {"1": {"tables": ..., "sha256": ...}},   each table's byte range and SHA-256
      "_checksum": {"1": {"layout": "<offset of _layout's value>", "sha256": "..."}}}
 
-The trailer has a fixed length, so a reader finds the layout from the file's end. Its SHA-256
-covers every byte before it except the rows: checked when the storage is first read, it proves
-what opening needs (the tables, `_rows` and the layout) without reading the rows. Each row is
-checked against its CRC-32 (kept in the checked `_rows`) when it is read. A flipped byte is then
-caught where it is read: in a table at open, in a row when that row is first asked for.
+The trailer has a fixed length, so a reader finds the layout from the file's end; its SHA-256 is
+the layout's, checked at open. Each table is checked against its own SHA-256 when it is read, and
+each row against its CRC-32 (kept in the checked `_rows`): a flipped byte is caught where it is
+read, and only what is read is hashed (opening a million works reads what the list needs, not the
+search postings and texts, which are read on the first search). Bytes outside every table (keys,
+commas) are never read, so damage there changes nothing.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ _TRAILER_MIDDLE = b'","sha256":"'
 _TRAILER_TAIL = b'"}}}'
 _OFFSET_DIGITS = 20
 _TRAILER_LENGTH = len(_TRAILER_HEAD) + _OFFSET_DIGITS + len(_TRAILER_MIDDLE) + 64 + len(_TRAILER_TAIL)
-_HASH_BLOCK = 1 << 20
 _pread = getattr(os, "pread", None)
 _ROW_BATCH = 256  # rows joined into one write while streaming
 
@@ -52,6 +52,14 @@ _ROW_BATCH = 256  # rows joined into one write while streaming
 class SnapshotDamaged(ValueError):
     """The snapshot's bytes do not match their checksums, or its content does not have the shape
     this version writes: it is moved aside and the catalogue reseeded."""
+
+
+class SnapshotStale(Exception):
+    """The snapshot holds another catalogue's content (e.g. a second catalog-tui reseeded), or was
+    written in another format; the message says which."""
+
+
+ANOTHER_VERSION = "the seeded snapshot was written by another version of catalog-tui"
 
 
 # Writing ------------------------------------------------------------------------------------------
@@ -63,28 +71,31 @@ def snapshot_file_chunks(
     """The file's bytes, as they come: `tables` (a name and the JSON of its value, in pieces),
     then the documents of `rows` (numbered from 1), the row index, the layout and the trailer.
     Nothing larger than one table piece or a batch of rows is held."""
-    checksum = hashlib.sha256()
     position = 0
     ranges: dict[str, list[int]] = {}
+    hashes: dict[str, str] = {}
 
-    def emit(chunk: bytes, hashed: bool = True) -> bytes:
+    def emit(chunk: bytes) -> bytes:
         nonlocal position
         position += len(chunk)
-        if hashed:
-            checksum.update(chunk)
         return chunk
+
+    def table(name: str, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        checksum = hashlib.sha256()
+        start = position
+        for piece in pieces:
+            checksum.update(piece)
+            yield emit(piece)
+        ranges[name], hashes[name] = [start, position], checksum.hexdigest()
 
     yield emit(b"{")
     for name, pieces in tables:
         yield emit(dumps_json(name) + b":")
-        start = position
-        for piece in pieces:
-            yield emit(piece)
-        ranges[name] = [start, position]
+        yield from table(name, pieces)
         yield emit(b",")
     yield emit(dumps_json(ROWS_TABLE) + b":")
     rows_start = position
-    yield emit(b"{", hashed=False)
+    yield emit(b"{")
     starts, lengths, crcs = array("q"), array("q"), array("q")
     batch: list[bytes] = []
     pending = 0  # bytes in the batch
@@ -97,21 +108,20 @@ def snapshot_file_chunks(
         batch += (key, document)
         pending += len(key) + len(document)
         if len(batch) >= 2 * _ROW_BATCH:
-            yield emit(b"".join(batch), hashed=False)
+            yield emit(b"".join(batch))
             batch, pending = [], 0
-    yield emit(b"".join(batch) + b"}", hashed=False)
+    yield emit(b"".join(batch) + b"}")
     ranges[ROWS_TABLE] = [rows_start, position]
     row_index = {"byteorder": sys.byteorder, "starts": _pack(starts), "lengths": _pack(lengths),
                  "crc32": _pack(crcs)}  # fmt: skip
     yield emit(b"," + dumps_json(_ROW_INDEX) + b":")
-    start = position
-    yield emit(dumps_json({"1": row_index}))
-    ranges[_ROW_INDEX] = [start, position]
+    yield from table(_ROW_INDEX, [dumps_json({"1": row_index})])
     yield emit(b"," + dumps_json(_LAYOUT) + b":")
     layout_start = position
-    yield emit(dumps_json({"1": {"tables": ranges}}))
+    layout = dumps_json({"1": {"tables": ranges, "sha256": hashes}})
+    yield emit(layout)
     yield (_TRAILER_HEAD + b"%0*d" % (_OFFSET_DIGITS, layout_start) + _TRAILER_MIDDLE
-           + checksum.hexdigest().encode("ascii") + _TRAILER_TAIL)  # fmt: skip
+           + hashlib.sha256(layout).hexdigest().encode("ascii") + _TRAILER_TAIL)  # fmt: skip
 
 
 def tables_file_chunks(tables: Mapping[str, Any]) -> Iterator[bytes]:
@@ -192,18 +202,24 @@ class SnapshotTables(Mapping[str, Mapping[str, Any]]):
         content_end = size - _TRAILER_LENGTH
         if not 0 < layout_start <= content_end:
             raise SnapshotDamaged("it has no checksum (truncated or edited?)")
-        layout = _decode(self.file.read(layout_start, content_end))
-        ranges = layout.get("1", {}).get("tables") if type(layout.get("1")) is dict else None
+        layout_bytes = self.file.read(layout_start, content_end)
+        layout = _decode(layout_bytes)
+        entry: dict[str, Any] = layout["1"] if type(layout.get("1")) is dict else {}
+        if "tables" in entry and "sha256" not in entry:  # one checksum of the whole (schema 7)
+            raise SnapshotStale(ANOTHER_VERSION)
+        if hashlib.sha256(layout_bytes).hexdigest().encode("ascii") != trailer[digest_at : digest_at + 64]:
+            raise SnapshotDamaged("it does not match its checksum")
+        ranges, hashes = entry.get("tables"), entry.get("sha256")
         if type(ranges) is not dict or not all(_is_range(r, layout_start) for r in ranges.values()):
             raise SnapshotDamaged("its layout is not byte ranges of its tables")
         if ROWS_TABLE not in ranges or _ROW_INDEX not in ranges:
             raise SnapshotDamaged("it has no rows")
+        if type(hashes) is not dict or set(hashes) != set(ranges) - {ROWS_TABLE}:
+            raise SnapshotDamaged("its layout has no checksum for each table")
         self.ranges: dict[str, tuple[int, int]] = {name: (r[0], r[1]) for name, r in ranges.items()}
-        rows_start, rows_end = self.ranges[ROWS_TABLE]
-        stored = trailer[digest_at : digest_at + 64]
-        hashed = _sha256(self.file, ((0, rows_start), (rows_end, content_end)), progress)
-        if hashed.encode("ascii") != stored:
-            raise SnapshotDamaged("it does not match its checksum")
+        self.hashes: dict[str, str] = hashes
+        self._progress = progress
+        self.decoded: dict[str, int] = {}  # how often each table was read and decoded: tests count
         self._rows: RowTable | None = None
 
     def __getitem__(self, name: str) -> Mapping[str, Any]:
@@ -220,7 +236,14 @@ class SnapshotTables(Mapping[str, Mapping[str, Any]]):
         return name in self.ranges
 
     def _decoded(self, name: str) -> dict[str, Any]:
-        table = _decode(self.file.read(*self.ranges[name]))
+        """The table, read and checked against its SHA-256 (SnapshotDamaged if it does not match)."""
+        data = self.file.read(*self.ranges[name])  # one read: hashed, then decoded
+        if hashlib.sha256(data).hexdigest() != self.hashes[name]:
+            raise SnapshotDamaged("it does not match its checksum")
+        if self._progress is not None:
+            self._progress(len(data), len(data))
+        self.decoded[name] = self.decoded.get(name, 0) + 1
+        table = _decode(data)
         if not all(type(row) is dict for row in table.values()):
             raise SnapshotDamaged(f"its table {name!r} is not a TinyDB table")
         return table
@@ -310,20 +333,3 @@ def _is_range(value: Any, limit: int) -> bool:
         type(value) is list and len(value) == 2 and all(type(v) is int for v in value)
         and 0 <= value[0] <= value[1] <= limit
     )  # fmt: skip
-
-
-def _sha256(
-    file: _File, ranges: Iterable[tuple[int, int]], progress: Callable[[int, int], None] | None
-) -> str:
-    """The SHA-256 of these byte ranges, read a block at a time (never the whole file at once)."""
-    checksum = hashlib.sha256()
-    ranges = list(ranges)
-    total, done = sum(end - start for start, end in ranges), 0
-    for start, end in ranges:
-        for block in range(start, end, _HASH_BLOCK):
-            data = file.read(block, min(end, block + _HASH_BLOCK))
-            checksum.update(data)
-            done += len(data)
-            if progress is not None:
-                progress(done, total)
-    return checksum.hexdigest()
