@@ -113,25 +113,22 @@ class SearchIndex:
         catalog: Catalog,
         columns: Mapping[str, list[str]],
         on_damage: OnDamage | None = None,
-        hay_by_rank: Callable[[], list[str]] | None = None,
+        by_rank: Callable[[str], list[str]] | None = None,
     ) -> None:
-        """`columns`: the works' ids and stored texts, in catalogue order; or, the largest
-        (`hay`) left out, `hay_by_rank()` reads it in title order when first needed."""
+        """`columns`: the works' ids and stored texts (STORED_KEYS), in catalogue order; or, those
+        left out, `by_rank(key)` reads that text in title order when first needed."""
         self.catalog = catalog
         self.works: Sequence[Work] = catalog.works
         self.size = len(self.works)
         self.universe = (1 << self.size) - 1
-        self._read_hay_by_rank = hay_by_rank
+        self._read_by_rank = by_rank
         self._on_damage = on_damage
         self._read_postings: Callable[[], dict[str, Any]] | None = None
-        if "hay" in columns or hay_by_rank is None:
-            self.hay = columns["hay"]
-        self.title_fold: list[str] = columns["title_fold"]
-        self.title_en_fold: list[str] = columns["title_en_fold"]
-        if any(len(column) != self.size for column in (self.title_fold, self.title_en_fold)) or (
-            "hay" in vars(self) and len(self.hay) != self.size
-        ):
-            raise ValueError("stored search text does not fit the works")
+        for key in STORED_KEYS:
+            if key in columns or by_rank is None:
+                if len(columns[key]) != self.size:
+                    raise ValueError("stored search text does not fit the works")
+                vars(self)[key] = columns[key]
         # The ids come with the stored texts when the works are built lazily (model.LazyWorks).
         ids = columns.get("id") or [work.id for work in self.works]
         self.position_by_id = PositionsById(ids, on_damage)
@@ -162,30 +159,48 @@ class SearchIndex:
     # (once, though the warm-up thread and a search ask at the same time: see once.py).
     @built_once
     def _hay_by_rank(self) -> list[str]:
-        if "hay" not in vars(self) and self._read_hay_by_rank is not None:
-            texts = self._read_hay_by_rank()
+        return self._stored_by_rank("hay")
+
+    @built_once
+    def _titles_by_rank(self) -> list[str]:
+        return self._stored_by_rank("title_fold")
+
+    @built_once
+    def _titles_en_by_rank(self) -> list[str]:
+        return self._stored_by_rank("title_en_fold")
+
+    def _stored_by_rank(self, key: str) -> list[str]:
+        if key not in vars(self) and self._read_by_rank is not None:
+            texts = self._read_by_rank(key)
             if len(texts) != self.size:
                 raise ValueError("stored search text does not fit the works")
             return texts
-        return _by_rank(self.hay, self._orders["title"])
+        return _by_rank(getattr(self, key), self._orders["title"])
 
     @built_once
     def hay(self) -> list[str]:
         """Each work's folded search text, in catalogue order."""
         return _by_rank(self._hay_by_rank, self._ranks["title"])
 
+    @built_once
+    def title_fold(self) -> list[str]:
+        """Each work's folded title, in catalogue order."""
+        return _by_rank(self._titles_by_rank, self._ranks["title"])
+
+    @built_once
+    def title_en_fold(self) -> list[str]:
+        """Each work's folded English title, in catalogue order."""
+        return _by_rank(self._titles_en_by_rank, self._ranks["title"])
+
     @property
     def hay_by_rank(self) -> list[str]:
         """The works' folded search texts in title order (what a snapshot keeps)."""
         return self._hay_by_rank
 
-    @built_once
-    def _titles_by_rank(self) -> list[str]:
-        return _by_rank(self.title_fold, self._orders["title"])
-
-    @built_once
-    def _titles_en_by_rank(self) -> list[str]:
-        return _by_rank(self.title_en_fold, self._orders["title"])
+    def stored_by_rank(self, key: str) -> list[str]:
+        """A stored text (one of STORED_KEYS) in title order, as a snapshot keeps it."""
+        return {"hay": self._hay_by_rank, "title_fold": self._titles_by_rank,
+                "title_en_fold": self._titles_en_by_rank}[key]  # fmt: skip
 
     # Postings by key: built (a dict), or read from a snapshot (each key decoded on first use),
     # from its own table when a search first needs them (see from_saved).
@@ -274,20 +289,20 @@ class SearchIndex:
         columns: Mapping[str, list[str]],
         saved: dict[str, Any],
         on_damage: OnDamage | None = None,
-        hay_by_rank: Callable[[], list[str]] | None = None,
+        by_rank: Callable[[str], list[str]] | None = None,
         postings: Callable[[], dict[str, Any]] | None = None,
     ) -> SearchIndex:
         """The index `to_saved` described; ValueError (or KeyError, TypeError) when it does not
         fit these works, so that the caller rebuilds it. What is read only when first used (a
         key's postings, the ids' lookup) and then fails its check goes to `on_damage(problem)`.
-        `hay_by_rank`: see _attach. `postings()`: the POSTINGS_KEYS part of to_saved(), when
+        `by_rank`: see _attach. `postings()`: the POSTINGS_KEYS part of to_saved(), when
         `saved` lacks it, read when a search first needs it."""
         if saved.get("version") != INDEX_VERSION or saved.get("byteorder") != sys.byteorder:
             raise ValueError("saved index of another version")
         if saved["size"] != len(catalog.works):
             raise ValueError("saved index of another catalogue")
         index = cls.__new__(cls)
-        index._attach(catalog, columns, on_damage, hay_by_rank)
+        index._attach(catalog, columns, on_damage, by_rank)
         index._set_orders(
             {name: np.frombuffer(unpack("i", saved["orders"][name]), np.int32) for name in SORTS}
         )

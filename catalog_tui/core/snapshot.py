@@ -3,10 +3,10 @@ and how they are read back into a Catalog whose works are built when first shown
 search index. How the tables sit in the file, and how they are checked, is snapshot_storage.py's.
 
 Tables: `_snapshot` (schema and the catalogue's content hash), `documents`, one table per record
-section but works, `_index` (SearchIndex.to_saved() but its postings), `_columns` (each work's id
-and folded titles, as one list each): everything opening needs, read at open. Read when a query
-first needs them (or the app's warm-up, once the list shows): `_postings` (the index's
-POSTINGS_KEYS, most of its bytes) and `_hay` (the works' search texts in title order). Then
+section but works, `_index` (SearchIndex.to_saved() but its postings), `_columns` (each work's
+id): everything opening needs, read at open. Read when a query first needs them (or the app's
+warm-up, once the list shows): `_postings` (the index's POSTINGS_KEYS, most of its bytes), `_hay`,
+`_title_fold` and `_title_en_fold` (the works' search texts and folded titles, in title order). Then
 `works`: one document {"row": [...]} per work with its fields in declaration order, read only when
 the work is first shown. Positional rows build about twice as fast as keyed ones. Each table is
 checked against its own checksum when it is read (snapshot_storage.py).
@@ -35,13 +35,15 @@ from .snapshot_storage import (
 __all__ = ["SCHEMA_VERSION", "SnapshotDamaged", "SnapshotStale", "read_snapshot", "snapshot_chunks"]
 
 # 2: saved index; 3: works as rows; 4: a checksum; 5: edition; 6: columns apart; 7: search texts apart;
-# 8: postings apart, a checksum per table
+# 8: postings and folded titles apart, a checksum per table
 SCHEMA_VERSION = 8
 SNAPSHOT_TABLE = "_snapshot"
 INDEX_TABLE = "_index"
 COLUMNS_TABLE = "_columns"
-COLUMNS = ("id", *(key for key in STORED_KEYS if key != "hay"))
-HAY_TABLE = "_hay"  # the search texts (the largest column) in title order, read when first needed
+COLUMNS = ("id",)
+# The stored texts in title order, each read when first needed (by a search, or the warm-up).
+BY_RANK_TABLES = {"hay": "_hay", "title_fold": "_title_fold", "title_en_fold": "_title_en_fold"}
+HAY_TABLE = BY_RANK_TABLES["hay"]  # the search texts, the largest of them
 POSTINGS_TABLE = "_postings"  # the index's postings, read when first needed
 _ROW = "row"
 _WORK_FIELDS = tuple(spec.name for spec in fields(Work))
@@ -66,9 +68,9 @@ def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterat
     tables.append((INDEX_TABLE, {"1": saved}))
     tables.append((POSTINGS_TABLE, {"1": postings}))
     head: list[tuple[str, Iterable[bytes]]] = [(name, [dumps_json(value)]) for name, value in tables]
-    columns = {"id": [work.id for work in catalog.works], **{key: getattr(index, key) for key in COLUMNS[1:]}}
-    head.append((COLUMNS_TABLE, _columns_pieces(columns)))
-    head.append((HAY_TABLE, _columns_pieces({"by_rank": index.hay_by_rank})))
+    head.append((COLUMNS_TABLE, _columns_pieces({"id": [work.id for work in catalog.works]})))
+    for key in STORED_KEYS:
+        head.append((BY_RANK_TABLES[key], _columns_pieces({"by_rank": index.stored_by_rank(key)})))
     return snapshot_file_chunks(head, ({_ROW: _work_row(work)} for work in catalog.works))
 
 
@@ -106,8 +108,7 @@ def read_snapshot(
     if (
         type(columns) is not dict
         or not isinstance(rows, RowTable)
-        or HAY_TABLE not in tables
-        or POSTINGS_TABLE not in tables
+        or not all(name in tables for name in (POSTINGS_TABLE, *BY_RANK_TABLES.values()))
     ):
         raise SnapshotDamaged("its columns or rows are of another shape")
     size = len(rows)
@@ -129,7 +130,7 @@ def read_snapshot(
     catalog.works = LazyWorks(size, _builder(rows, ids, on_damage))
     saved = tables[INDEX_TABLE]["1"]
     index = SearchIndex.from_saved(
-        catalog, columns, saved, on_damage, _hay_reader(tables, size, on_damage),
+        catalog, columns, saved, on_damage, _by_rank_reader(tables, size, on_damage),
         _postings_reader(tables, on_damage),
     )  # fmt: skip
     catalog.work_positions = index.position_by_id  # by-id lookups without building the works
@@ -138,16 +139,17 @@ def read_snapshot(
     return catalog, index
 
 
-def _hay_reader(
+def _by_rank_reader(
     tables: Mapping[str, Mapping[str, Any]], size: int, on_damage: OnDamage | None
-) -> Callable[[], list[str]]:
-    """Reads the search texts when a query (or warm()) first needs them: a third of opening a
-    million works was parsing them. Texts of another shape go to `on_damage`, as a damaged row
-    does, and read as empty (nothing found in them); without `on_damage`, SnapshotDamaged."""
+) -> Callable[[str], list[str]]:
+    """Reads a stored text (the search texts, the folded titles) when a query (or warm()) first
+    needs it: a third of opening a million works was parsing the search texts. Texts of another
+    shape go to `on_damage`, as a damaged row does, and read as empty (nothing found in them);
+    without `on_damage`, SnapshotDamaged."""
 
-    def read() -> list[str]:
+    def read(key: str) -> list[str]:
         try:
-            texts = tables[HAY_TABLE]["1"]["by_rank"]
+            texts = tables[BY_RANK_TABLES[key]]["1"]["by_rank"]
             if type(texts) is not list or len(texts) != size or not set(map(type, texts)) <= {str}:
                 raise SnapshotDamaged("its search texts do not fit the works")
         except (ValueError, OSError, KeyError, TypeError) as error:  # SnapshotDamaged is a ValueError
