@@ -80,10 +80,25 @@ def _matches(library: Library, args: argparse.Namespace) -> tuple[str, list[Work
     return query, library.works_at(result.positions), result.found.bit_count()
 
 
+def _checked_matches(
+    library: Library, args: argparse.Namespace
+) -> tuple[Library, tuple[str, list[Work], int]]:
+    """_matches, and the library it came from. A table of the snapshot read by the search (its
+    postings, its texts) and found damaged reads as no works and is noted in the store: a command
+    then answers from a reseeded store (this second open moves the snapshot aside and reseeds),
+    rather than print what a damaged table left out."""
+    found = _matches(library, args)
+    if library.store.snapshot_damage is None:
+        return library, found
+    library.close()
+    library = _open_library(args)
+    return library, _matches(library, args)
+
+
 def search(args: argparse.Namespace) -> int:
     library = _open_library(args)
     try:
-        query, works, total = _matches(library, args)
+        library, (query, works, total) = _checked_matches(library, args)
         if args.format == "text":
             sys.stdout.write(_format_text(works))
         else:  # the export model, as `export QUERY -o - --format FORMAT` writes it
@@ -123,7 +138,7 @@ def export(args: argparse.Namespace) -> int:
         )
     library = _open_library(args)
     try:
-        query, works, _total = _matches(library, args)
+        library, (query, works, _total) = _checked_matches(library, args)
         if args.output == "-":
             payload = render(library.catalog, works, args.format or "yaml", section=args.section,
                              query=query, for_terminal=sys.stdout.isatty(), bom=False)  # fmt: skip

@@ -123,7 +123,7 @@ def _ranks_out_of_order(tables: dict[str, Any]) -> None:
 
 
 def _syllable_code_beyond(tables: dict[str, Any]) -> None:
-    codes = tables["_index"]["1"]["syllables"]["codes"]
+    codes = tables["_postings"]["1"]["syllables"]["codes"]
     for key in codes:
         codes[key] = packed(10**8)
 

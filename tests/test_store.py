@@ -1281,21 +1281,26 @@ def _readings_a_string(tables: dict[str, Any]) -> None:
 
 
 def _syllable_width_negative(tables: dict[str, Any]) -> None:
-    tables["_index"]["1"]["syllables"]["width"] = -1
+    tables["_postings"]["1"]["syllables"]["width"] = -1
 
 
 # Damage in what opening reads: caught at open. Damage in the postings (read by the first search,
-# schema 8) is caught there: see test_damaged_postings_are_reported_by_the_first_search_…
-POSTINGS_DAMAGE = [_ranks_beyond_the_table, _negative_rank, _bitset_beyond_the_table]
+# schema 8) is caught by that search, which then answers from a reseeded store (cli_commands.py);
+# so `seed` alone (no search) does not see it, as it does not see a damaged row.
+POSTINGS_DAMAGE = [
+    _ranks_beyond_the_table,
+    _negative_rank,
+    _bitset_beyond_the_table,
+    _syllable_width_negative,
+]
 DAMAGE = [
     _campaign_name_a_number,
     _year_a_string_in_a_group,
     _readings_a_string,
-    _syllable_width_negative,
 ]
 
 
-@pytest.mark.parametrize("damage", DAMAGE)
+@pytest.mark.parametrize("damage", DAMAGE + POSTINGS_DAMAGE)
 def test_a_snapshot_with_a_matching_checksum_but_a_wrong_shape_is_reseeded(
     run, catalog_file: Path, db_path: Path, damage
 ) -> None:
@@ -1327,30 +1332,6 @@ def test_seed_never_calls_a_damaged_snapshot_up_to_date(
     assert code == 0
     assert "already up to date" not in out
     assert "the seeded snapshot was unreadable" in out
-
-
-@pytest.mark.parametrize("damage", POSTINGS_DAMAGE)
-def test_damaged_postings_are_reported_by_the_first_search_and_the_next_open_reseeds(
-    run, catalog_file: Path, db_path: Path, damage
-) -> None:
-    seeded(catalog_file, db_path, selection=[XING_SHI])
-    tables = snapshot_tables(db_path)
-    damage(tables)
-    rewrite_with_checksum(snapshot_of(db_path), tables)
-    code, out, err = run("search", "sudongpo", "--catalog", str(catalog_file), "--db", str(db_path))
-    assert code == 0, err
-    assert out.split()[-1] == SU_DONG_PO  # found by its pinyin: the damaged postings read as no works
-    assert "unexpected error" not in err
-    code, out, _ = run("seed", "--catalog", str(catalog_file), "--db", str(db_path))
-    assert code == 0
-    assert "already up to date" not in out
-    assert "the seeded snapshot was unreadable" in out
-    library = Library.open(catalog_file, db_path)
-    try:
-        assert library.report.seeded is False  # the seed above reseeded it
-        assert library.store.selected_ids() == [XING_SHI]
-    finally:
-        library.close()
 
 
 def test_a_flipped_byte_that_leaves_valid_json_is_caught_by_the_checksum(

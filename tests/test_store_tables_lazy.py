@@ -84,8 +84,9 @@ def test_the_postings_and_stored_texts_have_tables_of_their_own(catalog_file: Pa
     Library.open(catalog_file, db_path).close()
     tables = json.loads(snapshot_of(db_path).read_bytes())
     assert set(LAZY_TABLES) <= set(tables)
-    assert {"chars", "title_chars", "pairs", "title_pairs"} == set(tables[POSTINGS_TABLE]["1"])
-    assert not {"chars", "title_chars", "pairs", "title_pairs"} & set(tables["_index"]["1"])
+    postings = {"chars", "title_chars", "pairs", "title_pairs", "syllables"}
+    assert postings == set(tables[POSTINGS_TABLE]["1"])
+    assert not postings & set(tables["_index"]["1"])
     assert list(tables["_columns"]["1"]) == ["id"]
     assert tables["_snapshot"]["1"]["schema"] == SCHEMA_VERSION == 8
 
@@ -207,6 +208,20 @@ def test_damage_in_a_lazily_read_table_is_reported_when_first_read_and_the_next_
     finally:
         library.close()
     assert reopened(catalog_file, db_path).report.seeded is False
+
+
+@pytest.mark.parametrize("table", LAZY_TABLES)
+@pytest.mark.parametrize("query", ["sudongpo", "苏东坡"])
+def test_a_cli_search_that_finds_a_table_damaged_answers_from_a_reseeded_store(
+    run: Any, catalog_file: Path, db_path: Path, table: str, query: str
+) -> None:
+    Library.open(catalog_file, db_path).close()
+    flip_inside(db_path, table)
+    code, out, err = run("search", query, "--catalog", str(catalog_file), "--db", str(db_path))
+    assert code == 0, err
+    assert out.splitlines()[0].split()[-1] == SU_DONG_PO, out
+    assert "unexpected error" not in err
+    assert reopened(catalog_file, db_path).report.seeded is False  # the search reseeded it
 
 
 def test_damage_in_a_table_opening_reads_is_caught_at_open(catalog_file: Path, db_path: Path) -> None:

@@ -55,7 +55,7 @@ _TYPE_ORDER = {slug: position for position, slug in enumerate(WORK_TYPES)}
 STORED_KEYS = ("hay", "title_fold", "title_en_fold")
 # The parts of to_saved() that only a search needs (most of its bytes): a snapshot keeps them in a
 # table of their own, read when a search (or the warm-up) first asks for them (from_saved).
-POSTINGS_KEYS = ("chars", "title_chars", "pairs", "title_pairs")
+POSTINGS_KEYS = ("chars", "title_chars", "pairs", "title_pairs", "syllables")
 OnDamage = Callable[[str], None]
 
 
@@ -233,6 +233,18 @@ class SearchIndex:
     def _title_paired(self) -> str:
         return self._saved_pairs("title_pairs")[0]  # type: ignore[no-any-return]
 
+    @built_once
+    def syllables(self) -> SyllableIndex:
+        """The pinyin syllable slots (see SyllableIndex)."""
+        try:
+            return SyllableIndex.from_saved(
+                self._saved_postings.get("syllables"),  # type: ignore[arg-type]
+                self.size, self._cache, self._on_damage,
+            )  # fmt: skip
+        except (ValueError, TypeError, KeyError) as error:
+            self._damaged(f"its saved syllables do not fit the works ({error})", ValueError)
+            return SyllableIndex.from_saved({"width": 0, "codes": {}}, self.size, self._cache)
+
     def _saved_pairs(self, key: str) -> list[Any]:
         """[paired characters, postings] as saved; [\"\", None] (reported) when of another shape."""
         saved = self._saved_postings.get(key)
@@ -310,10 +322,9 @@ class SearchIndex:
             index._saved_postings = {key: saved[key] for key in POSTINGS_KEYS}
             index._on_damage = None
             _ = index._char_ranks, index._title_char_ranks, index._pair_ranks, index._title_pair_ranks
-            _ = index._paired, index._title_paired
+            _ = index._paired, index._title_paired, index.syllables
             index._on_damage = on_damage
         index._read_postings = postings
-        index.syllables = SyllableIndex.from_saved(saved["syllables"], index.size, index._cache, on_damage)
         if not _all_texts(saved["readings"].values(), nested=True) or not _all_groups(saved["groups"]):
             raise TypeError("saved readings or groups of another shape")
         index._readings = {char: tuple(values) for char, values in saved["readings"].items()}
