@@ -111,19 +111,19 @@ def test_lookups_by_id_scan_then_build_the_dict_and_answer_alike(ids: list[str],
 
 def _rank_beyond_between_good_ends(tables: dict[str, Any]) -> None:
     """Ends in the works, a rank beyond them in the middle: only decoding the key finds it."""
-    chars = tables["_postings"]["1"]["chars"]
+    chars = tables["_chars"]["1"]["saved"]
     for key in chars:
         chars[key] = packed(0, 10_000, 1)
 
 
 def _ranks_out_of_order(tables: dict[str, Any]) -> None:
-    chars = tables["_postings"]["1"]["chars"]
+    chars = tables["_chars"]["1"]["saved"]
     for key in chars:
         chars[key] = packed(0, 2, 1, 3)
 
 
 def _syllable_code_beyond(tables: dict[str, Any]) -> None:
-    codes = tables["_postings"]["1"]["syllables"]["codes"]
+    codes = tables["_syllables"]["1"]["saved"]["codes"]
     for key in codes:
         codes[key] = packed(10**8)
 

@@ -1248,19 +1248,19 @@ def _packed_ranks(*ranks: int) -> str:
 
 
 def _ranks_beyond_the_table(tables: dict[str, Any]) -> None:
-    chars = tables["_postings"]["1"]["chars"]
+    chars = tables["_chars"]["1"]["saved"]
     for key in chars:  # what gave `unexpected error: IndexError` in the CLI
         chars[key] = _packed_ranks(0, 10_000)
 
 
 def _negative_rank(tables: dict[str, Any]) -> None:
-    chars = tables["_postings"]["1"]["title_chars"]
+    chars = tables["_title_chars"]["1"]["saved"]
     for key in chars:
         chars[key] = _packed_ranks(-1)
 
 
 def _bitset_beyond_the_table(tables: dict[str, Any]) -> None:
-    chars = tables["_postings"]["1"]["chars"]
+    chars = tables["_chars"]["1"]["saved"]
     for key in chars:
         chars[key] = "b:" + base64.b64encode(b"\xff" * 64).decode()
 
@@ -1281,7 +1281,7 @@ def _readings_a_string(tables: dict[str, Any]) -> None:
 
 
 def _syllable_width_negative(tables: dict[str, Any]) -> None:
-    tables["_postings"]["1"]["syllables"]["width"] = -1
+    tables["_syllables"]["1"]["saved"]["width"] = -1
 
 
 # Damage in what opening reads: caught at open. Damage in the postings (read by the first search,

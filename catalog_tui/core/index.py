@@ -123,7 +123,7 @@ class SearchIndex:
         self.universe = (1 << self.size) - 1
         self._read_by_rank = by_rank
         self._on_damage = on_damage
-        self._read_postings: Callable[[], dict[str, Any]] | None = None
+        self._read_postings: Callable[[str], Any] | None = None
         for key in STORED_KEYS:
             if key in columns or by_rank is None:
                 if len(columns[key]) != self.size:
@@ -203,42 +203,48 @@ class SearchIndex:
                 "title_en_fold": self._titles_en_by_rank}[key]  # fmt: skip
 
     # Postings by key: built (a dict), or read from a snapshot (each key decoded on first use),
-    # from its own table when a search first needs them (see from_saved).
-    @built_once
-    def _saved_postings(self) -> dict[str, Any]:
-        saved = self._read_postings() if self._read_postings is not None else {}
-        return saved if type(saved) is dict else {}
+    # each kind when a search first needs it (see from_saved).
+    def _saved(self, key: str) -> Any:
+        return self._read_postings(key) if self._read_postings is not None else None
 
     @built_once
     def _char_ranks(self) -> Mapping[str, Postings]:
-        return self._loaded("chars", self._saved_postings.get("chars"))
+        return self._loaded("chars", self._saved("chars"))
 
     @built_once
     def _title_char_ranks(self) -> Mapping[str, Postings]:
-        return self._loaded("title_chars", self._saved_postings.get("title_chars"))
+        return self._loaded("title_chars", self._saved("title_chars"))
 
     @built_once
     def _pair_ranks(self) -> Mapping[str, Postings]:
-        return self._loaded("pairs", self._saved_pairs("pairs")[1])
+        return self._loaded("pairs", self._pairs[1])
 
     @built_once
     def _title_pair_ranks(self) -> Mapping[str, Postings]:
-        return self._loaded("title_pairs", self._saved_pairs("title_pairs")[1])
+        return self._loaded("title_pairs", self._title_pairs[1])
 
     @built_once
     def _paired(self) -> str:
-        return self._saved_pairs("pairs")[0]  # type: ignore[no-any-return]
+        return self._pairs[0]  # type: ignore[no-any-return]
 
     @built_once
     def _title_paired(self) -> str:
-        return self._saved_pairs("title_pairs")[0]  # type: ignore[no-any-return]
+        return self._title_pairs[0]  # type: ignore[no-any-return]
+
+    @built_once
+    def _pairs(self) -> list[Any]:
+        return self._saved_pairs("pairs")
+
+    @built_once
+    def _title_pairs(self) -> list[Any]:
+        return self._saved_pairs("title_pairs")
 
     @built_once
     def syllables(self) -> SyllableIndex:
         """The pinyin syllable slots (see SyllableIndex)."""
         try:
             return SyllableIndex.from_saved(
-                self._saved_postings.get("syllables"),  # type: ignore[arg-type]
+                self._saved("syllables"),
                 self.size, self._cache, self._on_damage,
             )  # fmt: skip
         except (ValueError, TypeError, KeyError) as error:
@@ -247,7 +253,7 @@ class SearchIndex:
 
     def _saved_pairs(self, key: str) -> list[Any]:
         """[paired characters, postings] as saved; [\"\", None] (reported) when of another shape."""
-        saved = self._saved_postings.get(key)
+        saved = self._saved(key)
         if type(saved) is list and len(saved) == 2 and type(saved[0]) is str:
             return saved
         self._damaged(f"its saved {key} are of another shape", TypeError)
@@ -302,13 +308,13 @@ class SearchIndex:
         saved: dict[str, Any],
         on_damage: OnDamage | None = None,
         by_rank: Callable[[str], list[str]] | None = None,
-        postings: Callable[[], dict[str, Any]] | None = None,
+        postings: Callable[[str], Any] | None = None,
     ) -> SearchIndex:
         """The index `to_saved` described; ValueError (or KeyError, TypeError) when it does not
         fit these works, so that the caller rebuilds it. What is read only when first used (a
         key's postings, the ids' lookup) and then fails its check goes to `on_damage(problem)`.
-        `by_rank`: see _attach. `postings()`: the POSTINGS_KEYS part of to_saved(), when
-        `saved` lacks it, read when a search first needs it."""
+        `by_rank`: see _attach. `postings(key)`: each POSTINGS_KEYS part of to_saved(), when
+        `saved` lacks them, read when a search first needs it."""
         if saved.get("version") != INDEX_VERSION or saved.get("byteorder") != sys.byteorder:
             raise ValueError("saved index of another version")
         if saved["size"] != len(catalog.works):
@@ -319,12 +325,13 @@ class SearchIndex:
             {name: np.frombuffer(unpack("i", saved["orders"][name]), np.int32) for name in SORTS}
         )
         if postings is None:  # all in `saved`: checked now (ValueError, TypeError: rebuilt)
-            index._saved_postings = {key: saved[key] for key in POSTINGS_KEYS}
+            index._read_postings = {key: saved[key] for key in POSTINGS_KEYS}.__getitem__
             index._on_damage = None
             _ = index._char_ranks, index._title_char_ranks, index._pair_ranks, index._title_pair_ranks
             _ = index._paired, index._title_paired, index.syllables
             index._on_damage = on_damage
-        index._read_postings = postings
+        else:
+            index._read_postings = postings
         if not _all_texts(saved["readings"].values(), nested=True) or not _all_groups(saved["groups"]):
             raise TypeError("saved readings or groups of another shape")
         index._readings = {char: tuple(values) for char, values in saved["readings"].items()}

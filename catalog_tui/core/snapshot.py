@@ -5,8 +5,9 @@ search index. How the tables sit in the file, and how they are checked, is snaps
 Tables: `_snapshot` (schema and the catalogue's content hash), `documents`, one table per record
 section but works, `_index` (SearchIndex.to_saved() but its postings), `_columns` (each work's
 id): everything opening needs, read at open. Read when a query first needs them (or the app's
-warm-up, once the list shows): `_postings` (the index's POSTINGS_KEYS, most of its bytes), `_hay`,
-`_title_fold` and `_title_en_fold` (the works' search texts and folded titles, in title order). Then
+warm-up, once the list shows): a table per kind of postings (`_chars`, `_title_chars`, `_pairs`,
+`_title_pairs`, `_syllables`: the index's POSTINGS_KEYS, most of its bytes), `_hay`, `_title_fold`
+and `_title_en_fold` (the works' search texts and folded titles, in title order). Then
 `works`: one document {"row": [...]} per work with its fields in declaration order, read only when
 the work is first shown. Positional rows build about twice as fast as keyed ones. Each table is
 checked against its own checksum when it is read (snapshot_storage.py).
@@ -44,7 +45,8 @@ COLUMNS = ("id",)
 # The stored texts in title order, each read when first needed (by a search, or the warm-up).
 BY_RANK_TABLES = {"hay": "_hay", "title_fold": "_title_fold", "title_en_fold": "_title_en_fold"}
 HAY_TABLE = BY_RANK_TABLES["hay"]  # the search texts, the largest of them
-POSTINGS_TABLE = "_postings"  # the index's postings, read when first needed
+# The index's postings, a table per kind, each read when a search first needs it.
+POSTINGS_TABLES = {key: f"_{key}" for key in POSTINGS_KEYS}
 _ROW = "row"
 _WORK_FIELDS = tuple(spec.name for spec in fields(Work))
 _COLUMN_PIECE = 10_000  # strings per piece of a column while writing
@@ -66,7 +68,7 @@ def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterat
     saved = index.to_saved()
     postings = {key: saved.pop(key) for key in POSTINGS_KEYS}
     tables.append((INDEX_TABLE, {"1": saved}))
-    tables.append((POSTINGS_TABLE, {"1": postings}))
+    tables += [(POSTINGS_TABLES[key], {"1": {"saved": value}}) for key, value in postings.items()]
     head: list[tuple[str, Iterable[bytes]]] = [(name, [dumps_json(value)]) for name, value in tables]
     head.append((COLUMNS_TABLE, _columns_pieces({"id": [work.id for work in catalog.works]})))
     for key in STORED_KEYS:
@@ -108,7 +110,7 @@ def read_snapshot(
     if (
         type(columns) is not dict
         or not isinstance(rows, RowTable)
-        or not all(name in tables for name in (POSTINGS_TABLE, *BY_RANK_TABLES.values()))
+        or not all(name in tables for name in (*POSTINGS_TABLES.values(), *BY_RANK_TABLES.values()))
     ):
         raise SnapshotDamaged("its columns or rows are of another shape")
     size = len(rows)
@@ -164,22 +166,20 @@ def _by_rank_reader(
 
 def _postings_reader(
     tables: Mapping[str, Mapping[str, Any]], on_damage: OnDamage | None
-) -> Callable[[], dict[str, Any]]:
-    """Reads the index's postings when a query (or warm()) first needs them: most of the index's
-    bytes, none needed to show the list. A table that fails its check goes to `on_damage`, as a
-    damaged row does, and reads as no postings (nothing found); without `on_damage`, raises."""
+) -> Callable[[str], Any]:
+    """Reads a kind of the index's postings when a query (or warm()) first needs it: most of the
+    index's bytes, none needed to show the list. A table that fails its check goes to
+    `on_damage`, as a damaged row does, and reads as no postings (nothing found); without
+    `on_damage`, raises. (The postings' own shape is checked by the index.)"""
 
-    def read() -> dict[str, Any]:
+    def read(key: str) -> Any:
         try:
-            postings = tables[POSTINGS_TABLE]["1"]
-            if type(postings) is not dict or not set(POSTINGS_KEYS) <= set(postings):
-                raise SnapshotDamaged("its postings are of another shape")
+            return tables[POSTINGS_TABLES[key]]["1"]["saved"]
         except (ValueError, OSError, KeyError, TypeError) as error:  # SnapshotDamaged is a ValueError
             if on_damage is None:
                 raise
             on_damage(str(error) or "its postings are unreadable")
-            return {}
-        return postings
+            return None
 
     return read
 
