@@ -12,7 +12,7 @@ import os
 import re
 import select
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
@@ -20,6 +20,7 @@ from typing import Any, cast
 import yaml
 
 from catalog_tui.core.model import Catalog
+from catalog_tui.core.seed_progress import WorksWorth
 from catalog_tui.core.validate import SECTIONS as SECTIONS  # re-exported: what callers know
 from catalog_tui.core.validate import Issue, Path, Validator, format_path, show
 from catalog_tui.core.validate import validation_problems as validation_problems  # re-exported
@@ -94,11 +95,34 @@ def load_catalog(path: str | os.PathLike[str], progress: Progress | None = None)
 
 
 def parse_catalog_text(
-    text: str, name: str = "<catalogue>", progress: Progress | None = None, base: str | None = None
+    text: str,
+    name: str = "<catalogue>",
+    progress: Progress | None = None,
+    base: str | None = None,
+    checking: Progress | None = None,
 ) -> Catalog:
-    """The catalogue in `text` (read from `name`); `base` as in _validated_data."""
+    """The catalogue in `text` (read from `name`); `base` as in _validated_data. With `checking`,
+    `progress` ends at (total, total) once the text is parsed, and `checking(done, works)` follows
+    the checks and the building of the records, in works' worth of those passes, rising to the
+    records' count when they are done (not after a problem)."""
     with gc_paused():
-        return Catalog.from_dict(_validated_data(text, name, progress, base))
+        if checking is None:
+            return Catalog.from_dict(_validated_data(text, name, progress, base))
+        text = text.removeprefix("\ufeff")  # not counted
+        passes: list[WorksWorth] = []
+
+        def parsed(data: Any) -> Validator:
+            if progress is not None:
+                progress(len(text), len(text))
+            records = Catalog.build_units(data) if type(data) is dict else 0
+            works = data.get("works") if type(data) is dict else None
+            shown = len(works) if type(works) is list and works else records  # works' worth
+            passes.append(WorksWorth(checking, shown, Validator.check_units(data) + records))
+            checking(0, shown)
+            return Validator(passes[0].advance)
+
+        data = _validated_data(text, name, progress, base, parsed)
+        return Catalog.from_dict(data, passes[0].advance)
 
 
 def catalog_data(path: str | os.PathLike[str], progress: Progress | None = None) -> dict[str, Any]:
@@ -227,24 +251,29 @@ def decode_catalog(raw: bytes, name: str) -> str:
 
 
 def _validated_data(
-    text: str, name: str, progress: Progress | None = None, base: str | None = None
+    text: str,
+    name: str,
+    progress: Progress | None = None,
+    base: str | None = None,
+    parsed: Callable[[Any], Validator] | None = None,
 ) -> dict[str, Any]:
     """`base`: the catalogue's folder, where documents' `text` files are checked (not for a text
-    without a file)."""
+    without a file). `parsed(data)`, if given, is called once the text is parsed and gives the
+    validator to check it with (one that reports its progress)."""
     text = text.removeprefix("\ufeff")
     if _may_have_alias(text) or _may_nest_deeply(text):
         _refuse_aliases_and_deep_nesting(text, name)
     data = _parse(text, name, progress)
     if data is None:
         raise _fail(name, "the catalogue is empty")
-    validator = Validator()
+    validator = Validator() if parsed is None else parsed(data)
     validator.run(data)
     if base is not None and type(data) is dict:
         validator.check_document_texts(data, base)
     issues = validator.issues
     if issues:
         raise CatalogError(_locate(text, name, issues))
-    if progress is not None:
+    if progress is not None and parsed is None:  # else parsed() said it
         progress(len(text), len(text))
     return cast(dict[str, Any], data)  # the validator checked it is a mapping
 

@@ -9,9 +9,13 @@ from collections.abc import Callable
 
 # Passes of the index build over the works: orders, four of postings, syllables and facets.
 BUILD_PASSES = 6
-# Stages whose reports count works (indexing: BUILD_PASSES per work); "reading catalogue" counts
-# characters of the text, and "writing store" has nothing to count.
-WORK_STAGES = frozenset({"preparing search data", "reading store", "indexing"})
+# Stages whose reports count works (indexing: BUILD_PASSES per work; checking: works' worth of its
+# passes; writing: the works' rows written); "reading catalogue" counts characters of the text.
+WORK_STAGES = frozenset(
+    {"checking catalogue", "preparing search data", "reading store", "indexing", "writing store"}
+)
+# Records between two reports of a pass over the works (the receivers throttle further).
+REPORT_EVERY = 4096
 
 
 def in_works(stage: str, done: int, total: int) -> tuple[int, int]:
@@ -20,6 +24,22 @@ def in_works(stage: str, done: int, total: int) -> tuple[int, int]:
     if stage == "indexing":
         return done // BUILD_PASSES, max(total // BUILD_PASSES, 1)
     return done, total
+
+
+class WorksWorth:
+    """Several passes over a catalogue's records reported as one stage counted in works: `advance(n)`
+    after n records of a pass reports `(works' worth done, works)`, rising, never above `works`.
+    `units` is the records of all the passes together."""
+
+    def __init__(self, progress: Callable[[int, int], object], works: int, units: int) -> None:
+        self._progress = progress
+        self._works = works
+        self._units = max(units, 1)
+        self._done = 0
+
+    def advance(self, units: int) -> None:
+        self._done = min(self._done + units, self._units)
+        self._progress(self._done * self._works // self._units, self._works)
 
 
 class StageClock:

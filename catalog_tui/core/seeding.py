@@ -112,17 +112,22 @@ def open_catalog(
     name = os.fsdecode(catalog_path)
     text = decode_catalog(raw, name)
     del raw  # the text alone is in memory while it is parsed
-    # Raises CatalogError before anything is changed. Its progress counts characters parsed.
-    catalog = parse_catalog_text(text, name, _stage(progress, "reading catalogue"), folder_of(name))
+    # Raises CatalogError before anything is changed. Its progress counts characters parsed, then
+    # works' worth of the checks and the records built.
+    catalog = parse_catalog_text(
+        text, name, _stage(progress, "reading catalogue"), folder_of(name),
+        checking=_stage(progress, "checking catalogue"),
+    )  # fmt: skip
     del text
     store.repair()
     if broken_snapshot:
         store.move_snapshot_aside()
     derived = _derive_all(catalog, progress)
     index = SearchIndex(catalog, derived, _stage(progress, "indexing"))
-    _report(progress, "writing store", 0, 1)
-    store.write_snapshot(snapshot_chunks(catalog, index, digest))
-    _report(progress, "writing store", 1, 1)
+    works = len(catalog.works)
+    _report(progress, "writing store", 0, works)
+    store.write_snapshot(snapshot_chunks(catalog, index, digest, _stage(progress, "writing store")))
+    _report(progress, "writing store", works, works)
     store.write_meta(
         {"schema": SCHEMA_VERSION, "catalog_hash": digest, "catalog_path": str(catalog_path),
          "seeded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "counts": catalog.counts(),

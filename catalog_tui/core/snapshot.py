@@ -43,9 +43,14 @@ class SnapshotStale(Exception):
     written in another format; the message says which."""
 
 
-def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterator[bytes]:
+def snapshot_chunks(
+    catalog: Catalog,
+    index: SearchIndex,
+    digest: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[bytes]:
     """The snapshot file's bytes, a piece at a time (the rows and the file are never all in
-    memory), for `atomic_write_bytes`."""
+    memory), for `atomic_write_bytes`; `progress(rows written, works)` every few thousand rows."""
     tables: list[tuple[str, Any]] = [
         (SNAPSHOT_TABLE, {"1": {"schema": SCHEMA_VERSION, "index": INDEX_VERSION, "catalog_hash": digest}}),
         ("documents", {str(i): doc.to_dict() for i, doc in enumerate(catalog.documents, 1)}),
@@ -60,7 +65,9 @@ def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterat
     columns = {"id": [work.id for work in catalog.works], **{key: getattr(index, key) for key in COLUMNS[1:]}}
     head.append((COLUMNS_TABLE, _columns_pieces(columns)))
     head.append((HAY_TABLE, _columns_pieces({"by_rank": index.hay_by_rank})))
-    return snapshot_file_chunks(head, ({_ROW: _work_row(work)} for work in catalog.works))
+    size = len(catalog.works)
+    written = None if progress is None else (lambda rows: progress(rows, size))
+    return snapshot_file_chunks(head, ({_ROW: _work_row(work)} for work in catalog.works), written)
 
 
 def _columns_pieces(columns: Mapping[str, Sequence[str]]) -> Iterator[bytes]:
