@@ -37,6 +37,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "loading.left": ("剩余 {left}", "{left} left"),
     # Progress that never stands still (issue 13): the checks after the parse have their own stage
     "stage.checking catalogue": ("检查目录", "checking catalogue"),
+    "stage.writing index": ("写入索引", "writing index"),
     "error.catalogue": ("目录有错误", "The catalogue has errors"),
     "error.store": ("无法打开存储或目录", "Cannot open the store or catalogue"),
     "error.untouched": (

@@ -124,10 +124,8 @@ def open_catalog(
         store.move_snapshot_aside()
     derived = _derive_all(catalog, progress)
     index = SearchIndex(catalog, derived, _stage(progress, "indexing"))
-    works = len(catalog.works)
-    _report(progress, "writing store", 0, works)
-    store.write_snapshot(snapshot_chunks(catalog, index, digest, _stage(progress, "writing store")))
-    _report(progress, "writing store", works, works)
+    store.write_snapshot(snapshot_chunks(catalog, index, digest, progress))
+    _report(progress, "writing store", len(catalog.works), len(catalog.works))
     store.write_meta(
         {"schema": SCHEMA_VERSION, "catalog_hash": digest, "catalog_path": str(catalog_path),
          "seeded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "counts": catalog.counts(),
