@@ -13,14 +13,15 @@ How each format is written is in export_formats.py; where files go and how, in e
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 from typing import Any
 
 from .export_formats import csv_pieces, json_pieces, yaml_pieces
-from .lazy_works import LazyWorks
+from .export_tally import ExportProgress as ExportProgress  # re-exported: what callers know
+from .export_tally import Tally, walk
 from .model import RECORD_TYPES, STATEMENT_LINKS, Catalog, Figure, Record, Work
 from .text import safe_display
 
@@ -31,38 +32,6 @@ ALL = "all"
 # Records rendered and written at a time: memory stays bounded, progress moves a few hundred times
 # per 100,000 works, and each dump call's set-up is shared by enough records to vanish.
 CHUNK = 500
-
-# progress(records done, records to do): see Tally
-ExportProgress = Callable[[int, int], None]
-
-
-class Tally:
-    """One progress over a whole export, counted in records: the passes over records before any is
-    written (their ids, the records they link to, the documents they cite), then the records
-    written. Each pass is expected before the first report, so the total is known ahead of the
-    work it counts; it grows once, when following the links added records to the export, before
-    any record is written. `fmt` and `section`: what will be written (a CSV: one section, no
-    documents)."""
-
-    def __init__(self, progress: ExportProgress, fmt: str, section: str) -> None:
-        self.progress = progress
-        self.csv = fmt == "csv"
-        self.section = section
-        self.done = self.total = 0
-
-    def expect(self, records: int) -> None:
-        self.total += records
-
-    def after_selection(self, records: Mapping[str, Sequence[Record]]) -> int:
-        """The records the export will pass after the selection: once for the documents they cite
-        (not in a CSV), once as they are written."""
-        if self.csv:
-            return len(records.get(self.section, ()))
-        return 2 * sum(map(len, records.values()))
-
-    def advance(self, records: int) -> None:
-        self.done = min(self.done + records, self.total)
-        self.progress(self.done, self.total)
 
 
 class ExportError(Exception):
@@ -146,21 +115,8 @@ def _links(record: Record) -> Iterator[tuple[str, str]]:
 def _each(
     rows: Sequence[Record], reverse: bool = False, tally: Tally | None = None
 ) -> Generator[Record, None, None]:
-    """The records, one at a time: the catalogue's own works are built for the pass, not kept.
-    `tally` is told every CHUNK records, and of the rest when the pass ends or is closed early."""
-    each = rows.walk(reverse) if isinstance(rows, LazyWorks) else reversed(rows) if reverse else iter(rows)
-    if tally is None:
-        yield from each
-        return
-    passed = 0
-    try:
-        for record in each:
-            yield record
-            passed += 1
-            if passed % CHUNK == 0:
-                tally.advance(CHUNK)
-    finally:
-        tally.advance(len(rows) - passed // CHUNK * CHUNK)  # a pass left early is done all the same
+    """The records, one at a time (see export_tally.walk), `tally` told every CHUNK."""
+    return walk(rows, reverse, tally, CHUNK)
 
 
 def _with_links(

@@ -28,11 +28,11 @@ from .export import (
     SUFFIXES,
     ExportError,
     ExportProgress,
-    Tally,
     counts,
     render_pieces,
     selection,
 )
+from .export_tally import Tally
 from .model import Catalog, Figure, Work
 from .text import safe_display
 

@@ -104,7 +104,7 @@ def parse_catalog_text(
     """The catalogue in `text` (read from `name`); `base` as in _validated_data. With `checking`,
     `progress` ends at (total, total) once the text is parsed, and `checking(done, works)` follows
     the checks and the building of the records, in works' worth of those passes, rising to the
-    records' count when they are done (not after a problem)."""
+    number of works when they are done (not after a problem)."""
     with gc_paused():
         if checking is None:
             return Catalog.from_dict(_validated_data(text, name, progress, base))
