@@ -196,11 +196,11 @@ def _sections(
     files = {d.file for d in catalog.documents}
     cited: set[str] = set()
     for rows in records.values():
-        walk = _each(rows, tally=tally)
-        for r in walk:
+        passing = _each(rows, tally=tally)
+        for r in passing:
             cited.update(s.doc for s in (*getattr(r, "sources", ()), *getattr(r, "statements", ())))
             if files <= cited:  # every document is cited: the rest of the records cannot add one
-                walk.close()
+                passing.close()
                 break
     # The articles' texts stay with the catalogue: an export written elsewhere would name missing files.
     documents = [replace(d, text="").to_dict() for d in catalog.documents if d.file in cited]
