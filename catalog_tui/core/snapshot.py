@@ -107,7 +107,7 @@ def _index_pieces(index: SearchIndex, parts: _Parts) -> Iterator[bytes]:
         yield b"%s%s:%s" % (b"," if number else b"", dumps_json(key), dumps_json(value))
         parts.advance()
     yield b"}}"
-    parts.advance(start + _INDEX_PARTS - parts.done)
+    parts.advance(max(0, start + _INDEX_PARTS - parts.done))  # never back, should keys be added
 
 
 def _columns_pieces(columns: Mapping[str, Sequence[str]], parts: _Parts) -> Iterator[bytes]:
