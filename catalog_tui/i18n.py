@@ -219,6 +219,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.done_title": ("已导出", "Exported"),
     "export.done": ("{count} 条 → {path}（{format}）", "{count} entries → {path} ({format})"),
     "export.failed_title": ("导出失败", "Export failed"),
+    # export progress (wt-progress, #13)
+    "export.progress.title": ("正在导出 → {path}", "Exporting → {path}"),
+    "export.progress.starting": ("准备中…", "Starting…"),
+    "export.progress.count": ("{done} / {total} 条", "{done} / {total} records"),
+    "export.progress.hint": (
+        "Esc 关闭此窗口，导出继续，完成后提示",
+        "Esc closes this; the export goes on and says when done",
+    ),
     "confirm.yes": ("覆盖 (y)", "Overwrite (y)"),
     "confirm.no": ("取消 (n)", "Cancel (n)"),
     # Help
