@@ -22,6 +22,14 @@ PROGRESS_INTERVAL = 0.1  # seconds: at most ten progress messages a second
 
 
 class ExportProgress(ModalScreen[None]):
+    DEFAULT_CSS = """
+    ExportProgress #export-progress-bar {
+        margin-bottom: 1;
+    }
+    ExportProgress #export-progress-bar Bar {
+        width: 1fr;
+    }
+    """
     BINDINGS = [Binding("escape", "close", "Close")]
 
     @dataclass
