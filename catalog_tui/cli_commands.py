@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
@@ -63,9 +64,11 @@ def _section_name(section: str) -> str:
     return t(f"section.{section}") if f"section.{section}" in MESSAGES else section
 
 
-def _matches(library: Library, args: argparse.Namespace) -> tuple[str, list[Work], int]:
+def _matches(
+    library: Library, args: argparse.Namespace, passing: bool = False
+) -> tuple[str, Sequence[Work], int]:
     """The works a query (or `@name` of a saved search, with its filters) finds, at most --limit
-    of them, and how many it finds in all."""
+    of them, and how many it finds in all; `passing`: built as taken, none kept (an export's)."""
     query, filters = args.query, []
     if query.startswith("@"):
         name = query[1:]
@@ -77,7 +80,8 @@ def _matches(library: Library, args: argparse.Namespace) -> tuple[str, list[Work
     sort = getattr(args, "sort", None) or args.settings.sort or "title"
     limit = getattr(args, "limit", None)
     result = library.engine.search(query, sort=sort, filters=filters, limit=limit)
-    return query, library.works_at(result.positions), result.found.bit_count()
+    works = library.works_passing if passing else library.works_at
+    return query, works(result.positions), result.found.bit_count()
 
 
 def search(args: argparse.Namespace) -> int:
@@ -103,7 +107,7 @@ def _write_stdout(payload: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
-def _format_text(works: list[Work]) -> str:
+def _format_text(works: Sequence[Work]) -> str:
     rows = [(clean(w.title), w.type_label, str(w.year or ""), clean(w.id)) for w in works]
     widths = [max((display_width(row[i]) for row in rows), default=0) for i in range(3)]
     return "".join(
@@ -123,7 +127,7 @@ def export(args: argparse.Namespace) -> int:
         )
     library = _open_library(args)
     try:
-        query, works, _total = _matches(library, args)
+        query, works, _total = _matches(library, args, passing=True)  # 100k works: none kept
         if args.output == "-":
             payload = render(library.catalog, works, args.format or "yaml", section=args.section,
                              query=query, for_terminal=sys.stdout.isatty(), bom=False)  # fmt: skip

@@ -173,6 +173,8 @@ def _tail(packed: str, length: int, count: int) -> bytes:
 
 # Texts per step of a postings build, and between two of its progress reports (a few ms' work).
 PROGRESS_EVERY = 4096
+SCAN_SHARE = 80  # percent of a build's progress for its steps over the texts; the rest making postings
+MAKE_EVERY = 1 << 20  # ranks put in postings between two reports
 _LATIN = np.zeros(128, dtype=bool)
 _LATIN[[ord(c) for c in "abcdefghijklmnopqrstuvwxyz0123456789"]] = True
 _PAIR_BASE = 0x110000  # key codes from here on are Latin pairs: _PAIR_BASE + 128 * first + second
@@ -184,8 +186,8 @@ def char_postings(
 ) -> dict[str, Postings]:
     """For each character, and each pair of adjacent Latin letters or digits, the ranks of the
     texts (given in rank order) that contain it. Han characters alone are selective; 26 letters
-    are not, so Latin words are narrowed down by their letter pairs. `progress(texts done)`
-    every PROGRESS_EVERY texts.
+    are not, so Latin words are narrowed down by their letter pairs. `progress(texts' worth
+    done)` every PROGRESS_EVERY texts, then as the postings are made (see _build).
 
     Built with numpy, PROGRESS_EVERY texts at a time: their code points are keyed by rank, made
     unique and split by key, 3 times faster than a set of keys per text and a list per key."""
@@ -250,12 +252,14 @@ def _build(
 ) -> dict[str, Postings]:
     """Postings of the keys `keyed` finds in the texts (given the code points of a step's texts
     joined with a separator after each, where the real characters are, and each one's rank),
-    named by `name`, built a step of PROGRESS_EVERY texts at a time."""
+    named by `name`, built a step of PROGRESS_EVERY texts at a time. `progress(texts' worth)`:
+    the steps the first SCAN_SHARE of the texts, then the postings made of their parts the rest."""
     parts: defaultdict[int, list[NDArray[Any]]] = defaultdict(list)  # int32: 4 bytes a rank
     step = max(1, PROGRESS_EVERY)
+    scanned = len(texts) * SCAN_SHARE // 100
     for start in range(0, len(texts), step):
         if progress is not None:
-            progress(start)
+            progress(start * SCAN_SHARE // 100)
         chunk = texts[start : start + step]
         codes = np.frombuffer("\0".join(chunk).encode("utf-32-le", "surrogatepass") + b"\0\0\0\0", np.uint32)
         lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk)) + 1
@@ -273,14 +277,23 @@ def _build(
         # Slices, not np.split: its per-piece overhead was a third of the build.
         for key, begin, end in zip(keys[starts].tolist(), bounds, [*bounds[1:], len(ranks)], strict=True):
             parts[key].append(ranks[begin:end])
-    if progress is not None and len(texts):
-        progress(len(texts))
+    if progress is not None:
+        progress(scanned)
+    # At a million texts making the postings took seconds: reported every MAKE_EVERY ranks.
+    to_make = sum(len(piece) for pieces in parts.values() for piece in pieces) if progress else 0
+    made = reported = 0
     built: dict[str, Postings] = {}  # ranks of works: below 2**31, so "i" arrays
     for key in sorted(parts):
         found = np.concatenate(parts[key]) if len(parts[key]) > 1 else parts[key][0]
         built[name(key)] = (
             bits.from_array(found, size) if len(found) * 32 > size else array("i", found.tobytes())
         )
+        made += len(found)
+        if progress is not None and made - reported >= MAKE_EVERY:
+            reported = made
+            progress(scanned + (len(texts) - scanned) * made // to_make)
+    if progress is not None and len(texts):
+        progress(len(texts))
     return built
 
 

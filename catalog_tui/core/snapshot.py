@@ -43,9 +43,17 @@ class SnapshotStale(Exception):
     written in another format; the message says which."""
 
 
-def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterator[bytes]:
+def snapshot_chunks(
+    catalog: Catalog,
+    index: SearchIndex,
+    digest: str,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Iterator[bytes]:
     """The snapshot file's bytes, a piece at a time (the rows and the file are never all in
-    memory), for `atomic_write_bytes`."""
+    memory), for `atomic_write_bytes`. `progress(stage, done, total)`: "writing index" by parts
+    of the tables before the rows (the saved index, a key at a time; the columns, a piece at a
+    time), then "writing store" by rows written, every few thousand."""
+    size = len(catalog.works)
     tables: list[tuple[str, Any]] = [
         (SNAPSHOT_TABLE, {"1": {"schema": SCHEMA_VERSION, "index": INDEX_VERSION, "catalog_hash": digest}}),
         ("documents", {str(i): doc.to_dict() for i, doc in enumerate(catalog.documents, 1)}),
@@ -55,24 +63,69 @@ def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterat
             tables.append(
                 (section, {str(i): r.to_dict() for i, r in enumerate(getattr(catalog, section), 1)})
             )
-    tables.append((INDEX_TABLE, {"1": index.to_saved()}))
-    head: list[tuple[str, Iterable[bytes]]] = [(name, [dumps_json(value)]) for name, value in tables]
     columns = {"id": [work.id for work in catalog.works], **{key: getattr(index, key) for key in COLUMNS[1:]}}
-    head.append((COLUMNS_TABLE, _columns_pieces(columns)))
-    head.append((HAY_TABLE, _columns_pieces({"by_rank": index.hay_by_rank})))
-    return snapshot_file_chunks(head, ({_ROW: _work_row(work)} for work in catalog.works))
+    hay = {"by_rank": index.hay_by_rank}
+    parts = _Parts(progress, len(tables) + _INDEX_PARTS + _pieces(columns) + _pieces(hay))
+    head: list[tuple[str, Iterable[bytes]]] = [
+        (name, parts.each([dumps_json(value)])) for name, value in tables
+    ]
+    head.append((INDEX_TABLE, _index_pieces(index, parts)))
+    head.append((COLUMNS_TABLE, _columns_pieces(columns, parts)))
+    head.append((HAY_TABLE, _columns_pieces(hay, parts)))
+    written = None if progress is None else (lambda rows: progress("writing store", rows, size))
+    if progress is not None:
+        progress("writing index", 0, parts.total)
+    yield from snapshot_file_chunks(head, ({_ROW: _work_row(work)} for work in catalog.works), written)
 
 
-def _columns_pieces(columns: Mapping[str, Sequence[str]]) -> Iterator[bytes]:
-    """{"1": {"id": [...], ...}} in pieces of a few thousand strings."""
+_INDEX_PARTS = 12  # about the saved index's keys: its parts in the "writing index" progress
+
+
+class _Parts:
+    """The "writing index" progress: parts of the tables before the rows, reported as written."""
+
+    def __init__(self, progress: Callable[[str, int, int], None] | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def advance(self, parts: int = 1) -> None:
+        self.done = min(self.done + parts, self.total)
+        if self.progress is not None:
+            self.progress("writing index", self.done, self.total)
+
+    def each(self, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        for piece in pieces:
+            yield piece
+            self.advance()
+
+
+def _index_pieces(index: SearchIndex, parts: _Parts) -> Iterator[bytes]:
+    """{"1": index.to_saved()}, a key at a time (at a million works it is ~300 MiB)."""
+    start = parts.done
+    saved = index.to_saved()
+    yield b'{"1":{'
+    for number, (key, value) in enumerate(saved.items()):
+        yield b"%s%s:%s" % (b"," if number else b"", dumps_json(key), dumps_json(value))
+        parts.advance()
+    yield b"}}"
+    parts.advance(max(0, start + _INDEX_PARTS - parts.done))  # never back, should keys be added
+
+
+def _columns_pieces(columns: Mapping[str, Sequence[str]], parts: _Parts) -> Iterator[bytes]:
+    """{"1": {"id": [...], ...}} in pieces of a few thousand strings, each a part written."""
     yield b'{"1":{'
     for number, (name, values) in enumerate(columns.items()):
         yield b"%s%s:[" % (b"," if number else b"", dumps_json(name))
         for start in range(0, len(values), _COLUMN_PIECE):
             piece = dumps_json(list(values[start : start + _COLUMN_PIECE]))[1:-1]
             yield b"," + piece if start else piece
+            parts.advance()
         yield b"]"
     yield b"}}"
+
+
+def _pieces(columns: Mapping[str, Sequence[str]]) -> int:
+    """How many pieces (of strings) _columns_pieces writes."""
+    return sum(-(-len(values) // _COLUMN_PIECE) for values in columns.values())
 
 
 def read_snapshot(

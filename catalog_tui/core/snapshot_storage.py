@@ -47,6 +47,7 @@ _TRAILER_LENGTH = len(_TRAILER_HEAD) + _OFFSET_DIGITS + len(_TRAILER_MIDDLE) + 6
 _HASH_BLOCK = 1 << 20
 _pread = getattr(os, "pread", None)
 _ROW_BATCH = 256  # rows joined into one write while streaming
+_REPORT_ROWS = 4096  # rows between two progress reports while writing
 
 
 class SnapshotDamaged(ValueError):
@@ -58,11 +59,14 @@ class SnapshotDamaged(ValueError):
 
 
 def snapshot_file_chunks(
-    tables: Iterable[tuple[str, Iterable[bytes]]], rows: Iterable[Any]
+    tables: Iterable[tuple[str, Iterable[bytes]]],
+    rows: Iterable[Any],
+    rows_written: Callable[[int], None] | None = None,
 ) -> Iterator[bytes]:
     """The file's bytes, as they come: `tables` (a name and the JSON of its value, in pieces),
     then the documents of `rows` (numbered from 1), the row index, the layout and the trailer.
-    Nothing larger than one table piece or a batch of rows is held."""
+    Nothing larger than one table piece or a batch of rows is held. `rows_written(n)`, if given,
+    is told every few thousand rows, once they are taken."""
     checksum = hashlib.sha256()
     position = 0
     ranges: dict[str, list[int]] = {}
@@ -88,6 +92,7 @@ def snapshot_file_chunks(
     starts, lengths, crcs = array("q"), array("q"), array("q")
     batch: list[bytes] = []
     pending = 0  # bytes in the batch
+    next_report = _REPORT_ROWS
     for number, row in enumerate(rows, 1):
         key = b"%s%s:" % (b"," if number > 1 else b"", dumps_json(str(number)))
         document = dumps_json(row)
@@ -99,7 +104,12 @@ def snapshot_file_chunks(
         if len(batch) >= 2 * _ROW_BATCH:
             yield emit(b"".join(batch), hashed=False)
             batch, pending = [], 0
+            if rows_written is not None and number >= next_report:
+                rows_written(number)
+                next_report = number + _REPORT_ROWS
     yield emit(b"".join(batch) + b"}", hashed=False)
+    if rows_written is not None:
+        rows_written(len(starts))
     ranges[ROWS_TABLE] = [rows_start, position]
     row_index = {"byteorder": sys.byteorder, "starts": _pack(starts), "lengths": _pack(lengths),
                  "crc32": _pack(crcs)}  # fmt: skip
