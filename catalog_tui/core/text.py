@@ -158,7 +158,7 @@ def _looked_up_readings(char: str) -> tuple[str, ...]:
 
 def known_readings(chars: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """The readings of the Han characters among `chars`, for an index to save."""
-    return {char: readings(char) for char in set(chars) if is_han(char)}
+    return {char: readings(char) for char in sorted(set(chars)) if is_han(char)}  # stable bytes
 
 
 def remember_readings(saved: dict[str, list[str]]) -> None:
