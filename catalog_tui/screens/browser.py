@@ -105,7 +105,9 @@ class Browser(Screen[None]):
         if self.result is None:
             self.run_search()
         self.ready = True
-        self.run_worker(self.book.warm, thread=True, group="warm")  # after the first frame
+        # After the first frame: a thread started now would hold the GIL through pypinyin's import
+        # while the screen is composed (Screen callbacks run after its compositor has painted).
+        self.call_after_refresh(self.run_worker, self.book.warm, thread=True, group="warm")
         self.set_focus(self.active_pane.focus_target)
         if (meant := self.typed_ahead.search()) is not None:
             text, typing = meant
