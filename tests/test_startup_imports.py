@@ -54,8 +54,8 @@ import textual.app
 from catalog_tui.app import CatalogApp
 from catalog_tui.core.records import RecordBook
 
-events, seen = [], {{}}
-display, warm = textual.app.App._display, RecordBook.warm
+events, seen, folded = [], {{}}, []
+display, warm, entry = textual.app.App._display, RecordBook.warm, RecordBook._entry
 
 def displaying(self, screen, renderable):
     display(self, screen, renderable)
@@ -63,13 +63,19 @@ def displaying(self, screen, renderable):
         events.append("frame")
         seen["modules"] = sorted(sys.modules)
         seen["mounted"] = sorted(type(w).__name__ for w in screen.query("*"))
+        seen["records folded"] = len(folded)
 
 def warming(self):
     events.append("warm")
     warm(self)
 
+def folding(self, *args):
+    folded.append(1)
+    return entry(self, *args)
+
 textual.app.App._display = displaying
 RecordBook.warm = warming
+RecordBook._entry = folding
 
 async def main():
     app = CatalogApp(catalog_path={catalog!r}, db_path={store!r})
@@ -79,19 +85,23 @@ async def main():
         for worker in list(app.workers):
             await worker.wait()
         seen["events"] = events
+        seen["records folded later"] = len(folded)
     print(json.dumps(seen))
 
 asyncio.run(main())
 """
 
 
-def test_the_first_frame_loads_neither_numpy_nor_pypinyin(bundled_store: Path, tmp_path: Path) -> None:
+def test_the_first_frame_loads_neither_numpy_nor_pypinyin_nor_folds_records(
+    bundled_store: Path, tmp_path: Path
+) -> None:
     seen = _run(_FIRST_FRAME.format(catalog=str(BUNDLED), store=str(bundled_store)), tmp_path)
     loaded = {name.partition(".")[0] for name in seen["modules"]}
     assert not loaded & set(NOT_AT_FIRST_FRAME)
     assert "WorksTable" in seen["mounted"]  # the list is in that frame
-    # The records' pinyin keys are still worked out, once the first frame is painted.
+    # The records' texts and pinyin keys are worked out once the first frame is painted.
     assert seen["events"] == ["frame", "warm"]
+    assert seen["records folded"] == 0 and seen["records folded later"] > 100
 
 
 _OPEN_AND_SEARCH = """

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 from .index import SearchIndex
@@ -90,10 +91,13 @@ class RecordBook:
             "people": list(catalog.people), "organisations": list(catalog.organisations),
             "policies": list(catalog.policies), "events": list(catalog.events), "figures": list(catalog.figures),
         }  # fmt: skip
-        self._entries: dict[tuple[str, str], _Entry] = {}
-        for section, records in self.sections.items():
-            for record in records:
-                self._entries[section, record.id] = self._entry(section, record)
+        self._records = {(section, r.id): r for section, records in self.sections.items() for r in records}
+
+    @cached_property
+    def _entries(self) -> dict[tuple[str, str], _Entry]:
+        """Each record's folded texts, worked out when first needed (warm(), after the browser's
+        first frame, or the first lookup): folding them all took a tenth of that frame."""
+        return {key: self._entry(key[0], record) for key, record in self._records.items()}
 
     def _entry(self, section: str, record: Record) -> _Entry:
         names = [record_name(record), record_name_en(record)]
@@ -144,8 +148,7 @@ class RecordBook:
         return found
 
     def find(self, section: str, record_id: str) -> Record | None:
-        entry = self._entries.get((section, record_id))
-        return entry.record if entry else None
+        return self._records.get((section, record_id))
 
     def works(self, record: Record) -> int:
         """The works (a set of ranks) the record concerns: a campaign's or channel's members, the
