@@ -24,7 +24,7 @@ from .derive import derive_all
 from .groups import Group as Group  # re-exported: the widgets know it from here
 from .groups import build_groups
 from .lazy_works import PositionsById
-from .model import WORK_TYPES, Catalog, Work
+from .model import RECORD_TYPES, WORK_TYPES, Catalog, Work
 from .postings import (
     Postings,
     SetCache,
@@ -109,7 +109,8 @@ class SearchIndex:
         half = None if last is None else (lambda done: last(done // 2))
         slots = [(rank[position], row["slots"]) for position, row in enumerate(rows)]
         self.syllables = SyllableIndex.build(slots, self.size, self._cache, half)
-        self._readings = known_readings(set(chain.from_iterable(work.title for work in works)))
+        titles_and_names = chain((work.title for work in works), _record_names(catalog))
+        self._readings = known_readings(set(chain.from_iterable(titles_and_names)))
         facets_progress = None if last is None else (lambda done: last((self.size + done) // 2))
         self.groups = build_groups(self.catalog, self.ranks["title"], facets_progress)
         in_pass(7)  # done
@@ -468,6 +469,20 @@ def _all_groups(saved: Any) -> bool:
         )
         for groups in saved.values()
     )
+
+
+def _record_names(catalog: Catalog) -> Iterator[str]:
+    """The names records are found by (their pinyin keys, core/records.py): the readings of their
+    characters are saved with the titles', so that a restart does not import pypinyin for them."""
+    for section, record_type in RECORD_TYPES.items():
+        if record_type is not Work:
+            for record in getattr(catalog, section):
+                yield from (
+                    str(getattr(record, name, "") or "") for name in ("name", "label", "name_en", "label_en")
+                )
+    for name, name_en in WORK_TYPES.values():
+        yield name
+        yield name_en
 
 
 def _small_inverse(order: array[int], size: int) -> array[int]:
