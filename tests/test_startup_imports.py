@@ -18,13 +18,16 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tui_helpers import BUNDLED
+from tui_helpers import BUNDLED, ready, settle
 
+from catalog_tui.app import CatalogApp
 from catalog_tui.core import bits, postings
 from catalog_tui.core.index import SearchIndex
 from catalog_tui.core.library import Library
 from catalog_tui.core.model import Catalog
 from catalog_tui.core.postings import loaded_postings
+from catalog_tui.screens.help import HelpScreen
+from catalog_tui.screens.main import MainScreen
 
 ROOT = Path(__file__).resolve().parent.parent
 # Loaded by the bundled catalogue's first frame in no case.
@@ -108,6 +111,24 @@ def test_the_first_frame_loads_neither_numpy_nor_pypinyin_nor_folds_records(
     assert seen["slot pattern compiled"] == 0  # a 10 ms regex, for pinyin keys
     # The readings of the records' names were saved with the index: pypinyin is not needed at all.
     assert seen["pypinyin after the warm"] is False
+
+
+async def test_the_browser_is_the_apps_first_screen(bundled_store: Path) -> None:
+    # Its first frame is the app's first: pushed over Textual's default screen from on_mount, it was
+    # drawn during the app's start-up, not shown, and drawn again.
+    app = CatalogApp(catalog_path=BUNDLED, db_path=str(bundled_store))
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert len(app.screen_stack) == 1 and isinstance(app.screen, MainScreen)
+        screen = await ready(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen_stack == [screen]
+        await pilot.press("slash", *"qingming")
+        await settle(pilot)
+        assert screen.query_text == "qingming"
 
 
 _OPEN_AND_SEARCH = """

@@ -104,11 +104,17 @@ class Browser(Screen[None]):
         self._show_count()
         if self.result is None:
             self.run_search()
-        self.ready = True
-        # After the first frame: a thread started now would hold the GIL through pypinyin's import
-        # while the screen is composed (Screen callbacks run after its compositor has painted).
-        self.call_after_refresh(self.run_worker, self.book.warm, thread=True, group="warm")
         self.set_focus(self.active_pane.focus_target)
+        # Keys the app took before this screen was mounted (their priority bindings, such as `/`,
+        # were looked up before any screen could have them) reach on_key after this: they are
+        # held until the first frame is painted (Screen callbacks run after its compositor has).
+        self.call_after_refresh(self._first_frame_painted)
+
+    def _first_frame_painted(self) -> None:
+        self.ready = True
+        # Started now, not in on_mount: its thread would hold the GIL while the first frame is
+        # composed and written.
+        self.run_worker(self.book.warm, thread=True, group="warm")
         if (meant := self.typed_ahead.search()) is not None:
             text, typing = meant
             self.query_one(SearchBar).set_value(text)
