@@ -28,7 +28,7 @@ from ..typeahead import TypeAhead
 from ..widgets.detail_pane import DetailPane
 from ..widgets.facet_panel import FilterLine
 from ..widgets.pane import Matches, Pane
-from ..widgets.pane_deck import TAB_NAMES, PaneDeck, make_panes
+from ..widgets.pane_deck import TAB_NAMES, PaneDeck, make_pane
 from ..widgets.search_bar import SearchBar
 from ..widgets.search_runner import SearchRunner
 from ..widgets.selection_saver import SelectionSaver
@@ -63,7 +63,8 @@ class Browser(Screen[None]):
         self.typed_ahead = typed_ahead or TypeAhead()
         self.ready = False
         self.book = RecordBook(library.index)
-        self.panes = make_panes(library, self.book)
+        # The first tab's pane only: the others are made (and bound) after the first frame.
+        self.panes = [make_pane(TAB_NAMES[0], library, self.book)]
         # The stored selection, set before the SelectionSaver is bound to it: its first sync must
         # not look like the user clearing it.
         stored = frozenset(library.selected_positions())
@@ -76,11 +77,7 @@ class Browser(Screen[None]):
         return translated(super().active_bindings)
 
     def compose(self) -> ComposeResult:
-        # Bound here: data_bind needs this screen to be the one composing.
-        for pane in self.panes:
-            pane.data_bind(Browser.result, Browser.selected, Browser.show_english)
-            if isinstance(pane, StatsPane):
-                pane.data_bind(Browser.chosen_figures)
+        self._bind(self.panes[0])
         side = SidePanel(self.library, id="side")
         details = DetailPane(self.library.index, self.book, id="details")
         yield Header(icon=HEADER_ICON)
@@ -110,7 +107,19 @@ class Browser(Screen[None]):
         # held until the first frame is painted (Screen callbacks run after its compositor has).
         self.call_after_refresh(self._first_frame_painted)
 
+    def _bind(self, pane: Pane) -> None:
+        # data_bind binds to the message pump running it: this screen in compose and in its own
+        # callbacks (not in key bindings, which the app runs).
+        pane.data_bind(Browser.result, Browser.selected, Browser.show_english)
+        if isinstance(pane, StatsPane):
+            pane.data_bind(Browser.chosen_figures)
+
     def _first_frame_painted(self) -> None:
+        # The other tabs' panes are made now, before any key can ask for one (keys wait for
+        # `ready`); each is composed when its tab is first shown (PaneDeck.show).
+        for name in TAB_NAMES[1:]:
+            self._bind(pane := make_pane(name, self.library, self.book))
+            self.panes.append(pane)
         self.ready = True
         # Started now, not in on_mount: its thread would hold the GIL while the first frame is
         # composed and written.

@@ -36,20 +36,17 @@ TAB_NAMES = (
 )
 
 
-def make_panes(library: Library, book: RecordBook) -> list[Pane]:
-    panes: list[Pane] = []
-    for name in TAB_NAMES:
-        if name in GROUP_FIELDS or name in ("people", "organisations"):
-            panes.append(GroupPane(library, book, name, id=name))
-        elif name == "selection":
-            panes.append(SelectionPane(library, id=name))
-        elif name == "policies":
-            panes.append(PoliciesPane(library, book, id=name))
-        elif name == "stats":
-            panes.append(StatsPane(library, id=name))
-        else:
-            panes.append(AllPane(library, id=name))
-    return panes
+def make_pane(name: str, library: Library, book: RecordBook) -> Pane:
+    """The pane of the tab `name` (TAB_NAMES), not yet bound or mounted."""
+    if name in GROUP_FIELDS or name in ("people", "organisations"):
+        return GroupPane(library, book, name, id=name)
+    if name == "selection":
+        return SelectionPane(library, id=name)
+    if name == "policies":
+        return PoliciesPane(library, book, id=name)
+    if name == "stats":
+        return StatsPane(library, id=name)
+    return AllPane(library, id=name)
 
 
 class PaneDeck(Vertical):
@@ -68,7 +65,8 @@ class PaneDeck(Vertical):
 
     def __init__(self, panes: list[Pane], side: Widget, details: Widget) -> None:
         # Children given here, not composed later: they mount with the deck, before the screen's
-        # on_mount reads them. Only the first tab's pane now; the others when first shown.
+        # on_mount reads them. Only the first tab's pane now; the others when first shown. `panes`
+        # is the screen's list: it holds the first tab's pane until the others are made.
         switcher = ContentSwitcher(panes[0], initial=panes[0].id, id="panes")
         super().__init__(TabBar(TAB_NAMES, id="tabs"), Horizontal(side, switcher, details, id="body"))
         self.panes = panes
