@@ -33,7 +33,6 @@ from ..widgets.search_bar import SearchBar
 from ..widgets.search_runner import SearchRunner
 from ..widgets.selection_saver import SelectionSaver
 from ..widgets.side_panel import SidePanel
-from ..widgets.stats_pane import StatsPane
 from ..widgets.works_table import sort_label
 
 # Textual's default icon (⭘, U+2B58) is missing from common fonts and showed as an empty box in a
@@ -111,7 +110,7 @@ class Browser(Screen[None]):
         # data_bind binds to the message pump running it: this screen in compose and in its own
         # callbacks (not in key bindings, which the app runs).
         pane.data_bind(Browser.result, Browser.selected, Browser.show_english)
-        if isinstance(pane, StatsPane):
+        if pane.shows_figures:
             pane.data_bind(Browser.chosen_figures)
 
     def _first_frame_painted(self) -> None:

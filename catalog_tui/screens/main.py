@@ -23,7 +23,6 @@ from ..widgets.saved_list import SavedSearchList
 from ..widgets.search_bar import SearchBar
 from ..widgets.selection_saver import SelectionSaver
 from ..widgets.side_panel import SidePanel
-from ..widgets.stats_pane import StatsPane
 from ..widgets.works_table import WorksTable
 from .browser import Browser
 from .browser_keys import BROWSER_KEYS
@@ -167,7 +166,7 @@ class MainScreen(Browser):
             raise SkipAction()
         from .export_dialog import run_export
 
-        on_stats = isinstance(self.active_pane, StatsPane)
+        on_stats = self.active_pane.shows_figures
         run_export(self, self.library, sorted(self.selected), self.matches, self.query_text,
                    self.chosen_figures, on_stats)  # fmt: skip
 

@@ -14,11 +14,7 @@ from textual.widgets import ContentSwitcher, Tabs
 from ..core.library import Library
 from ..core.records import GROUP_FIELDS, RecordBook
 from .all_pane import AllPane
-from .group_pane import GroupPane
 from .pane import Pane
-from .policies_pane import PoliciesPane
-from .selection_pane import SelectionPane
-from .stats_pane import StatsPane
 from .tab_bar import TabBar
 
 # The tabs in order (number keys 1 … 9); i18n "tab.<name>". New tabs go last: the keys of the
@@ -38,6 +34,14 @@ TAB_NAMES = (
 
 def make_pane(name: str, library: Library, book: RecordBook) -> Pane:
     """The pane of the tab `name` (TAB_NAMES), not yet bound or mounted."""
+    if name == "all":
+        return AllPane(library, id=name)
+    # The other tabs' classes are imported when their panes are made, after the first frame.
+    from .group_pane import GroupPane
+    from .policies_pane import PoliciesPane
+    from .selection_pane import SelectionPane
+    from .stats_pane import StatsPane
+
     if name in GROUP_FIELDS or name in ("people", "organisations"):
         return GroupPane(library, book, name, id=name)
     if name == "selection":
@@ -46,7 +50,7 @@ def make_pane(name: str, library: Library, book: RecordBook) -> Pane:
         return PoliciesPane(library, book, id=name)
     if name == "stats":
         return StatsPane(library, id=name)
-    return AllPane(library, id=name)
+    raise ValueError(name)
 
 
 class PaneDeck(Vertical):
