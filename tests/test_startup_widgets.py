@@ -22,8 +22,9 @@ from catalog_tui.widgets.pane_deck import TAB_NAMES
 from catalog_tui.widgets.selection_pane import SelectionPane
 
 # Widgets mounted under the browser at its first frame (header, search bar, tab row, the All tab's
-# list, details, footer and its 10 keys …): 46 now. Raise it only for something that frame shows.
-FIRST_FRAME_WIDGETS = 46
+# list, details, footer and its 10 keys …): 44 now (the side panel and the filter line come
+# with their first use). Raise it only for something that frame shows.
+FIRST_FRAME_WIDGETS = 44
 # The other tabs' code, imported when their panes are made.
 OTHER_TABS = tuple(f"catalog_tui.widgets.{name}" for name in
                    ("group_pane", "group_list", "policies_pane", "selection_pane", "stats_pane", "stats_view"))  # fmt: skip
@@ -103,3 +104,19 @@ async def test_a_pane_made_late_shows_the_selection(app: CatalogApp) -> None:
         selection = screen.active_pane
         assert isinstance(selection, SelectionPane) and selection.selected == screen.selected
         assert set(selection.table.positions) == screen.selected
+
+
+async def test_the_side_panel_and_the_filter_line_come_with_their_first_use(app: CatalogApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await ready(pilot)
+        assert screen.side.parent is None and screen.filter_line.parent is None
+        # Queued at once: `f` mounts the panel and focuses its facets before `down enter` arrive.
+        await pilot.press("f", "down", "enter")
+        await settle(pilot)
+        assert screen.side.display and screen.side.region.x == 0  # left of the list, as before
+        assert len(screen.filters) == 1
+        line = screen.filter_line
+        assert line.display and line.region.y == screen.query_one("#search-bar").region.bottom
+        await pilot.press("F")  # clears the filters: the line hides again
+        await settle(pilot)
+        assert not screen.filters and not line.display

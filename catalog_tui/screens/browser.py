@@ -70,6 +70,9 @@ class Browser(Screen[None]):
         self.set_reactive(Browser.selected, stored)
         self.saver = SelectionSaver(library, stored)
         self.history = History()
+        # Hidden until used: mounted with the first filter, and on the first `f` or saved search.
+        self.filter_line = FilterLine(id="filter-line")
+        self.side = SidePanel(library, id="side")
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -77,12 +80,10 @@ class Browser(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self._bind(self.panes[0])
-        side = SidePanel(self.library, id="side")
         details = DetailPane(self.library.index, self.book, id="details")
         yield Header(icon=HEADER_ICON)
         yield SearchBar(id="search-bar")
-        yield FilterLine(id="filter-line")
-        yield PaneDeck(self.panes, side, details.data_bind(record=Browser.highlighted))
+        yield PaneDeck(self.panes, details.data_bind(record=Browser.highlighted))
         yield self.saver.data_bind(Browser.selected)
         # The first result is set before the screen mounts (CatalogApp.open_browser), unfiltered:
         # not searched again.
@@ -146,6 +147,12 @@ class Browser(Screen[None]):
     def active_pane(self) -> Pane:
         return self.deck.active if self.is_mounted else self.panes[0]
 
+    async def side_panel(self) -> SidePanel:
+        """The side panel, mounted beside the list the first time it is asked for."""
+        if self.side.parent is None:
+            await self.deck.mount_side(self.side)
+        return self.side
+
     @property
     def writer(self) -> SelectionWriter:
         return self.saver.writer
@@ -154,7 +161,7 @@ class Browser(Screen[None]):
         """Show every label, key description and list in the current language."""
         self.deck.relabel()
         self.query_one(SearchBar).translate()
-        self.query_one(SidePanel).translate()
+        self.side.translate()
         self._show_filters()
         for pane in self.panes:
             if pane.is_mounted:
@@ -182,8 +189,13 @@ class Browser(Screen[None]):
         self._show_count()
 
     def _show_filters(self) -> None:
+        line = self.filter_line
+        if not self.filters and line.parent is None:
+            return
         labels = {(f.field, f.value): self.library.index.group_names(f.field, f.value) for f in self.filters}
-        self.query_one(FilterLine).show_filters(self.filters, labels)
+        line.show_filters(self.filters, labels)
+        if line.parent is None:
+            self.mount(line, after=self.query_one(SearchBar))
 
     def run_search(self) -> Worker[Matches | None]:
         """Search again now (SearchRunner searches by itself when the query, filters or sort change)."""
@@ -215,7 +227,7 @@ class Browser(Screen[None]):
 
     def refresh_facets(self) -> None:
         found, unfiltered = (self.result.found, self.result.unfiltered) if self.result else (0, 0)
-        self.query_one(SidePanel).show_facets(found, self.filters, unfiltered)
+        self.side.show_facets(found, self.filters, unfiltered)
 
     # Tabs and focus --------------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ from ..widgets.record_table import RecordTable
 from ..widgets.saved_list import SavedSearchList
 from ..widgets.search_bar import SearchBar
 from ..widgets.selection_saver import SelectionSaver
-from ..widgets.side_panel import SidePanel
 from ..widgets.works_table import WorksTable
 from .browser import Browser
 from .browser_keys import BROWSER_KEYS
@@ -90,7 +89,7 @@ class MainScreen(Browser):
     async def action_toggle_facets(self) -> None:
         if self._typing_text():
             raise SkipAction()
-        side = self.query_one(SidePanel)
+        side = await self.side_panel()
         if await side.toggle():
             self.refresh_facets()
             self.set_focus(side.facets)
@@ -149,7 +148,7 @@ class MainScreen(Browser):
     async def action_save_search(self) -> None:
         if not self.ready:
             raise SkipAction()
-        side = self.query_one(SidePanel)
+        side = await self.side_panel()
         await side.compose_lists()
         side.saved.save(self.query_text, self.filters)
 

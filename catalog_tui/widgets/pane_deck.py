@@ -1,5 +1,5 @@
 """The tab row and the body under it: the side panel, the visible tab's pane and the details.
-Panes are composed when first shown; the deck keeps the tab row, the pane and the focus together."""
+Panes are composed when first shown, the side panel when first asked for; the deck keeps the tab row, the pane and the focus together."""
 
 from __future__ import annotations
 
@@ -67,12 +67,13 @@ class PaneDeck(Vertical):
         def control(self) -> PaneDeck:
             return self.deck
 
-    def __init__(self, panes: list[Pane], side: Widget, details: Widget) -> None:
+    def __init__(self, panes: list[Pane], details: Widget) -> None:
         # Children given here, not composed later: they mount with the deck, before the screen's
         # on_mount reads them. Only the first tab's pane now; the others when first shown. `panes`
         # is the screen's list: it holds the first tab's pane until the others are made.
         switcher = ContentSwitcher(panes[0], initial=panes[0].id, id="panes")
-        super().__init__(TabBar(TAB_NAMES, id="tabs"), Horizontal(side, switcher, details, id="body"))
+        self.body = Horizontal(switcher, details, id="body")
+        super().__init__(TabBar(TAB_NAMES, id="tabs"), self.body)
         self.panes = panes
         self.active = panes[0]
 
@@ -87,6 +88,10 @@ class PaneDeck(Vertical):
         self.relabel()
         if (target := pane.focus_target) is not None:
             self.screen.set_focus(target)
+
+    async def mount_side(self, side: Widget) -> None:
+        """Mount the side panel left of the panes (hidden until used, it is not composed)."""
+        await self.body.mount(side, before=self.query_one(ContentSwitcher))
 
     def relabel(self) -> None:
         self.query_one(TabBar).relabel(self.active.id or "", self.screen.size.width)
