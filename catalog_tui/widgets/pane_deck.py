@@ -1,5 +1,6 @@
 """The tab row and the body under it: the side panel, the visible tab's pane and the details.
-Panes are composed when first shown, the side panel when first asked for; the deck keeps the tab row, the pane and the focus together."""
+Panes are composed when first shown, the side panel when first asked for; the deck keeps the tab
+row, the pane and the focus together."""
 
 from __future__ import annotations
 
