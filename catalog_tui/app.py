@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from .core.config import ENV_THEME, ConfigError, Settings, choose, load_settings, save_setting, store_option
 from .i18n import detect_language, language, set_language, t
@@ -17,6 +18,7 @@ from .typeahead import TypeAhead
 
 if TYPE_CHECKING:
     from .core.library import Library
+    from .screens.main import MainScreen
 
 # Screens beyond the first and the command provider are imported when first needed, so the first
 # frame (the browser, or the loading screen) costs little more than a bare Textual app.
@@ -82,19 +84,47 @@ class CatalogApp(App[None]):
         self.library: Library | None = None
         self.title = f"catalog-tui · {t('app.title')}"
 
-    def on_mount(self) -> None:
-        # A small, up-to-date store opens in milliseconds: the first frame is the list itself.
+    def get_default_screen(self) -> Screen[Any]:
+        """A small, up-to-date store opens in milliseconds: the browser is then the app's own first
+        screen, its first frame the list. (Pushed from on_mount instead, it was drawn inside
+        Textual's start-up batch, thrown away, and drawn again: a whole frame's work.)"""
         library = open_if_up_to_date(self.catalog_path, self.db_path)
-        if library is not None:
-            self.open_browser(library, TypeAhead())
+        if library is None:
+            return super().get_default_screen()
+        return self._browser(library, TypeAhead())
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key the browser cannot take yet (before its first frame) is kept for it, decided here
+        # once per key, before any binding (`/` is a priority one) is looked up.
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+            from .screens.browser import Browser
+
+            screen = self.screen_stack[-1]
+            if isinstance(screen, Browser) and not screen.ready:
+                screen.typed_ahead.add(event)
+                return
+        await super().on_event(event)
+
+    def on_mount(self) -> None:
+        if self.library is not None:  # the browser is already the first screen
             return
         from .screens.loading import LoadingScreen
 
         self.push_screen(LoadingScreen(self.catalog_path, self.db_path, self.open_browser, self.show_error))
 
     def open_browser(self, library: Library, typed_ahead: TypeAhead) -> None:
-        """Replace the loading screen at once (no empty screen between them to receive keys), or
-        be the first screen."""
+        """Replace the loading screen with the browser at once (no empty screen between them to
+        receive keys)."""
+        screen = self._browser(library, typed_ahead)
+        if len(self.screen_stack) > 1:  # the loading screen
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+        for backup in library.report.backups:
+            self.notify(t("app.backup", path=backup), severity="warning", markup=False)
+
+    def _browser(self, library: Library, typed_ahead: TypeAhead) -> MainScreen:
+        """The browser on `library`, with its first result (and the keys typed so far)."""
         from .screens.main import MainScreen
         from .widgets.pane import Matches
 
@@ -112,12 +142,7 @@ class CatalogApp(App[None]):
         screen.set_reactive(MainScreen.result, matches)
         if everything.positions:
             screen.set_reactive(MainScreen.highlighted, library.index.works[everything.positions[0]])
-        if len(self.screen_stack) > 1:  # the loading screen
-            self.switch_screen(screen)
-        else:
-            self.push_screen(screen)
-        for backup in library.report.backups:
-            self.notify(t("app.backup", path=backup), severity="warning", markup=False)
+        return screen
 
     def _show_subtitle(self) -> None:
         if self.library is not None:

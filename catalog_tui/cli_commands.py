@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
@@ -63,9 +64,11 @@ def _section_name(section: str) -> str:
     return t(f"section.{section}") if f"section.{section}" in MESSAGES else section
 
 
-def _matches(library: Library, args: argparse.Namespace) -> tuple[str, list[Work], int]:
+def _matches(
+    library: Library, args: argparse.Namespace, passing: bool = False
+) -> tuple[str, Sequence[Work], int]:
     """The works a query (or `@name` of a saved search, with its filters) finds, at most --limit
-    of them, and how many it finds in all."""
+    of them, and how many it finds in all; `passing`: built as taken, none kept (an export's)."""
     query, filters = args.query, []
     if query.startswith("@"):
         name = query[1:]
@@ -77,22 +80,23 @@ def _matches(library: Library, args: argparse.Namespace) -> tuple[str, list[Work
     sort = getattr(args, "sort", None) or args.settings.sort or "title"
     limit = getattr(args, "limit", None)
     result = library.engine.search(query, sort=sort, filters=filters, limit=limit)
-    return query, library.works_at(result.positions), result.found.bit_count()
+    works = library.works_passing if passing else library.works_at
+    return query, works(result.positions), result.found.bit_count()
 
 
 def _checked_matches(
-    library: Library, args: argparse.Namespace
-) -> tuple[Library, tuple[str, list[Work], int]]:
+    library: Library, args: argparse.Namespace, passing: bool = False
+) -> tuple[Library, tuple[str, Sequence[Work], int]]:
     """_matches, and the library it came from. A table of the snapshot read by the search (its
     postings, its texts) and found damaged reads as no works and is noted in the store: a command
     then answers from a reseeded store (this second open moves the snapshot aside and reseeds),
     rather than print what a damaged table left out."""
-    found = _matches(library, args)
+    found = _matches(library, args, passing=passing)
     if library.store.snapshot_damage is None:
         return library, found
     library.close()
     library = _open_library(args)
-    return library, _matches(library, args)
+    return library, _matches(library, args, passing=passing)
 
 
 def search(args: argparse.Namespace) -> int:
@@ -118,7 +122,7 @@ def _write_stdout(payload: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
-def _format_text(works: list[Work]) -> str:
+def _format_text(works: Sequence[Work]) -> str:
     rows = [(clean(w.title), w.type_label, str(w.year or ""), clean(w.id)) for w in works]
     widths = [max((display_width(row[i]) for row in rows), default=0) for i in range(3)]
     return "".join(
@@ -138,7 +142,8 @@ def export(args: argparse.Namespace) -> int:
         )
     library = _open_library(args)
     try:
-        library, (query, works, _total) = _checked_matches(library, args)
+        # 100k works: none kept
+        library, (query, works, _total) = _checked_matches(library, args, passing=True)
         if args.output == "-":
             payload = render(library.catalog, works, args.format or "yaml", section=args.section,
                              query=query, for_terminal=sys.stdout.isatty(), bom=False)  # fmt: skip

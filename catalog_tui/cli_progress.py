@@ -1,8 +1,8 @@
 """The command line's progress while the store opens or seeds: Rich's progress bar, on stderr.
 
-The store reports (stage, done, total). Three stages count works (indexing: its passes over them,
-shown as works' worth), "reading catalogue" counts the characters parsed (shown as a percentage),
-and writing has nothing to count, so it shows a moving bar until done.
+The store reports (stage, done, total). Every stage but one counts works (indexing and the checks:
+their passes over them, shown as works' worth; writing: the works' rows written); "reading
+catalogue" counts the characters parsed (shown as a percentage). An export counts records.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from rich.text import Text
 from .core.seed_progress import WORK_STAGES, in_works
 from .core.store import Progress as ProgressCallback
 from .i18n import MESSAGES, t
-
-ONE_STEP_STAGES = frozenset({"writing store"})
 
 
 class _CountColumn(ProgressColumn):
@@ -63,16 +61,9 @@ class StoreProgress:
         task = self._tasks.get(stage)
         if task is None:
             label = t(f"stage.{stage}") if f"stage.{stage}" in MESSAGES else stage
-            one_step = stage in ONE_STEP_STAGES
             task = self._tasks[stage] = self._progress.add_task(
-                label,
-                total=None if one_step else max(in_works(stage, done, total)[1], 1),
-                works=stage in WORK_STAGES,
+                label, total=max(in_works(stage, done, total)[1], 1), works=stage in WORK_STAGES
             )
-        if stage in ONE_STEP_STAGES:
-            if done >= total:
-                self._progress.update(task, total=1, completed=1)
-            return
         if stage in WORK_STAGES:
             done, total = in_works(stage, done, total)
         self._progress.update(task, total=max(total, 1), completed=done)

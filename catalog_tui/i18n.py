@@ -35,6 +35,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "loading.share": ("{stage} {percent}%", "{stage} {percent}%"),
     "loading.rate": ("{rate} 部/秒", "{rate} works/s"),
     "loading.left": ("剩余 {left}", "{left} left"),
+    # Progress that never stands still (issue 13): the checks after the parse have their own stage
+    "stage.checking catalogue": ("检查目录", "checking catalogue"),
+    "stage.writing index": ("写入索引", "writing index"),
     "error.catalogue": ("目录有错误", "The catalogue has errors"),
     "error.store": ("无法打开存储或目录", "Cannot open the store or catalogue"),
     "error.untouched": (
@@ -216,6 +219,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.done_title": ("已导出", "Exported"),
     "export.done": ("{count} 条 → {path}（{format}）", "{count} entries → {path} ({format})"),
     "export.failed_title": ("导出失败", "Export failed"),
+    # export progress (wt-progress, #13)
+    "export.progress.title": ("正在导出 → {path}", "Exporting → {path}"),
+    "export.progress.starting": ("准备中…", "Starting…"),
+    "export.progress.count": ("{done} / {total} 条", "{done} / {total} records"),
+    "export.progress.hint": (
+        "Esc 关闭此窗口，导出继续，完成后提示",
+        "Esc closes this; the export goes on and says when done",
+    ),
     "confirm.yes": ("覆盖 (y)", "Overwrite (y)"),
     "confirm.no": ("取消 (n)", "Cancel (n)"),
     # Help

@@ -13,9 +13,7 @@ from .core.history import Place
 from .core.model import Record
 from .core.records import SECTION_FIELDS
 from .i18n import t
-from .widgets.group_pane import GroupPane
 from .widgets.pane import Pane
-from .widgets.policies_pane import PoliciesPane
 from .widgets.search_bar import SearchBar
 from .widgets.works_pane import WorksPane
 
@@ -35,6 +33,9 @@ def here(screen: MainScreen) -> Place:
 
 def _group(pane: Pane) -> str | None:
     """The record a records tab has highlighted (its works are the ones listed beside it)."""
+    from .widgets.group_pane import GroupPane  # loaded with the panes, after the first frame
+    from .widgets.policies_pane import PoliciesPane
+
     if isinstance(pane, GroupPane):
         return pane.groups.chosen
     if isinstance(pane, PoliciesPane):
@@ -59,6 +60,9 @@ async def go(screen: MainScreen, place: Place) -> None:
 
 
 def _put_cursor(screen: MainScreen, pane: Pane, place: Place) -> None:
+    from .widgets.group_pane import GroupPane
+    from .widgets.policies_pane import PoliciesPane
+
     if isinstance(pane, (GroupPane, PoliciesPane)) and place.group is not None:
         pane.choose(place.group)
     if isinstance(pane, WorksPane) and place.record != place.group:

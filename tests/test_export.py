@@ -1157,17 +1157,20 @@ def test_export_writes_piece_by_piece_with_progress(
         totals.add(total)
 
     result = export_works(catalog, None, target, progress=progress)
-    (total,) = totals  # every record of the export: the works and what they link to (CSV: the works)
+    # Every record of the export (the works and what they link to; CSV: the works), and the passes
+    # over them before writing (issue 13: tests/test_export_progress.py counts those).
+    total = max(totals)
     records = export.selection(catalog)
-    assert total == (len(records["works"]) if fmt == "csv" else sum(map(len, records.values())))
+    written = len(records["works"]) if fmt == "csv" else sum(map(len, records.values()))
+    assert total > written
     assert result.count == len(catalog.works)
     done = [n for kind, n in events if kind == "progress"]
     assert done == sorted(done) and done[0] == 0 and done[-1] == total
-    assert len(done) > total // 2  # the start, then once per chunk of two
+    assert len(done) > written // 2  # the start, then once per chunk of two
     # Pieces reached the file while later records were still to be rendered.
     first_write = events.index(next(e for e in events if e[0] == "write"))
     assert first_write < events.index(("progress", total))
-    assert sum(1 for kind, _ in events if kind == "write") > total // 2
+    assert sum(1 for kind, _ in events if kind == "write") > written // 2
     in_one_go = render(catalog, None, fmt)
     written = target.read_bytes()
     if fmt == "yaml":  # the date line may differ

@@ -50,6 +50,7 @@ from catalog_tui.core.index import SearchIndex
 from catalog_tui.core.library import Library
 from catalog_tui.core.loader import CatalogError, load_catalog
 from catalog_tui.core.search import SearchEngine
+from catalog_tui.core.seed_progress import ReadingShare
 from catalog_tui.core.store import ENV_DB, Store, StoreError, bundled_catalog_path, resolve_db_path
 from catalog_tui.screens.main import MainScreen
 
@@ -219,10 +220,11 @@ def test_progress_is_reported(catalog_file: Path, db_path: Path) -> None:
     indexing = [(done, total) for stage, done, total in calls if stage == "indexing"]
     assert len(indexing) > 2 and indexing[0][0] == 0 and indexing[-1][0] == indexing[-1][1]
     assert [done for done, _ in indexing] == sorted(done for done, _ in indexing)
-    # The parse itself reports how far it got, ending at the catalogue's length in characters.
+    # The parse itself reports how far it got (after the read, decode and scans): a share of the
+    # stage's total (ReadingShare), ending at it.
     reading = [(done, total) for stage, done, total in calls if stage == "reading catalogue"]
-    length = len(catalog_file.read_text(encoding="utf-8"))
-    assert reading[-1] == (length, length) and len(reading) > 2
+    assert reading[-1] == (ReadingShare.TOTAL, ReadingShare.TOTAL)
+    assert sum(done > ReadingShare.SCAN_END for done, _ in reading) > 2
 
 
 def test_reopening_reports_reading_the_store(catalog_file: Path, db_path: Path) -> None:

@@ -37,6 +37,7 @@ from catalog_tui.core.records import RecordBook
 from catalog_tui.core.search import SearchEngine
 from catalog_tui.core.snapshot import HAY_TABLE
 from catalog_tui.core.snapshot_storage import SnapshotTables
+from catalog_tui.screens.browser import Browser
 from catalog_tui.screens.loading import LoadingScreen
 from catalog_tui.screens.main import MainScreen
 
@@ -250,7 +251,7 @@ def held_warm_up(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list[str], t
     happened: list[str] = []
     release = threading.Event()
     real_warm = SearchEngine.warm
-    real_open_browser = CatalogApp.open_browser
+    real_first_frame = Browser._first_frame_painted
 
     def warm(engine: SearchEngine) -> None:
         main = threading.current_thread() is threading.main_thread()
@@ -259,14 +260,13 @@ def held_warm_up(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list[str], t
         real_warm(engine)
         happened.append("warmed")
 
-    def open_browser(app: CatalogApp, library: Library, *args: Any) -> None:
-        real_open_browser(app, library, *args)
-        screen = app.screen_stack[-1]
-        listed = len(screen.result.positions) if isinstance(screen, MainScreen) and screen.result else 0
-        happened.append(f"list of {listed}")
+    def first_frame_painted(screen: Browser) -> None:
+        listed = len(screen.result.positions) if screen.result else 0
+        happened.append(f"list of {listed}")  # painted: the browser's first frame is on screen
+        real_first_frame(screen)
 
     monkeypatch.setattr(SearchEngine, "warm", warm)
-    monkeypatch.setattr(CatalogApp, "open_browser", open_browser)
+    monkeypatch.setattr(Browser, "_first_frame_painted", first_frame_painted)
     yield happened, release
     release.set()  # never leave a worker waiting
 

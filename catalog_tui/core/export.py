@@ -13,14 +13,15 @@ How each format is written is in export_formats.py; where files go and how, in e
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 from typing import Any
 
 from .export_formats import csv_pieces, json_pieces, yaml_pieces
-from .lazy_works import LazyWorks
+from .export_tally import ExportProgress as ExportProgress  # re-exported: what callers know
+from .export_tally import Tally, walk
 from .model import RECORD_TYPES, STATEMENT_LINKS, Catalog, Figure, Record, Work
 from .text import safe_display
 
@@ -31,9 +32,6 @@ ALL = "all"
 # Records rendered and written at a time: memory stays bounded, progress moves a few hundred times
 # per 100,000 works, and each dump call's set-up is shared by enough records to vanish.
 CHUNK = 500
-
-# progress(records written, records in the export)
-ExportProgress = Callable[[int, int], None]
 
 
 class ExportError(Exception):
@@ -60,7 +58,7 @@ def record_dict(record: Record) -> dict[str, Any]:
 
 def selection(
     catalog: Catalog, section: str = "works", works: Sequence[Work] | None = None,
-    figures: Sequence[Figure] | None = None,
+    figures: Sequence[Figure] | None = None, tally: Tally | None = None,
 ) -> dict[str, Sequence[Record]]:  # fmt: skip
     """The records an export holds, by section, in catalogue order of sections.
 
@@ -68,7 +66,8 @@ def selection(
     every figure) those of a `figures` export; any other section is exported whole. Every export
     also carries the records its records link to (a work's campaigns and channels, a campaign's
     bases and issuer, a policy's issuer, a person's organisations, channels and the records their
-    statements name, an organisation's parent), so that it is a valid catalogue of its own."""
+    statements name, an organisation's parent), so that it is a valid catalogue of its own.
+    `tally`: the export's progress, told of the passes over the records as they go."""
     if section not in (*SECTIONS, ALL):
         raise ExportError(f"unknown section '{section}' (choose one of {', '.join((*SECTIONS, ALL))})")
     chosen_works = catalog.works if works is None else works
@@ -82,7 +81,7 @@ def selection(
         picked = {"figures": figures}
     else:
         picked = {section: getattr(catalog, section)}
-    return _with_links(catalog, picked)
+    return _with_links(catalog, picked, tally)
 
 
 # The fields that link a record to others: (field, section linked to).
@@ -113,36 +112,56 @@ def _links(record: Record) -> Iterator[tuple[str, str]]:
                 yield target, ident
 
 
-def _each(rows: Sequence[Record], reverse: bool = False) -> Iterator[Record]:
-    """The records, one at a time: the catalogue's own works are built for the pass, not kept."""
-    if isinstance(rows, LazyWorks):
-        return rows.walk(reverse)
-    return reversed(rows) if reverse else iter(rows)
+def _each(
+    rows: Sequence[Record], reverse: bool = False, tally: Tally | None = None
+) -> Generator[Record, None, None]:
+    """The records, one at a time (see export_tally.walk), `tally` told every CHUNK."""
+    return walk(rows, reverse, tally, CHUNK)
 
 
-def _with_links(catalog: Catalog, picked: dict[str, Sequence[Record]]) -> dict[str, Sequence[Record]]:
+def _with_links(
+    catalog: Catalog, picked: dict[str, Sequence[Record]], tally: Tally | None = None
+) -> dict[str, Sequence[Record]]:
     """`picked` and, after the picked records of each section, the records they link to,
     transitively (in catalogue order, but for works); sections in the catalogue's order."""
     # A section picked whole holds every id already: its ids need no pass over its records, and
     # records whose links all point into whole sections need not be followed (an export of
     # everything walks no work here).
     whole = {s for s, rows in picked.items() if rows is getattr(catalog, s)}
-    held = {s: {r.id for r in _each(rows)} for s, rows in picked.items() if s not in whole}
+    followed = [s for s in reversed(picked) if not _LINK_TARGETS.get(s, set()) <= whole]
+    if tally is not None:
+        passes = sum(len(rows) for s, rows in picked.items() if s not in whole)  # their ids
+        tally.expect(passes + sum(len(picked[s]) for s in followed) + tally.after_selection(picked))
+        tally.advance(0)
+    held = {s: {r.id for r in _each(rows, tally=tally)} for s, rows in picked.items() if s not in whole}
+    # The ids of each (small) section a pass may link to that are not in the export yet: once a
+    # pass's targets have none left, the rest of its records cannot add any (no work is a target
+    # but of people's statements, whose pass is never cut short).
+    missing = {
+        target: {r.id for r in getattr(catalog, target)} - held.get(target, set())
+        for target in set().union(*(_LINK_TARGETS[s] for s in followed)) - whole - {"works"}
+    }  # fmt: skip
     added: dict[str, list[Record]] = {}
     # Depth first from the last picked record back, each one's links followed to the end first.
-    for section, rows in reversed(picked.items()):
-        if _LINK_TARGETS.get(section, set()) <= whole:
-            continue
-        for record in _each(rows, reverse=True):
+    for section in followed:
+        targets = _LINK_TARGETS[section] - whole
+        records = _each(picked[section], reverse=True, tally=tally)
+        for record in records:
             pending = [record]
             while pending:
                 for target, ident in _links(pending.pop()):
                     if target in whole or ident in held.setdefault(target, set()):
                         continue
                     held[target].add(ident)
+                    missing.get(target, set()).discard(ident)
                     if (linked := catalog.record(target, ident)) is not None:
                         added.setdefault(target, []).append(linked)
                         pending.append(linked)
+            if "works" not in targets and not any(missing[t] for t in targets):
+                records.close()  # every record this section can link to is in the export already
+                break
+    if tally is not None:
+        tally.expect(tally.after_selection(added))
     return {
         # A section nothing was added to stays the sequence it was (the catalogue's lazy works).
         s: [*picked.get(s, ()), *_in_catalogue_order(catalog, s, added[s])] if s in added else picked[s]
@@ -166,27 +185,34 @@ def catalogue_data(catalog: Catalog, records: dict[str, Sequence[Record]]) -> di
 
 
 def _sections(
-    catalog: Catalog, records: dict[str, Sequence[Record]], progress: ExportProgress | None = None
+    catalog: Catalog,
+    records: dict[str, Sequence[Record]],
+    progress: ExportProgress | None = None,
+    tally: Tally | None = None,
 ) -> list[tuple[str, Iterator[list[Any]]]]:
     """catalogue_data's sections, each as its name and its items in chunks of plain data built as
-    they are taken (so that the whole export is never in memory); `progress` after each chunk."""
-    cited = {
-        s.doc
-        for rows in records.values()
-        for r in _each(rows)
-        for s in (*getattr(r, "sources", ()), *getattr(r, "statements", ()))
-    }
+    they are taken (so that the whole export is never in memory); `progress` after each chunk
+    (or `tally`: told of the pass for the documents cited too)."""
+    files = {d.file for d in catalog.documents}
+    cited: set[str] = set()
+    for rows in records.values():
+        passing = _each(rows, tally=tally)
+        for r in passing:
+            cited.update(s.doc for s in (*getattr(r, "sources", ()), *getattr(r, "statements", ())))
+            if files <= cited:  # every document is cited: the rest of the records cannot add one
+                passing.close()
+                break
     # The articles' texts stay with the catalogue: an export written elsewhere would name missing files.
     documents = [replace(d, text="").to_dict() for d in catalog.documents if d.file in cited]
     sections = [("documents", iter([documents]))] if documents else []
-    return sections + list(_chunked(records, progress).items())
+    return sections + list(_chunked(records, progress, tally).items())
 
 
 def _chunked(
-    records: dict[str, Sequence[Record]], progress: ExportProgress | None
+    records: dict[str, Sequence[Record]], progress: ExportProgress | None, tally: Tally | None = None
 ) -> dict[str, Iterator[list[dict[str, Any]]]]:
     """Each section's records as plain data, CHUNK at a time, built as they are taken;
-    `progress(records done, total)` at the start and after each chunk."""
+    `progress(records done, total)` at the start and after each chunk (or `tally` after each)."""
     total = sum(len(rows) for rows in records.values())
     done = 0
 
@@ -196,10 +222,12 @@ def _chunked(
         while chunk := [record_dict(r) for r in islice(each, CHUNK)]:
             yield chunk
             done += len(chunk)
-            if progress is not None:
+            if tally is not None:
+                tally.advance(len(chunk))
+            elif progress is not None:
                 progress(done, total)
 
-    if progress is not None:
+    if progress is not None and tally is None:
         progress(0, total)
     return {section: chunks(rows) for section, rows in records.items()}
 
@@ -243,19 +271,21 @@ def render_pieces(
     for_terminal: bool = False,
     bom: bool = True,
     progress: ExportProgress | None = None,
+    tally: Tally | None = None,
 ) -> Iterator[bytes]:
     """The export of `records` (from `selection`) as pieces of bytes rendered as they are taken, a
     few hundred records at a time, so that a large export can be written without being held in
-    memory; `progress(done, total)` counts records. Joined, the pieces are what `render` gives.
+    memory; `progress(done, total)` counts records (or `tally`, the selection's, goes on counting
+    the export's passes and records written). Joined, the pieces are what `render` gives.
     An unknown format or a CSV of every section raises ExportError here, before any piece."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}' (choose one of {', '.join(FORMATS)})")
     if fmt == "csv" and section == ALL:
         raise ExportError("a CSV file holds one section: choose one with --section, or YAML or JSON")
     if fmt == "csv":
-        rows = _chunked({section: records[section]}, progress)[section]
+        rows = _chunked({section: records[section]}, progress, tally)[section]
         return csv_pieces(columns(section), rows, for_terminal=for_terminal, bom=bom)
-    sections = _sections(catalog, records, progress)
+    sections = _sections(catalog, records, progress, tally)
     if fmt == "json":
         return _encoded(json_pieces(sections))
     stamp = (now or datetime.now().astimezone()).isoformat(timespec="seconds")

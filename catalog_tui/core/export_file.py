@@ -23,7 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import atomic_write_bytes, remove_stale_temporaries
-from .export import FORMATS, SUFFIXES, ExportError, ExportProgress, counts, render_pieces, selection
+from .export import (
+    FORMATS,
+    SUFFIXES,
+    ExportError,
+    ExportProgress,
+    counts,
+    render_pieces,
+    selection,
+)
+from .export_tally import Tally
 from .model import Catalog, Figure, Work
 from .text import safe_display
 
@@ -143,12 +152,15 @@ def export_works(
 ) -> ExportResult:
     """Write an export (see export.py) of `section` to `path` (`~` expanded); refuses to replace an
     existing file unless asked. The export is rendered a few hundred records at a time straight
-    into the temporary file, so memory stays bounded; `progress(records done, total)` follows it.
+    into the temporary file, so memory stays bounded; `progress(done, total)` follows it, counted
+    in records: the passes over them before writing (see export.Tally), then the records written.
     Raises ExportError, whose message says what happened and where."""
     target = check_target(path, overwrite)
     chosen = format_for(target, fmt)
-    records = selection(catalog, section, works, figures)
-    pieces = render_pieces(catalog, records, chosen, section=section, query=query, progress=progress)
+    # One progress over the whole export: the passes over the records, then the records written.
+    tally = None if progress is None else Tally(progress, chosen, section)
+    records = selection(catalog, section, works, figures, tally)
+    pieces = render_pieces(catalog, records, chosen, section=section, query=query, tally=tally)
     write_export(target, pieces, overwrite)
     written = counts(records, section)
     return ExportResult(target, sum(written.values()), chosen, written)

@@ -18,17 +18,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import reduce
 from itertools import chain, compress, repeat
 from operator import and_, contains, or_
-from typing import Any
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import bits
 from .derive import derive_all
 from .groups import Group as Group  # re-exported: the widgets know it from here
 from .groups import build_groups
 from .lazy_works import LazyWorks, PositionsById
-from .model import WORK_TYPES, Catalog, Work
+from .model import RECORD_TYPES, WORK_TYPES, Catalog, Work
 from .once import build_lock, built_once
 from .postings import (
     Postings,
@@ -44,8 +41,17 @@ from .postings import (
     unpack,
 )
 from .seed_progress import BUILD_PASSES
+from .sorting import sorted_positions
 from .syllables import SyllableIndex, Unit
 from .text import known_readings, remember_readings
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+# Positions in a sort order, or their inverse: a numpy array, or for a small store (bits.SMALL_SET
+# works at most) an array("i"), so that opening and searching it never imports numpy.
+Positions: TypeAlias = "NDArray[np.int32] | array[int]"
 
 SORTS = ("title", "year", "type")
 INDEX_VERSION = 7  # 6: pairs of common Han characters; 7: edition years
@@ -77,19 +83,26 @@ class SearchIndex:
         works = self.works
         in_pass = _passes(progress, self.size, BUILD_PASSES)
         orders_progress = in_pass(1)
-        by_title = sorted(range(self.size), key=lambda p: (rows[p]["sort"], works[p].title, works[p].id))
+        by_title = sorted_positions(  # reports: a million works' sort took seconds
+            self.size,
+            lambda p: (rows[p]["sort"], works[p].title, works[p].id),
+            orders_progress,
+            self.size // 3,
+        )
         _report(orders_progress, self.size // 3)
         by_year = sorted(by_title, key=lambda p: -(works[p].year or 0))
         _report(orders_progress, 2 * self.size // 3)
         by_type = sorted(by_title, key=lambda p: _TYPE_ORDER.get(works[p].type, len(_TYPE_ORDER)))
+        _report(orders_progress, 5 * self.size // 6)
         self._set_orders(
             {
-                name: np.array(order, dtype=np.int32)
+                name: array("i", order)
                 for name, order in (("title", by_title), ("year", by_year), ("type", by_type))
             }
         )
         rank = self.ranks["title"]
-        self._char_ranks = char_postings(self._hay_by_rank, self.size, in_pass(2))
+        hay_progress = in_pass(2)  # before the texts by rank are made (a second at a million)
+        self._char_ranks = char_postings(self._hay_by_rank, self.size, hay_progress)
         titles = [" ".join(pair) for pair in zip(self._titles_by_rank, self._titles_en_by_rank, strict=True)]
         self._title_char_ranks = char_postings(titles, self.size, in_pass(3))
         self._paired, self._pair_ranks = han_pair_postings(
@@ -103,7 +116,8 @@ class SearchIndex:
         half = None if last is None else (lambda done: last(done // 2))
         slots = [(rank[position], row["slots"]) for position, row in enumerate(rows)]
         self.syllables = SyllableIndex.build(slots, self.size, self._cache, half)
-        self._readings = known_readings(set(chain.from_iterable(work.title for work in works)))
+        titles_and_names = chain((work.title for work in works), _record_names(catalog))
+        self._readings = known_readings(set(chain.from_iterable(titles_and_names)))
         facets_progress = None if last is None else (lambda done: last((self.size + done) // 2))
         self.groups = build_groups(self.catalog, self.ranks["title"], facets_progress)
         in_pass(7)  # done
@@ -136,22 +150,31 @@ class SearchIndex:
             self.works.on_built = self.position_by_id.learn
         self._cache = SetCache()
         self._exact_titles: tuple[dict[str, int], dict[str, int]] | None = None
-        self._order_cache: dict[str, tuple[NDArray[np.int32], NDArray[np.int32] | None]] = {}
+        self._order_cache: dict[str, tuple[Positions, Positions | None]] = {}
 
-    def _set_orders(self, orders: Mapping[str, NDArray[np.int32]]) -> None:
+    def _set_orders(self, orders: Mapping[str, array[int]]) -> None:
         """The orders (positions in each sort order), checked to be permutations of the works
         (ValueError), and each one's inverse, the ranks: numpy arrays, made lists on first use
-        (a million-work store opened in a tenth of the time the lists took)."""
-        self._orders: dict[str, NDArray[np.int32]] = {}
-        self._ranks: dict[str, NDArray[np.int32]] = {}
+        (a million-work store opened in a tenth of the time the lists took); a small store's stay
+        array("i")s (no numpy import)."""
+        self._orders: dict[str, Positions] = {}
+        self._ranks: dict[str, Positions] = {}
         for name, order in orders.items():
-            ranks = np.full(self.size, -1, dtype=np.int32)
-            if len(order) != self.size or (self.size and (order.min() < 0 or order.max() >= self.size)):
+            if len(order) != self.size:
                 raise ValueError("saved index orders are not permutations")
-            ranks[order] = np.arange(self.size, dtype=np.int32)
+            if self.size <= bits.SMALL_SET:
+                self._orders[name], self._ranks[name] = order, _small_inverse(order, self.size)
+                continue
+            import numpy as np
+
+            numbers = np.frombuffer(order, np.int32)
+            ranks = np.full(self.size, -1, dtype=np.int32)
+            if self.size and (numbers.min() < 0 or numbers.max() >= self.size):
+                raise ValueError("saved index orders are not permutations")
+            ranks[numbers] = np.arange(self.size, dtype=np.int32)
             if self.size and ranks.min() < 0:  # a position missing, so another twice
                 raise ValueError("saved index orders are not permutations")
-            self._orders[name], self._ranks[name] = order, ranks
+            self._orders[name], self._ranks[name] = numbers, ranks
         self.orders: Mapping[str, list[int]] = _Lists(self._orders)
         self.ranks: Mapping[str, list[int]] = _Lists(self._ranks)
 
@@ -321,9 +344,7 @@ class SearchIndex:
             raise ValueError("saved index of another catalogue")
         index = cls.__new__(cls)
         index._attach(catalog, columns, on_damage, by_rank)
-        index._set_orders(
-            {name: np.frombuffer(unpack("i", saved["orders"][name]), np.int32) for name in SORTS}
-        )
+        index._set_orders({name: unpack("i", saved["orders"][name]) for name in SORTS})
         if postings is None:  # all in `saved`: checked now (ValueError, TypeError: rebuilt)
             index._read_postings = {key: saved[key] for key in POSTINGS_KEYS}.__getitem__
             index._on_damage = None
@@ -364,15 +385,21 @@ class SearchIndex:
             return sorted((title[r] for r in bits.ranks(found, self.size)), key=self.ranks[sort].__getitem__)
         return bits.select_array(order, found, ranks_in_order)
 
-    def _order_arrays(self, sort: str) -> tuple[NDArray[np.int32], NDArray[np.int32] | None]:
+    def _order_arrays(self, sort: str) -> tuple[Positions, Positions | None]:
         """The positions in `sort` order, and (but for title order) each one's title rank."""
         arrays = self._order_cache.get(sort)
         if arrays is None:
             with build_lock(self, "_order_cache"):
                 arrays = self._order_cache.get(sort)
                 if arrays is None:
-                    order = self._orders[sort]
-                    title_rank = None if sort == "title" else self._ranks["title"][order]
+                    order, title_ranks = self._orders[sort], self._ranks["title"]
+                    title_rank: Positions | None = None
+                    if sort != "title" and isinstance(order, array):
+                        title_rank = array("i", map(title_ranks.__getitem__, order))
+                    elif sort != "title":
+                        import numpy as np
+
+                        title_rank = np.asarray(title_ranks)[order]
                     arrays = self._order_cache[sort] = (order, title_rank)
         return arrays
 
@@ -556,16 +583,46 @@ def _all_groups(saved: Any) -> bool:
     )
 
 
-def _by_rank(texts: list[str], order: NDArray[np.int32]) -> list[str]:
+def _record_names(catalog: Catalog) -> Iterator[str]:
+    """The names records are found by (their pinyin keys, core/records.py): the readings of their
+    characters are saved with the titles', so that a restart does not import pypinyin for them."""
+    for section, record_type in RECORD_TYPES.items():
+        if record_type is not Work:
+            for record in getattr(catalog, section):
+                yield from (
+                    str(getattr(record, name, "") or "") for name in ("name", "label", "name_en", "label_en")
+                )
+    for name, name_en in WORK_TYPES.values():
+        yield name
+        yield name_en
+
+
+def _small_inverse(order: array[int], size: int) -> array[int]:
+    """The ranks of a small order (a permutation of range(size); ValueError if not), in pure Python."""
+    ranks = array("i", bytes(4 * size))
+    seen = bytearray(size)
+    for rank, position in enumerate(order):
+        if not 0 <= position < size or seen[position]:
+            raise ValueError("saved index orders are not permutations")
+        seen[position] = 1
+        ranks[position] = rank
+    return ranks
+
+
+def _by_rank(texts: list[str], order: Positions) -> list[str]:
     """texts[order[0]], texts[order[1]], …"""
+    if isinstance(order, array):
+        return list(map(texts.__getitem__, order))
+    import numpy as np
+
     by_rank: list[str] = np.array(texts, dtype=object)[order].tolist()
     return by_rank
 
 
 class _Lists(Mapping[str, list[int]]):
-    """Named numpy arrays as lists, each made on first use (indexing a list is the faster)."""
+    """Named numpy arrays (or array("i")s) as lists, each made on first use (indexing a list is the faster)."""
 
-    def __init__(self, arrays: Mapping[str, NDArray[np.int32]]) -> None:
+    def __init__(self, arrays: Mapping[str, Positions]) -> None:
         self._arrays = arrays
         self._lists: dict[str, list[int]] = {}
         self._lock = threading.Lock()  # each list made once, though two threads ask at once

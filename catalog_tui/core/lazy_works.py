@@ -65,6 +65,11 @@ class LazyWorks(Sequence["Work"]):
             work = self._works[position]
             yield work if work is not None else self._build(position)
 
+    def peek(self, position: int) -> Work:
+        """The work at `position`, built for the caller and not kept unless it already was."""
+        work = self._works[position]
+        return work if work is not None else self._build(position)
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
 
@@ -72,6 +77,36 @@ class LazyWorks(Sequence["Work"]):
 
     def __repr__(self) -> str:
         return f"LazyWorks({len(self)} works)"
+
+
+class WorksAt(Sequence["Work"]):
+    """The works at some positions of a catalogue's works, in that order, none of them kept: each
+    is built when taken (a pass of an export over 100,000 matches then holds one work at a time,
+    not all of them, as a list of the works would)."""
+
+    __slots__ = ("_peek", "_positions")
+
+    def __init__(self, works: Sequence[Work], positions: Sequence[int]) -> None:
+        self._peek = works.peek if isinstance(works, LazyWorks) else works.__getitem__
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> Work: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Work]: ...
+    def __getitem__(self, index: int | slice) -> Work | list[Work]:
+        if isinstance(index, slice):
+            return [self._peek(p) for p in self._positions[index]]
+        return self._peek(self._positions[index])
+
+    def __iter__(self) -> Iterator[Work]:
+        return map(self._peek, self._positions)
+
+    def __repr__(self) -> str:
+        return f"WorksAt({len(self)} works)"
 
 
 class WorksById(Mapping[str, "Record"]):

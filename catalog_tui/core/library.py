@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .index import SearchIndex
+from .lazy_works import WorksAt
 from .loader import gc_paused
 from .model import Catalog, Work
 from .search import SearchEngine
@@ -49,6 +50,11 @@ class Library:
     def works_at(self, positions: Iterable[int]) -> list[Work]:
         works = self.index.works
         return [works[p] for p in positions]
+
+    def works_passing(self, positions: Sequence[int]) -> WorksAt:
+        """The works at `positions`, built as each is taken and not kept: for one pass or a few
+        over many of them (an export), where works_at would keep every one built."""
+        return WorksAt(self.index.works, positions)
 
     def selected_positions(self) -> list[int]:
         """The persistent selection, in catalogue order; ids no longer in the catalogue are skipped."""

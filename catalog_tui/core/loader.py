@@ -7,12 +7,13 @@ the text composed again into nodes, to give each problem its line and column.
 
 from __future__ import annotations
 
+import codecs
 import gc
 import os
 import re
 import select
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
@@ -20,6 +21,7 @@ from typing import Any, cast
 import yaml
 
 from catalog_tui.core.model import Catalog
+from catalog_tui.core.seed_progress import WorksWorth
 from catalog_tui.core.validate import SECTIONS as SECTIONS  # re-exported: what callers know
 from catalog_tui.core.validate import Issue, Path, Validator, format_path, show
 from catalog_tui.core.validate import validation_problems as validation_problems  # re-exported
@@ -35,8 +37,10 @@ _ALIAS_MAY_FOLLOW = frozenset("\n\r\x85\u2028\u2029[{,:?-")  # a node starts aft
 # Block nesting costs a character of line prefix (indentation or a compact "- - -" / "? " / ": "),
 # flow nesting a bracket; below 100 and 200 of those the document loads safely unscanned.
 _LINE_BREAKS = "\n\r\x85\u2028\u2029"  # what libyaml takes for a line break
-_DEEP_PREFIX = [re.compile(re.escape(brk) + r"[ \t?:-]{100}") for brk in _LINE_BREAKS]
+# Possessive: a line's short prefix fails at once (twice as fast over a million lines).
+_DEEP_PREFIX = {brk: re.compile(re.escape(brk) + r"[ \t?:-]{100}+") for brk in _LINE_BREAKS}
 _DEEP_START = re.compile(r"[ \t?:-]{100}")
+_DEEP_LENGTH = 101  # a break and 100 characters of prefix
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _TO_PARENS = str.maketrans("[{]}", "(())")
 _FLOW_GATE = 200
@@ -94,11 +98,36 @@ def load_catalog(path: str | os.PathLike[str], progress: Progress | None = None)
 
 
 def parse_catalog_text(
-    text: str, name: str = "<catalogue>", progress: Progress | None = None, base: str | None = None
+    text: str,
+    name: str = "<catalogue>",
+    progress: Progress | None = None,
+    base: str | None = None,
+    checking: Progress | None = None,
+    scanning: Progress | None = None,
 ) -> Catalog:
-    """The catalogue in `text` (read from `name`); `base` as in _validated_data."""
+    """The catalogue in `text` (read from `name`); `base` as in _validated_data. With `checking`,
+    `progress` ends at (total, total) once the text is parsed, and `checking(done, works)` follows
+    the checks and the building of the records, in works' worth of those passes, rising to the
+    number of works when they are done (not after a problem). `scanning(done, total)` follows the
+    scans before the parse (for aliases and deep nesting), in characters."""
     with gc_paused():
-        return Catalog.from_dict(_validated_data(text, name, progress, base))
+        if checking is None:
+            return Catalog.from_dict(_validated_data(text, name, progress, base, scanning=scanning))
+        text = text.removeprefix("\ufeff")  # not counted
+        passes: list[WorksWorth] = []
+
+        def parsed(data: Any) -> Validator:
+            if progress is not None:
+                progress(len(text), len(text))
+            records = Catalog.build_units(data) if type(data) is dict else 0
+            works = data.get("works") if type(data) is dict else None
+            shown = len(works) if type(works) is list and works else records  # works' worth
+            passes.append(WorksWorth(checking, shown, Validator.check_units(data) + records))
+            checking(0, shown)
+            return Validator(passes[0].advance)
+
+        data = _validated_data(text, name, progress, base, parsed, scanning)
+        return Catalog.from_dict(data, passes[0].advance)
 
 
 def catalog_data(path: str | os.PathLike[str], progress: Progress | None = None) -> dict[str, Any]:
@@ -125,6 +154,8 @@ ENV_PIPE_WAIT = "CATALOG_TUI_PIPE_WAIT"
 DEFAULT_MAX_CATALOG_MIB = 512  # a 1,000,000-work catalogue is about 400 MiB
 DEFAULT_PIPE_WAIT = 30.0  # seconds a pipe may stay silent (a FIFO nobody writes to)
 _CHUNK = 1 << 20
+# Bytes read, decoded or scanned between two progress reports (~20-40 ms of each step).
+_REPORT_BYTES = 8 << 20
 
 
 def folder_of(name: str) -> str | None:
@@ -133,11 +164,12 @@ def folder_of(name: str) -> str | None:
     return os.path.dirname(os.path.abspath(name)) if os.path.isfile(name) else None
 
 
-def read_catalog_bytes(path: str | os.PathLike[str]) -> bytes:
+def read_catalog_bytes(path: str | os.PathLike[str], progress: Progress | None = None) -> bytes:
     """The catalogue file's bytes, read once: a regular file, or a pipe or FIFO (`<(…)`,
     `/dev/stdin`) read until its writer closes it. Devices (a terminal, /dev/zero), sockets and
     folders are refused; so is anything over the size limit ($CATALOG_TUI_MAX_CATALOG_MIB) and a
-    pipe silent for $CATALOG_TUI_PIPE_WAIT seconds, which would otherwise hang."""
+    pipe silent for $CATALOG_TUI_PIPE_WAIT seconds, which would otherwise hang. `progress(bytes
+    read, file size)` every few MiB of a regular file (a pipe's size is not known: not called)."""
     name = os.fsdecode(path)
     limit = _env_number(name, ENV_MAX_CATALOG, DEFAULT_MAX_CATALOG_MIB) * (1 << 20)
     # Non-blocking, so that opening a FIFO without a writer returns at once instead of hanging.
@@ -160,7 +192,7 @@ def read_catalog_bytes(path: str | os.PathLike[str]) -> bytes:
         if stat.S_ISREG(mode):
             if info.st_size > limit:
                 raise _too_large(name, limit)
-            return _read_all(descriptor, name, limit, None)
+            return _read_all(descriptor, name, limit, None, progress, info.st_size)
         if stat.S_ISFIFO(mode):
             return _read_all(descriptor, name, limit, _env_number(name, ENV_PIPE_WAIT, DEFAULT_PIPE_WAIT))
         if stat.S_ISDIR(mode):
@@ -173,8 +205,16 @@ def read_catalog_bytes(path: str | os.PathLike[str]) -> bytes:
         os.close(descriptor)
 
 
-def _read_all(descriptor: int, name: str, limit: int, wait: float | None) -> bytes:
-    """Read to the end; `wait` (for pipes) is how long to wait for each next chunk."""
+def _read_all(
+    descriptor: int,
+    name: str,
+    limit: int,
+    wait: float | None,
+    progress: Progress | None = None,
+    expected: int = 0,
+) -> bytes:
+    """Read to the end; `wait` (for pipes) is how long to wait for each next chunk; `progress`
+    every _REPORT_BYTES against the `expected` size."""
     poller = select.poll() if wait is not None and hasattr(select, "poll") else None
     if poller is not None:
         poller.register(descriptor, select.POLLIN)
@@ -193,11 +233,15 @@ def _read_all(descriptor: int, name: str, limit: int, wait: float | None) -> byt
         except BlockingIOError:
             continue
         if not chunk:
+            if progress is not None:
+                progress(size, size)
             return b"".join(chunks)
         size += len(chunk)
         if size > limit:
             raise _too_large(name, limit)
         chunks.append(chunk)
+        if progress is not None and size % _REPORT_BYTES < len(chunk):
+            progress(size, max(size, expected))
 
 
 def _too_large(name: str, limit: int) -> CatalogError:
@@ -217,42 +261,93 @@ def _env_number(name: str, variable: str, default: float) -> Any:
     return value
 
 
-def decode_catalog(raw: bytes, name: str) -> str:
+def decode_catalog(raw: bytes, name: str, progress: Progress | None = None) -> str:
+    """The text of the catalogue's bytes; `progress(bytes decoded, all bytes)` as it goes, the
+    bytes then decoded a slice at a time (a character split between two slices is kept whole)."""
     try:
-        return raw.decode("utf-8")  # a BOM survives as U+FEFF and is dropped with the text's
+        if progress is None or len(raw) <= _REPORT_BYTES:
+            text = raw.decode("utf-8")  # a BOM survives as U+FEFF and is dropped with the text's
+        else:
+            text = _decode_reporting(raw, progress)
+        if progress is not None:
+            progress(len(raw), len(raw))
+        return text
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("utf-8")  # again whole: the error's offset is the file's
     except UnicodeDecodeError as error:
         hint = "; it looks like UTF-16, save it as UTF-8" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
         message = f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}){hint}"
         raise _fail(name, message, raw.count(b"\n", 0, error.start) + 1) from None
+    raise AssertionError("a slice failed to decode though the whole decodes")  # pragma: no cover
+
+
+def _decode_reporting(raw: bytes, progress: Progress) -> str:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    parts = []
+    for start in range(0, len(raw), _REPORT_BYTES):
+        end = min(start + _REPORT_BYTES, len(raw))
+        parts.append(decoder.decode(view[start:end], final=end == len(raw)))
+        if end < len(raw):
+            progress(end, len(raw))
+    return "".join(parts)
 
 
 def _validated_data(
-    text: str, name: str, progress: Progress | None = None, base: str | None = None
+    text: str,
+    name: str,
+    progress: Progress | None = None,
+    base: str | None = None,
+    parsed: Callable[[Any], Validator] | None = None,
+    scanning: Progress | None = None,
 ) -> dict[str, Any]:
     """`base`: the catalogue's folder, where documents' `text` files are checked (not for a text
-    without a file)."""
+    without a file). `parsed(data)`, if given, is called once the text is parsed and gives the
+    validator to check it with (one that reports its progress). `scanning(done, total)` follows
+    the scans before the parse, in characters."""
     text = text.removeprefix("\ufeff")
-    if _may_have_alias(text) or _may_nest_deeply(text):
+    if _may_alias_or_nest_deeply(text, scanning):
         _refuse_aliases_and_deep_nesting(text, name)
     data = _parse(text, name, progress)
     if data is None:
         raise _fail(name, "the catalogue is empty")
-    validator = Validator()
+    validator = Validator() if parsed is None else parsed(data)
     validator.run(data)
     if base is not None and type(data) is dict:
         validator.check_document_texts(data, base)
     issues = validator.issues
     if issues:
         raise CatalogError(_locate(text, name, issues))
-    if progress is not None:
+    if progress is not None and parsed is None:  # else parsed() said it
         progress(len(text), len(text))
     return cast(dict[str, Any], data)  # the validator checked it is a mapping
 
 
-def _may_have_alias(text: str) -> bool:
+def _may_alias_or_nest_deeply(text: str, scanning: Progress | None = None) -> bool:
+    """Whether the text may hold an alias or nest deeply (a long line prefix, or brackets nested
+    past _FLOW_GATE), scanned a slice at a time with `scanning(characters scanned, all)` after
+    each slice (the patterns look past a slice's end by their length)."""
+    size = len(text)
+    if _DEEP_START.match(text):
+        return True
+    brackets = 0
+    for start in range(0, size, _REPORT_BYTES):
+        end = min(start + _REPORT_BYTES, size)
+        if _may_have_alias(text, start, end) or _deep_prefix_in(text, start, end):
+            return True
+        brackets += text.count("[", start, end) + text.count("{", start, end)
+        if scanning is not None:
+            scanning(end, size)
+    return brackets > _FLOW_GATE and _flow_nests_deeply(text)
+
+
+def _may_have_alias(text: str, start: int = 0, end: int | None = None) -> bool:
     # An alias starts a node: at a line start or after an indicator, blanks aside. Prose such as
-    # "a *b*" is skipped; other false hits only cost an event scan.
-    for match in _ALIAS_CANDIDATE.finditer(text):
+    # "a *b*" is skipped; other false hits only cost an event scan. Candidates starting in [start, end).
+    end = len(text) if end is None else end
+    for match in _ALIAS_CANDIDATE.finditer(text, start, min(end + 1, len(text))):
         before = match.start() - 1
         while before >= 0 and text[before] in " \t":
             before -= 1
@@ -261,11 +356,16 @@ def _may_have_alias(text: str) -> bool:
     return False
 
 
-def _may_nest_deeply(text: str) -> bool:
-    if _DEEP_START.match(text) or any(pattern.search(text) for pattern in _DEEP_PREFIX):
-        return True
-    if text.count("[") + text.count("{") <= _FLOW_GATE:
-        return False
+def _deep_prefix_in(text: str, start: int, end: int) -> bool:
+    # A break other than LF is rare: looked for first (find), its pattern run only when found.
+    stop = min(end + _DEEP_LENGTH, len(text))  # a prefix starting before `end`
+    return any(
+        (brk == "\n" or text.find(brk, start, stop) >= 0) and pattern.search(text, start, stop)
+        for brk, pattern in _DEEP_PREFIX.items()
+    )
+
+
+def _flow_nests_deeply(text: str) -> bool:
     # Each pass strips the innermost bracket pairs, so the pass count is the flow nesting depth
     # (brackets inside strings only make the estimate larger, which is the safe direction).
     brackets = _NOT_BRACKET.sub("", text).translate(_TO_PARENS)

@@ -6,11 +6,12 @@ shape; `to_dict` gives back exactly the catalogue format (and drops empty option
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar, Self
 
 from .lazy_works import WorksById
+from .seed_progress import REPORT_EVERY
 
 # Fixed vocabularies: slug -> (Chinese label, English label). The slugs are what the catalogue stores.
 WORK_TYPES: dict[str, tuple[str, str]] = {
@@ -356,11 +357,25 @@ class Catalog:
     _lookup: dict[str, Mapping[str, Record]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Catalog:
+    def from_dict(cls, data: dict[str, Any], advance: Callable[[int], None] | None = None) -> Catalog:
+        """`advance(n)`, if given, is told every few thousand records built (see build_units)."""
         catalog = cls(documents=[Document.from_dict(d) for d in data.get("documents") or ()])
         for section, record_type in RECORD_TYPES.items():
-            setattr(catalog, section, [record_type.from_dict(item) for item in data.get(section) or ()])
+            items = data.get(section) or ()
+            if advance is None:
+                setattr(catalog, section, [record_type.from_dict(item) for item in items])
+                continue
+            built: list[Record] = []
+            for start in range(0, len(items), REPORT_EVERY):
+                built += map(record_type.from_dict, items[start : start + REPORT_EVERY])
+                advance(min(REPORT_EVERY, len(items) - start))
+            setattr(catalog, section, built)
         return catalog
+
+    @staticmethod
+    def build_units(data: dict[str, Any]) -> int:
+        """The records from_dict builds: what it tells `advance`."""
+        return sum(len(data.get(section) or ()) for section in RECORD_TYPES)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

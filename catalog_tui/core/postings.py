@@ -12,13 +12,14 @@ from binascii import a2b_base64
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from operator import add
-from typing import Any, TypeAlias
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import bits
 from .text import is_han
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 LATIN_RUN = re.compile(r"[a-z0-9]{2,}")
 _CACHE_BYTES = 64 << 20  # lazily built sets kept for the next keystroke
@@ -129,7 +130,14 @@ def _decoded(key: str, text: str, space: int, ordered: bool) -> Postings:
             raise _beyond(key)
         return members
     ranks = unpack(kind, packed)
-    if ranks:
+    if ranks and (space <= bits.SMALL_SET or len(ranks) <= _CHECKED_IN_PYTHON):
+        if min(ranks) < 0 or max(ranks) >= space:
+            raise _beyond(key)
+        if ordered and not all(map(int.__lt__, ranks, ranks[1:])):
+            raise ValueError(f"postings of {key!r} out of order")
+    elif ranks:
+        import numpy as np
+
         values: NDArray[np.int64] = np.frombuffer(ranks, dtype=np.int32 if kind == "i" else np.int64)
         if values.min() < 0 or values.max() >= space:
             raise _beyond(key)
@@ -171,10 +179,13 @@ def _tail(packed: str, length: int, count: int) -> bytes:
     return a2b_base64(packed[quantum * 4 :], strict_mode=True)[length - count - quantum * 3 :]
 
 
+# Postings this short are checked in pure Python (a small store's: no numpy import to open one).
+_CHECKED_IN_PYTHON = 64
 # Texts per step of a postings build, and between two of its progress reports (a few ms' work).
 PROGRESS_EVERY = 4096
-_LATIN = np.zeros(128, dtype=bool)
-_LATIN[[ord(c) for c in "abcdefghijklmnopqrstuvwxyz0123456789"]] = True
+SCAN_SHARE = 80  # percent of a build's progress for its steps over the texts; the rest making postings
+MAKE_EVERY = 1 << 20  # ranks put in postings between two reports
+_LATIN_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 _PAIR_BASE = 0x110000  # key codes from here on are Latin pairs: _PAIR_BASE + 128 * first + second
 _RANK_BITS = 32
 
@@ -184,15 +195,19 @@ def char_postings(
 ) -> dict[str, Postings]:
     """For each character, and each pair of adjacent Latin letters or digits, the ranks of the
     texts (given in rank order) that contain it. Han characters alone are selective; 26 letters
-    are not, so Latin words are narrowed down by their letter pairs. `progress(texts done)`
-    every PROGRESS_EVERY texts.
+    are not, so Latin words are narrowed down by their letter pairs. `progress(texts' worth
+    done)` every PROGRESS_EVERY texts, then as the postings are made (see _build).
 
     Built with numpy, PROGRESS_EVERY texts at a time: their code points are keyed by rank, made
     unique and split by key, 3 times faster than a set of keys per text and a list per key."""
+    import numpy as np
+
+    latin_codes = np.zeros(128, dtype=bool)
+    latin_codes[[ord(c) for c in _LATIN_CHARS]] = True
 
     def keyed(codes: NDArray[np.uint32], inside: NDArray[np.bool_], owners: NDArray[np.int64]) -> _Keyed:
         chars = codes[inside].astype(np.int64)
-        latin = _LATIN[np.minimum(codes, 127)] & (codes < 128) & inside
+        latin = latin_codes[np.minimum(codes, 127)] & (codes < 128) & inside
         at = np.flatnonzero(latin[:-1] & latin[1:])
         pairs = _PAIR_BASE + (codes[at].astype(np.int64) << 7) + codes[at + 1]
         return np.concatenate((chars, pairs)), np.concatenate((owners[inside], owners[at]))
@@ -222,6 +237,8 @@ def han_pair_postings(
     paired = "".join(sorted(common[:MAX_PAIRED]))
     if not paired:
         return paired, {}
+    import numpy as np
+
     number = np.full(0x110000, -1, dtype=np.int64)  # a paired character's place in `paired`
     number[[ord(char) for char in paired]] = np.arange(len(paired))
     width = len(paired)
@@ -250,12 +267,16 @@ def _build(
 ) -> dict[str, Postings]:
     """Postings of the keys `keyed` finds in the texts (given the code points of a step's texts
     joined with a separator after each, where the real characters are, and each one's rank),
-    named by `name`, built a step of PROGRESS_EVERY texts at a time."""
+    named by `name`, built a step of PROGRESS_EVERY texts at a time. `progress(texts' worth)`:
+    the steps the first SCAN_SHARE of the texts, then the postings made of their parts the rest."""
+    import numpy as np
+
     parts: defaultdict[int, list[NDArray[Any]]] = defaultdict(list)  # int32: 4 bytes a rank
     step = max(1, PROGRESS_EVERY)
+    scanned = len(texts) * SCAN_SHARE // 100
     for start in range(0, len(texts), step):
         if progress is not None:
-            progress(start)
+            progress(start * SCAN_SHARE // 100)
         chunk = texts[start : start + step]
         codes = np.frombuffer("\0".join(chunk).encode("utf-32-le", "surrogatepass") + b"\0\0\0\0", np.uint32)
         lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk)) + 1
@@ -273,14 +294,23 @@ def _build(
         # Slices, not np.split: its per-piece overhead was a third of the build.
         for key, begin, end in zip(keys[starts].tolist(), bounds, [*bounds[1:], len(ranks)], strict=True):
             parts[key].append(ranks[begin:end])
-    if progress is not None and len(texts):
-        progress(len(texts))
+    if progress is not None:
+        progress(scanned)
+    # At a million texts making the postings took seconds: reported every MAKE_EVERY ranks.
+    to_make = sum(len(piece) for pieces in parts.values() for piece in pieces) if progress else 0
+    made = reported = 0
     built: dict[str, Postings] = {}  # ranks of works: below 2**31, so "i" arrays
     for key in sorted(parts):
         found = np.concatenate(parts[key]) if len(parts[key]) > 1 else parts[key][0]
         built[name(key)] = (
             bits.from_array(found, size) if len(found) * 32 > size else array("i", found.tobytes())
         )
+        made += len(found)
+        if progress is not None and made - reported >= MAKE_EVERY:
+            reported = made
+            progress(scanned + (len(texts) - scanned) * made // to_make)
+    if progress is not None and len(texts):
+        progress(len(texts))
     return built
 
 

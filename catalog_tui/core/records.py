@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from .index import SearchIndex
 from .model import WORK_TYPES, Campaign, Channel, Event, Figure, Organisation, Person, Policy, Record, Source
+from .once import built_once
 from .query import QueryError, Term, parse
 from .search import pinyin_pattern
 from .text import fold, pinyin_keys
@@ -91,14 +92,17 @@ class RecordBook:
             "people": list(catalog.people), "organisations": list(catalog.organisations),
             "policies": list(catalog.policies), "events": list(catalog.events), "figures": list(catalog.figures),
         }  # fmt: skip
-        self._entries: dict[tuple[str, str], _Entry] = {}
+        self._records = {(section, r.id): r for section, records in self.sections.items() for r in records}
         # The entries' lazily worked-out parts, each once though two threads ask at once (the
         # warm-up reads every pinyin while a search may need some; works: see works()).
         self._pinyin_lock = threading.Lock()
         self._works_lock = threading.RLock()
-        for section, records in self.sections.items():
-            for record in records:
-                self._entries[section, record.id] = self._entry(section, record)
+
+    @built_once
+    def _entries(self) -> dict[tuple[str, str], _Entry]:
+        """Each record's folded texts, worked out when first needed (warm(), after the browser's
+        first frame, or the first lookup): folding them all took a tenth of that frame."""
+        return {key: self._entry(key[0], record) for key, record in self._records.items()}
 
     def _entry(self, section: str, record: Record) -> _Entry:
         names = [record_name(record), record_name_en(record)]
@@ -152,8 +156,7 @@ class RecordBook:
         return found
 
     def find(self, section: str, record_id: str) -> Record | None:
-        entry = self._entries.get((section, record_id))
-        return entry.record if entry else None
+        return self._records.get((section, record_id))
 
     def works(self, record: Record) -> int:
         """The works (a set of ranks) the record concerns: a campaign's or channel's members, the

@@ -16,6 +16,7 @@ from .derive import derive_all
 from .index import SearchIndex
 from .loader import decode_catalog, folder_of, parse_catalog_text, read_catalog_bytes
 from .model import Catalog
+from .seed_progress import ReadingShare
 from .snapshot import SCHEMA_VERSION, SnapshotDamaged, SnapshotStale, read_snapshot, snapshot_chunks
 from .store import Progress, Store
 
@@ -105,24 +106,28 @@ def open_catalog(
             broken_snapshot = True
     store.refuse_read_only(store.path, store.snapshot_path)  # before any of the two is written
     _report(progress, "reading catalogue", 0, 1)
+    reading = ReadingShare(_stage(progress, "reading catalogue"))
     identity = _file_identity(catalog_path)  # before reading: a later change must not match it
     if raw is None:
-        raw = read_catalog_bytes(catalog_path)
+        raw = read_catalog_bytes(catalog_path, reading.read)
         digest = content_hash(raw)  # of the bytes parsed, should the file have just changed
     name = os.fsdecode(catalog_path)
-    text = decode_catalog(raw, name)
+    text = decode_catalog(raw, name, reading.decoded)
     del raw  # the text alone is in memory while it is parsed
-    # Raises CatalogError before anything is changed. Its progress counts characters parsed.
-    catalog = parse_catalog_text(text, name, _stage(progress, "reading catalogue"), folder_of(name))
+    # Raises CatalogError before anything is changed. Its progress: a share (bytes read, decoded,
+    # characters scanned, parsed: ReadingShare), then works' worth of the checks and records built.
+    catalog = parse_catalog_text(
+        text, name, reading.parsed, folder_of(name),
+        checking=_stage(progress, "checking catalogue"), scanning=reading.scanned,
+    )  # fmt: skip
     del text
     store.repair()
     if broken_snapshot:
         store.move_snapshot_aside()
     derived = _derive_all(catalog, progress)
     index = SearchIndex(catalog, derived, _stage(progress, "indexing"))
-    _report(progress, "writing store", 0, 1)
-    store.write_snapshot(snapshot_chunks(catalog, index, digest))
-    _report(progress, "writing store", 1, 1)
+    store.write_snapshot(snapshot_chunks(catalog, index, digest, progress))
+    _report(progress, "writing store", len(catalog.works), len(catalog.works))
     store.write_meta(
         {"schema": SCHEMA_VERSION, "catalog_hash": digest, "catalog_path": str(catalog_path),
          "seeded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "counts": catalog.counts(),

@@ -53,9 +53,17 @@ _COLUMN_PIECE = 10_000  # strings per piece of a column while writing
 OnDamage = Callable[[str], None]
 
 
-def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterator[bytes]:
+def snapshot_chunks(
+    catalog: Catalog,
+    index: SearchIndex,
+    digest: str,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Iterator[bytes]:
     """The snapshot file's bytes, a piece at a time (the rows and the file are never all in
-    memory), for `atomic_write_bytes`."""
+    memory), for `atomic_write_bytes`. `progress(stage, done, total)`: "writing index" by parts
+    of the tables before the rows (the saved index, a key at a time; the columns, a piece at a
+    time), then "writing store" by rows written, every few thousand."""
+    size = len(catalog.works)
     tables: list[tuple[str, Any]] = [
         (SNAPSHOT_TABLE, {"1": {"schema": SCHEMA_VERSION, "index": INDEX_VERSION, "catalog_hash": digest}}),
         ("documents", {str(i): doc.to_dict() for i, doc in enumerate(catalog.documents, 1)}),
@@ -67,25 +75,71 @@ def snapshot_chunks(catalog: Catalog, index: SearchIndex, digest: str) -> Iterat
             )
     saved = index.to_saved()
     postings = {key: saved.pop(key) for key in POSTINGS_KEYS}
-    tables.append((INDEX_TABLE, {"1": saved}))
     tables += [(POSTINGS_TABLES[key], {"1": {"saved": value}}) for key, value in postings.items()]
-    head: list[tuple[str, Iterable[bytes]]] = [(name, [dumps_json(value)]) for name, value in tables]
-    head.append((COLUMNS_TABLE, _columns_pieces({"id": [work.id for work in catalog.works]})))
-    for key in STORED_KEYS:
-        head.append((BY_RANK_TABLES[key], _columns_pieces({"by_rank": index.stored_by_rank(key)})))
-    return snapshot_file_chunks(head, ({_ROW: _work_row(work)} for work in catalog.works))
+    columns = {"id": [work.id for work in catalog.works]}
+    by_rank = {key: {"by_rank": index.stored_by_rank(key)} for key in STORED_KEYS}
+    parts = _Parts(
+        progress, len(tables) + _INDEX_PARTS + _pieces(columns) + sum(map(_pieces, by_rank.values()))
+    )
+    head: list[tuple[str, Iterable[bytes]]] = [
+        (name, parts.each([dumps_json(value)])) for name, value in tables
+    ]
+    head.append((INDEX_TABLE, _index_pieces(saved, parts)))
+    head.append((COLUMNS_TABLE, _columns_pieces(columns, parts)))
+    head += [(BY_RANK_TABLES[key], _columns_pieces(texts, parts)) for key, texts in by_rank.items()]
+    written = None if progress is None else (lambda rows: progress("writing store", rows, size))
+    if progress is not None:
+        progress("writing index", 0, parts.total)
+    yield from snapshot_file_chunks(head, ({_ROW: _work_row(work)} for work in catalog.works), written)
 
 
-def _columns_pieces(columns: Mapping[str, Sequence[str]]) -> Iterator[bytes]:
-    """{"1": {"id": [...], ...}} in pieces of a few thousand strings."""
+_INDEX_PARTS = 12  # about the saved index's keys: its parts in the "writing index" progress
+
+
+class _Parts:
+    """The "writing index" progress: parts of the tables before the rows, reported as written."""
+
+    def __init__(self, progress: Callable[[str, int, int], None] | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def advance(self, parts: int = 1) -> None:
+        self.done = min(self.done + parts, self.total)
+        if self.progress is not None:
+            self.progress("writing index", self.done, self.total)
+
+    def each(self, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        for piece in pieces:
+            yield piece
+            self.advance()
+
+
+def _index_pieces(saved: Mapping[str, Any], parts: _Parts) -> Iterator[bytes]:
+    """{"1": saved}, a key at a time (the saved index but its postings)."""
+    start = parts.done
+    yield b'{"1":{'
+    for number, (key, value) in enumerate(saved.items()):
+        yield b"%s%s:%s" % (b"," if number else b"", dumps_json(key), dumps_json(value))
+        parts.advance()
+    yield b"}}"
+    parts.advance(max(0, start + _INDEX_PARTS - parts.done))  # never back, should keys be added
+
+
+def _columns_pieces(columns: Mapping[str, Sequence[str]], parts: _Parts) -> Iterator[bytes]:
+    """{"1": {"id": [...], ...}} in pieces of a few thousand strings, each a part written."""
     yield b'{"1":{'
     for number, (name, values) in enumerate(columns.items()):
         yield b"%s%s:[" % (b"," if number else b"", dumps_json(name))
         for start in range(0, len(values), _COLUMN_PIECE):
             piece = dumps_json(list(values[start : start + _COLUMN_PIECE]))[1:-1]
             yield b"," + piece if start else piece
+            parts.advance()
         yield b"]"
     yield b"}}"
+
+
+def _pieces(columns: Mapping[str, Sequence[str]]) -> int:
+    """How many pieces (of strings) _columns_pieces writes."""
+    return sum(-(-len(values) // _COLUMN_PIECE) for values in columns.values())
 
 
 def read_snapshot(

@@ -47,6 +47,7 @@ _OFFSET_DIGITS = 20
 _TRAILER_LENGTH = len(_TRAILER_HEAD) + _OFFSET_DIGITS + len(_TRAILER_MIDDLE) + 64 + len(_TRAILER_TAIL)
 _pread = getattr(os, "pread", None)
 _ROW_BATCH = 256  # rows joined into one write while streaming
+_REPORT_ROWS = 4096  # rows between two progress reports while writing
 
 
 class SnapshotDamaged(ValueError):
@@ -66,11 +67,14 @@ ANOTHER_VERSION = "the seeded snapshot was written by another version of catalog
 
 
 def snapshot_file_chunks(
-    tables: Iterable[tuple[str, Iterable[bytes]]], rows: Iterable[Any]
+    tables: Iterable[tuple[str, Iterable[bytes]]],
+    rows: Iterable[Any],
+    rows_written: Callable[[int], None] | None = None,
 ) -> Iterator[bytes]:
     """The file's bytes, as they come: `tables` (a name and the JSON of its value, in pieces),
     then the documents of `rows` (numbered from 1), the row index, the layout and the trailer.
-    Nothing larger than one table piece or a batch of rows is held."""
+    Nothing larger than one table piece or a batch of rows is held. `rows_written(n)`, if given,
+    is told every few thousand rows, once they are taken."""
     position = 0
     ranges: dict[str, list[int]] = {}
     hashes: dict[str, str] = {}
@@ -99,6 +103,7 @@ def snapshot_file_chunks(
     starts, lengths, crcs = array("q"), array("q"), array("q")
     batch: list[bytes] = []
     pending = 0  # bytes in the batch
+    next_report = _REPORT_ROWS
     for number, row in enumerate(rows, 1):
         key = b"%s%s:" % (b"," if number > 1 else b"", dumps_json(str(number)))
         document = dumps_json(row)
@@ -110,7 +115,12 @@ def snapshot_file_chunks(
         if len(batch) >= 2 * _ROW_BATCH:
             yield emit(b"".join(batch))
             batch, pending = [], 0
+            if rows_written is not None and number >= next_report:
+                rows_written(number)
+                next_report = number + _REPORT_ROWS
     yield emit(b"".join(batch) + b"}")
+    if rows_written is not None:
+        rows_written(len(starts))
     ranges[ROWS_TABLE] = [rows_start, position]
     row_index = {"byteorder": sys.byteorder, "starts": _pack(starts), "lengths": _pack(lengths),
                  "crc32": _pack(crcs)}  # fmt: skip

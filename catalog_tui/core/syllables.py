@@ -8,9 +8,8 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from itertools import chain
 from typing import Any
-
-import numpy as np
 
 from . import bits, postings
 from .postings import Postings, SetCache, compact, loaded_postings, saved_postings
@@ -107,9 +106,14 @@ class SyllableIndex:
                 found |= codes
             elif codes is not None:
                 sparse.append(codes)
-        if sparse:  # joined in numpy, not by iterating over every code in Python
+        space = self.width * self.size
+        if sparse and space <= bits.SMALL_SET:  # a small store's: no numpy import
+            found |= bits.from_ranks(chain.from_iterable(sparse), space)
+        elif sparse:  # joined in numpy, not by iterating over every code in Python
+            import numpy as np
+
             joined = np.concatenate([np.frombuffer(part, dtype=np.dtype(part.typecode)) for part in sparse])
-            found |= bits.from_ranks(joined, self.width * self.size)
+            found |= bits.from_ranks(joined, space)
         return found
 
     def _exact_set(self, readings: tuple[str, ...]) -> int:

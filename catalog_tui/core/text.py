@@ -158,7 +158,7 @@ def _looked_up_readings(char: str) -> tuple[str, ...]:
 
 def known_readings(chars: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """The readings of the Han characters among `chars`, for an index to save."""
-    return {char: readings(char) for char in set(chars) if is_han(char)}
+    return {char: readings(char) for char in sorted(set(chars)) if is_han(char)}  # stable bytes
 
 
 def remember_readings(saved: dict[str, list[str]]) -> None:
@@ -173,14 +173,19 @@ def syllables(text: str, limit: int | None = None) -> list[tuple[str, ...]]:
     return slots_of(normalized(text), limit)
 
 
-# A slot: a Han character that is a word character, or a run of word characters without Han.
-_SLOT = re.compile(f"((?=[^\\W_])[{_HAN_RANGES}])|([^\\W_{_HAN_RANGES}]+)")
 _GROUPS = methodcaller("groups")
+
+
+@cache
+def _slot() -> re.Pattern[str]:
+    """A slot: a Han character that is a word character, or a run of word characters without Han
+    (compiled when first used: ~10 ms, which the browser's first frame does not need)."""
+    return re.compile(f"((?=[^\\W_])[{_HAN_RANGES}])|([^\\W_{_HAN_RANGES}]+)")
 
 
 def slots_of(normalized_text: str, limit: int | None = None) -> list[tuple[str, ...]]:
     """syllables() of a text already normalized()."""
-    matches = _SLOT.finditer(normalized_text)
+    matches = _slot().finditer(normalized_text)
     return [
         readings(han) if han else (run,)
         for han, run in map(_GROUPS, matches if limit is None else islice(matches, max(0, limit)))

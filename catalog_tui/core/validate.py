@@ -25,6 +25,7 @@ from catalog_tui.core.model import (
     WORK_TYPES,
     Document,
 )
+from catalog_tui.core.seed_progress import REPORT_EVERY
 
 SECTIONS: tuple[str, ...] = ("documents", *RECORD_TYPES)
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -208,9 +209,38 @@ _REFERENCES = (
 _NOUNS = {"works": "work", "campaigns": "campaign", "channels": "channel", "policies": "policy"}  # statements
 
 
+# advance(records): a pass over that many more records is done (seed_progress.WorksWorth.advance).
+Advance = Callable[[int], None]
+
+
+def counted(items: list[Any], advance: Advance | None) -> Iterable[Any]:
+    """`items`, with `advance` told every REPORT_EVERY of them and once at the end."""
+    if advance is None:
+        return items
+    return _counting(items, advance)
+
+
+def _counting(items: list[Any], advance: Advance) -> Iterator[Any]:
+    for start in range(0, len(items), REPORT_EVERY):
+        piece = items[start : start + REPORT_EVERY]
+        yield from piece
+        advance(len(piece))
+
+
 class Validator:
-    def __init__(self) -> None:
+    def __init__(self, advance: Advance | None = None) -> None:
+        """`advance(n)`, if given, is told as the checks pass records (see check_units)."""
         self.issues: list[Issue] = []
+        self.advance = advance
+
+    @staticmethod
+    def check_units(data: Any) -> int:
+        """How many records run() passes, summed over its passes: what it tells `advance`."""
+        if type(data) is not dict:
+            return 0
+        sizes = {s: len(items) for s, items in data.items() if s in _SPECS and type(items) is list}
+        references = sum(sizes.get(section, 0) for section, *_ in _REFERENCES)
+        return sum(sizes.values()) + references + sizes.get("people", 0)
 
     def report(self, path: Path, message: str, *, at_key: bool = False, first: Path | None = None) -> None:
         self.issues.append(Issue(path, message, at_key, first))
@@ -246,7 +276,7 @@ class Validator:
     def check_section(self, section: str, items: list[Any], spec: _SectionSpec) -> None:
         checks, required, identity = spec
         first_index: dict[str, int] = {}
-        for index, record in enumerate(items):
+        for index, record in enumerate(counted(items, self.advance)):
             where = (section, index)
             if type(record) is not dict:
                 self.report(where, _expected("a mapping (one record)", record))
@@ -286,7 +316,7 @@ class Validator:
 
         for section, field_name, target, noun in _REFERENCES:
             single = _SPECS[section].checks[field_name] is not _check_strings  # `parent: id`
-            for index, record in self.records_with(data, section, field_name):
+            for index, record in self.records_with(data, section, field_name, self.advance):
                 refs = record[field_name]
                 if single:
                     if refs != "":  # an export writes every key: empty means none
@@ -295,7 +325,7 @@ class Validator:
                     for position, ref in enumerate(refs):
                         at: Path = (section, index, field_name, position)
                         self.check_reference(ref, ids_of(target), at, noun)
-        for index, person in self.records_with(data, "people", "statements"):
+        for index, person in self.records_with(data, "people", "statements", self.advance):
             if type(person["statements"]) is not list:
                 continue
             for number, statement in enumerate(person["statements"]):
@@ -306,10 +336,13 @@ class Validator:
                         self.check_reference(ref, ids_of(target), at, _NOUNS[target])
 
     @staticmethod
-    def records_with(data: dict[Any, Any], section: str, field_name: str) -> Iterator[tuple[int, Any]]:
+    def records_with(
+        data: dict[Any, Any], section: str, field_name: str, advance: Advance | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        """The section's records that have the field, by index; `advance` told as they are passed."""
         records = data.get(section)
         if type(records) is list:
-            for index, record in enumerate(records):
+            for index, record in enumerate(counted(records, advance)):
                 if type(record) is dict and field_name in record:
                     yield index, record
 

@@ -28,12 +28,11 @@ from ..typeahead import TypeAhead
 from ..widgets.detail_pane import DetailPane
 from ..widgets.facet_panel import FilterLine
 from ..widgets.pane import Matches, Pane
-from ..widgets.pane_deck import TAB_NAMES, PaneDeck, make_panes
+from ..widgets.pane_deck import TAB_NAMES, PaneDeck, make_pane
 from ..widgets.search_bar import SearchBar
 from ..widgets.search_runner import SearchRunner
 from ..widgets.selection_saver import SelectionSaver
 from ..widgets.side_panel import SidePanel
-from ..widgets.stats_pane import StatsPane
 from ..widgets.works_table import sort_label
 
 # Textual's default icon (⭘, U+2B58) is missing from common fonts and showed as an empty box in a
@@ -63,30 +62,28 @@ class Browser(Screen[None]):
         self.typed_ahead = typed_ahead or TypeAhead()
         self.ready = False
         self.book = RecordBook(library.index)
-        self.panes = make_panes(library, self.book)
+        # The first tab's pane only: the others are made (and bound) after the first frame.
+        self.panes = [make_pane(TAB_NAMES[0], library, self.book)]
         # The stored selection, set before the SelectionSaver is bound to it: its first sync must
         # not look like the user clearing it.
         stored = frozenset(library.selected_positions())
         self.set_reactive(Browser.selected, stored)
         self.saver = SelectionSaver(library, stored)
         self.history = History()
+        # Hidden until used: mounted with the first filter, and on the first `f` or saved search.
+        self.filter_line = FilterLine(id="filter-line")
+        self.side = SidePanel(library, id="side")
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translated(super().active_bindings)
 
     def compose(self) -> ComposeResult:
-        # Bound here: data_bind needs this screen to be the one composing.
-        for pane in self.panes:
-            pane.data_bind(Browser.result, Browser.selected, Browser.show_english)
-            if isinstance(pane, StatsPane):
-                pane.data_bind(Browser.chosen_figures)
-        side = SidePanel(self.library, id="side")
+        self._bind(self.panes[0])
         details = DetailPane(self.library.index, self.book, id="details")
         yield Header(icon=HEADER_ICON)
         yield SearchBar(id="search-bar")
-        yield FilterLine(id="filter-line")
-        yield PaneDeck(self.panes, side, details.data_bind(record=Browser.highlighted))
+        yield PaneDeck(self.panes, details.data_bind(record=Browser.highlighted))
         yield self.saver.data_bind(Browser.selected)
         # The first result is set before the screen mounts (CatalogApp.open_browser), unfiltered:
         # not searched again.
@@ -104,17 +101,34 @@ class Browser(Screen[None]):
         self._show_count()
         if self.result is None:
             self.run_search()
-        self.ready = True
-        self.call_after_refresh(self._start_warming_up)  # once the list is painted
         self.set_focus(self.active_pane.focus_target)
+        # Keys the app took before this screen was mounted (their priority bindings, such as `/`,
+        # were looked up before any screen could have them) reach on_key after this: they are
+        # held until the first frame is painted (Screen callbacks run after its compositor has).
+        self.call_after_refresh(self._first_frame_painted)
+
+    def _bind(self, pane: Pane) -> None:
+        # data_bind binds to the message pump running it: this screen in compose and in its own
+        # callbacks (not in key bindings, which the app runs).
+        pane.data_bind(Browser.result, Browser.selected, Browser.show_english)
+        if pane.shows_figures:
+            pane.data_bind(Browser.chosen_figures)
+
+    def _first_frame_painted(self) -> None:
+        # The other tabs' panes are made now, before any key can ask for one (keys wait for
+        # `ready`); each is composed when its tab is first shown (PaneDeck.show).
+        for name in TAB_NAMES[1:]:
+            self._bind(pane := make_pane(name, self.library, self.book))
+            self.panes.append(pane)
+        self.ready = True
+        # Started now, once the list is painted, not in on_mount: its thread would hold the GIL
+        # while the first frame is composed and written.
+        self.run_worker(self._warm_up, thread=True, group="warm")
         if (meant := self.typed_ahead.search()) is not None:
             text, typing = meant
             self.query_one(SearchBar).set_value(text)
             if typing:
                 self.set_focus(self.query_one(SearchBar).input)
-
-    def _start_warming_up(self) -> None:
-        self.run_worker(self._warm_up, thread=True, group="warm")
 
     def _warm_up(self) -> None:
         """What the first search and the first record search would otherwise build, off the UI
@@ -139,6 +153,12 @@ class Browser(Screen[None]):
     def active_pane(self) -> Pane:
         return self.deck.active if self.is_mounted else self.panes[0]
 
+    async def side_panel(self) -> SidePanel:
+        """The side panel, mounted beside the list the first time it is asked for."""
+        if self.side.parent is None:
+            await self.deck.mount_side(self.side)
+        return self.side
+
     @property
     def writer(self) -> SelectionWriter:
         return self.saver.writer
@@ -147,7 +167,7 @@ class Browser(Screen[None]):
         """Show every label, key description and list in the current language."""
         self.deck.relabel()
         self.query_one(SearchBar).translate()
-        self.query_one(SidePanel).translate()
+        self.side.translate()
         self._show_filters()
         for pane in self.panes:
             if pane.is_mounted:
@@ -175,8 +195,13 @@ class Browser(Screen[None]):
         self._show_count()
 
     def _show_filters(self) -> None:
+        line = self.filter_line
+        if not self.filters and line.parent is None:
+            return
         labels = {(f.field, f.value): self.library.index.group_names(f.field, f.value) for f in self.filters}
-        self.query_one(FilterLine).show_filters(self.filters, labels)
+        line.show_filters(self.filters, labels)
+        if line.parent is None:
+            self.mount(line, after=self.query_one(SearchBar))
 
     def run_search(self) -> Worker[Matches | None]:
         """Search again now (SearchRunner searches by itself when the query, filters or sort change)."""
@@ -208,7 +233,7 @@ class Browser(Screen[None]):
 
     def refresh_facets(self) -> None:
         found, unfiltered = (self.result.found, self.result.unfiltered) if self.result else (0, 0)
-        self.query_one(SidePanel).show_facets(found, self.filters, unfiltered)
+        self.side.show_facets(found, self.filters, unfiltered)
 
     # Tabs and focus --------------------------------------------------------------------------
 

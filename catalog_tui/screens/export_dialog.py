@@ -136,6 +136,7 @@ async def _export(
 ) -> None:
     """Ask before overwriting, write off the UI thread, say how it went."""
     from .confirm import ConfirmScreen
+    from .export_progress import ExportProgress
 
     app = node.app
     request = await asked
@@ -152,16 +153,22 @@ async def _export(
     positions = {"selection": selection, "matches": matches, "figures": []}.get(
         request.scope, library.index.orders["title"]
     )
-    works = library.works_at(positions)
+    works = library.works_passing(positions)  # built as the export takes them, none kept
     label = query if request.scope == "matches" else f"({request.scope})"
     # The figures scope is the figures section of the one export model; every other is works.
     section = "figures" if request.scope == "figures" else "works"
+    # Records done of how many while it writes (closable: the export goes on and says when done).
+    progress = ExportProgress(safe_display(str(request.path)))
+    await app.push_screen(progress)
     try:
         result = await asyncio.to_thread(export_works, library.catalog, works, request.path, request.format,
                                          section=section, query=label, overwrite=overwrite,
-                                         figures=figures)  # fmt: skip
+                                         figures=figures, progress=progress.reporter())  # fmt: skip
     except ExportError as error:
         app.notify(str(error), title=t("export.failed_title"), severity="error", markup=False)
         return
+    finally:
+        if app.screen is progress:  # not closed meanwhile (dismiss pops whatever is on top)
+            progress.dismiss(None)
     message = t("export.done", count=result.count, path=shown(result.path), format=result.format)
     app.notify(message, title=t("export.done_title"), markup=False)

@@ -22,8 +22,6 @@ from ..widgets.record_table import RecordTable
 from ..widgets.saved_list import SavedSearchList
 from ..widgets.search_bar import SearchBar
 from ..widgets.selection_saver import SelectionSaver
-from ..widgets.side_panel import SidePanel
-from ..widgets.stats_pane import StatsPane
 from ..widgets.works_table import WorksTable
 from .browser import Browser
 from .browser_keys import BROWSER_KEYS
@@ -91,7 +89,7 @@ class MainScreen(Browser):
     async def action_toggle_facets(self) -> None:
         if self._typing_text():
             raise SkipAction()
-        side = self.query_one(SidePanel)
+        side = await self.side_panel()
         if await side.toggle():
             self.refresh_facets()
             self.set_focus(side.facets)
@@ -150,7 +148,7 @@ class MainScreen(Browser):
     async def action_save_search(self) -> None:
         if not self.ready:
             raise SkipAction()
-        side = self.query_one(SidePanel)
+        side = await self.side_panel()
         await side.compose_lists()
         side.saved.save(self.query_text, self.filters)
 
@@ -167,7 +165,7 @@ class MainScreen(Browser):
             raise SkipAction()
         from .export_dialog import run_export
 
-        on_stats = isinstance(self.active_pane, StatsPane)
+        on_stats = self.active_pane.shows_figures
         run_export(self, self.library, sorted(self.selected), self.matches, self.query_text,
                    self.chosen_figures, on_stats)  # fmt: skip
 

@@ -4,6 +4,7 @@ which record is highlighted with one message."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.containers import Vertical
 from textual.message import Message
@@ -34,6 +35,8 @@ class Pane(Vertical):
     result: var[Matches | None] = var(None)
     selected: var[frozenset[int]] = var(frozenset)
     show_english: var[bool] = var(False)
+    # Bound to the screen's chosen figures too (the Stats tab).
+    shows_figures: ClassVar[bool] = False
 
     @dataclass
     class Highlighted(Message):

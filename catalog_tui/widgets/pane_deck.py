@@ -1,5 +1,6 @@
 """The tab row and the body under it: the side panel, the visible tab's pane and the details.
-Panes are composed when first shown; the deck keeps the tab row, the pane and the focus together."""
+Panes are composed when first shown, the side panel when first asked for; the deck keeps the tab
+row, the pane and the focus together."""
 
 from __future__ import annotations
 
@@ -14,11 +15,7 @@ from textual.widgets import ContentSwitcher, Tabs
 from ..core.library import Library
 from ..core.records import GROUP_FIELDS, RecordBook
 from .all_pane import AllPane
-from .group_pane import GroupPane
 from .pane import Pane
-from .policies_pane import PoliciesPane
-from .selection_pane import SelectionPane
-from .stats_pane import StatsPane
 from .tab_bar import TabBar
 
 # The tabs in order (number keys 1 … 9); i18n "tab.<name>". New tabs go last: the keys of the
@@ -36,20 +33,25 @@ TAB_NAMES = (
 )
 
 
-def make_panes(library: Library, book: RecordBook) -> list[Pane]:
-    panes: list[Pane] = []
-    for name in TAB_NAMES:
-        if name in GROUP_FIELDS or name in ("people", "organisations"):
-            panes.append(GroupPane(library, book, name, id=name))
-        elif name == "selection":
-            panes.append(SelectionPane(library, id=name))
-        elif name == "policies":
-            panes.append(PoliciesPane(library, book, id=name))
-        elif name == "stats":
-            panes.append(StatsPane(library, id=name))
-        else:
-            panes.append(AllPane(library, id=name))
-    return panes
+def make_pane(name: str, library: Library, book: RecordBook) -> Pane:
+    """The pane of the tab `name` (TAB_NAMES), not yet bound or mounted."""
+    if name == "all":
+        return AllPane(library, id=name)
+    # The other tabs' classes are imported when their panes are made, after the first frame.
+    from .group_pane import GroupPane
+    from .policies_pane import PoliciesPane
+    from .selection_pane import SelectionPane
+    from .stats_pane import StatsPane
+
+    if name in GROUP_FIELDS or name in ("people", "organisations"):
+        return GroupPane(library, book, name, id=name)
+    if name == "selection":
+        return SelectionPane(library, id=name)
+    if name == "policies":
+        return PoliciesPane(library, book, id=name)
+    if name == "stats":
+        return StatsPane(library, id=name)
+    raise ValueError(name)
 
 
 class PaneDeck(Vertical):
@@ -66,11 +68,13 @@ class PaneDeck(Vertical):
         def control(self) -> PaneDeck:
             return self.deck
 
-    def __init__(self, panes: list[Pane], side: Widget, details: Widget) -> None:
+    def __init__(self, panes: list[Pane], details: Widget) -> None:
         # Children given here, not composed later: they mount with the deck, before the screen's
-        # on_mount reads them. Only the first tab's pane now; the others when first shown.
+        # on_mount reads them. Only the first tab's pane now; the others when first shown. `panes`
+        # is the screen's list: it holds the first tab's pane until the others are made.
         switcher = ContentSwitcher(panes[0], initial=panes[0].id, id="panes")
-        super().__init__(TabBar(TAB_NAMES, id="tabs"), Horizontal(side, switcher, details, id="body"))
+        self.body = Horizontal(switcher, details, id="body")
+        super().__init__(TabBar(TAB_NAMES, id="tabs"), self.body)
         self.panes = panes
         self.active = panes[0]
 
@@ -85,6 +89,10 @@ class PaneDeck(Vertical):
         self.relabel()
         if (target := pane.focus_target) is not None:
             self.screen.set_focus(target)
+
+    async def mount_side(self, side: Widget) -> None:
+        """Mount the side panel left of the panes (hidden until used, it is not composed)."""
+        await self.body.mount(side, before=self.query_one(ContentSwitcher))
 
     def relabel(self) -> None:
         self.query_one(TabBar).relabel(self.active.id or "", self.screen.size.width)

@@ -16,6 +16,7 @@ from .stats_view import StatsView
 
 class StatsPane(Pane):
     chosen_figures: var[frozenset[str]] = var(frozenset)
+    shows_figures = True
 
     def __init__(self, library: Library, *, id: str) -> None:
         super().__init__(library, id=id)
