@@ -39,6 +39,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -449,3 +451,25 @@ class FakeStdout(io.TextIOWrapper):
     def written(self) -> str:
         self.flush()
         return self.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+
+
+def at_once(*tasks: Callable[[], Any]) -> list[Any]:
+    """Run every task in a thread of its own, all released together by a barrier; their results."""
+    barrier = threading.Barrier(len(tasks))
+    results: list[Any] = [None] * len(tasks)
+    errors: list[BaseException] = []
+
+    def run(number: int) -> None:
+        barrier.wait()
+        try:
+            results[number] = tasks[number]()
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(tasks))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results

@@ -7,12 +7,11 @@ reseeds. Counted (tables decoded, bytes read), never timed."""
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SU_DONG_PO, catalog_data, write_catalog
+from conftest import SU_DONG_PO, at_once, catalog_data, write_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -143,24 +142,7 @@ def test_threads_racing_the_warm_up_read_each_table_once_and_answer_as_a_fresh_i
     library = reopened(catalog_file, db_path)
     try:
         engine = library.engine
-        tasks = [engine.warm, *(lambda q=query: answers(engine, q) for query in QUERIES)]
-        barrier = threading.Barrier(len(tasks))
-        results: list[Any] = [None] * len(tasks)
-        errors: list[BaseException] = []
-
-        def run(number: int) -> None:
-            barrier.wait()
-            try:
-                results[number] = tasks[number]()
-            except BaseException as error:  # pragma: no cover - reported below
-                errors.append(error)
-
-        threads = [threading.Thread(target=run, args=(n,)) for n in range(len(tasks))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert not errors, errors
+        results = at_once(engine.warm, *(lambda q=query: answers(engine, q) for query in QUERIES))
         assert dict(zip(QUERIES, results[1:], strict=True)) == expected
         tables = opened_tables[-1]
         assert all(tables.decoded[name] == 1 for name in LAZY_TABLES)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import write_catalog
+from conftest import at_once, write_catalog
 from hypothesis import given
 from hypothesis import strategies as st
 from test_startup import seeded_app
@@ -52,28 +52,6 @@ def reopened(catalog_file: Path, db_path: Path) -> Library:
     library = Library.open(catalog_file, db_path)
     assert library.report.seeded is False
     return library
-
-
-def at_once(*tasks: Callable[[], Any]) -> list[Any]:
-    """Run every task in a thread of its own, all released together by a barrier; their results."""
-    barrier = threading.Barrier(len(tasks))
-    results: list[Any] = [None] * len(tasks)
-    errors: list[BaseException] = []
-
-    def run(number: int) -> None:
-        barrier.wait()
-        try:
-            results[number] = tasks[number]()
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(tasks))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    return results
 
 
 def counted(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, key: Callable[..., Any]) -> Counter[Any]:
