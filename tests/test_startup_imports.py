@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from array import array
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +186,23 @@ def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
 rank_sets = st.integers(min_value=0, max_value=300).flatmap(
     lambda size: st.tuples(st.just(size), st.sets(st.integers(0, size - 1)) if size else st.just(set()))
 )
+
+
+@pytest.mark.parametrize("force_numpy", [False, True])
+@settings(max_examples=60, deadline=None)
+@given(case=rank_sets, cuts=st.lists(st.integers(0, 300), max_size=4))
+def test_a_set_of_several_arrays_is_their_union_on_both_paths(
+    case: tuple[int, set[int]], cuts: list[int], force_numpy: bool
+) -> None:
+    size, ranks = case
+    ordered = sorted(ranks)
+    bounds = [0, *sorted(min(cut, len(ordered)) for cut in cuts), len(ordered)]
+    parts = [array("i", ordered[a:b]) for a, b in pairwise(bounds)]
+    with pytest.MonkeyPatch.context() as patch:
+        if force_numpy:
+            patch.setattr(bits, "SMALL_SET", 0)
+        assert bits.from_arrays(parts, size) == sum(1 << r for r in ranks)
+        assert bits.from_arrays([], size) == 0
 
 
 @pytest.mark.parametrize("force_numpy", [False, True])

@@ -8,7 +8,6 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from itertools import chain
 from typing import Any
 
 from . import bits, postings
@@ -106,14 +105,8 @@ class SyllableIndex:
                 found |= codes
             elif codes is not None:
                 sparse.append(codes)
-        space = self.width * self.size
-        if sparse and space <= bits.SMALL_SET:  # a small store's: no numpy import
-            found |= bits.from_ranks(chain.from_iterable(sparse), space)
-        elif sparse:  # joined in numpy, not by iterating over every code in Python
-            import numpy as np
-
-            joined = np.concatenate([np.frombuffer(part, dtype=np.dtype(part.typecode)) for part in sparse])
-            found |= bits.from_ranks(joined, space)
+        if sparse:
+            found |= bits.from_arrays(sparse, self.width * self.size)
         return found
 
     def _exact_set(self, readings: tuple[str, ...]) -> int:
