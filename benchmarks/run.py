@@ -463,9 +463,11 @@ def measure_seed(runner: Runner, report: Report, catalog: Path, db: Path, works:
     labels = {
         "start-up and imports": "interpreter start-up and imports",
         "before the first progress call": "store open, catalogue hash (before the first progress call)",
-        "reading catalogue": "loader: read, parse and validate the YAML, build the Catalog",
+        "reading catalogue": "loader: read, decode, pre-check and parse the YAML",
+        "checking catalogue": "checks and building the Catalog",
         "preparing search data": "derive: folded text, pinyin syllables, sort keys",
-        "writing store": "snapshot: rows + saved index, streamed atomic write",
+        "writing index": "snapshot: saved index, columns and search tables",
+        "writing store": "snapshot: the works' rows, streamed atomic write",
         "indexing": "SearchIndex build (postings, orders, groups)",
     }
     for name, samples in parts.items():
